@@ -1,0 +1,51 @@
+import * as tf from '@tensorflow/tfjs';
+import { BACKBONE_INPUT_NODE, BACKBONE_INPUT_SIZE, BACKBONE_TAPS, DEFAULT_BACKBONE_MODEL_CONFIG, TAP_NAMES } from './constants';
+import type { BackboneModelConfig, TapName } from './types';
+
+/** Frozen CenterNet backbone that returns the chosen feature maps of one image. */
+export class Backbone<K extends TapName = TapName> {
+  private readonly nodes: string[];
+
+  constructor(
+    private readonly model: tf.GraphModel,
+    readonly taps: readonly K[],
+  ) {
+    this.nodes = taps.map((key) => BACKBONE_TAPS[key].node);
+  }
+
+  /**
+   * @param image HxWx3 float RGB in 0-255 with H = W = 512 (the graph's only size).
+   * @returns per tap a [1, 512/stride, 512/stride, channels] tensor, owned by the caller.
+   */
+  extract(image: tf.Tensor3D): Record<K, tf.Tensor4D> {
+    const [h, w, c] = image.shape;
+    if (h !== BACKBONE_INPUT_SIZE || w !== BACKBONE_INPUT_SIZE || c !== 3) {
+      throw new Error(`backbone input must be ${BACKBONE_INPUT_SIZE}x${BACKBONE_INPUT_SIZE}x3, got ${image.shape.join('x')}`);
+    }
+    return tf.tidy(() => {
+      const input = tf.expandDims(tf.cast(image, 'float32'), 0);
+      const out = this.model.execute({ [BACKBONE_INPUT_NODE]: input }, this.nodes);
+      // execute() unwraps a one-element output list.
+      const maps = Array.isArray(out) ? out : [out];
+      const result = {} as Record<K, tf.Tensor4D>;
+      this.taps.forEach((key, i) => {
+        result[key] = maps[i] as tf.Tensor4D;
+      });
+      return result;
+    });
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}
+
+export async function loadBackbone<K extends TapName = TapName>(config: BackboneModelConfig<K> = {}): Promise<Backbone<K>> {
+  const taps = (config.taps ?? DEFAULT_BACKBONE_MODEL_CONFIG.taps) as readonly K[];
+  const unknown = taps.filter((key) => !(key in BACKBONE_TAPS));
+  if (unknown.length > 0 || taps.length === 0) {
+    throw new Error(`invalid backbone taps [${unknown.join(', ')}]; choose from ${TAP_NAMES.join(', ')}`);
+  }
+  const model = await tf.loadGraphModel(config.modelUrl ?? DEFAULT_BACKBONE_MODEL_CONFIG.modelUrl);
+  return new Backbone(model, taps);
+}

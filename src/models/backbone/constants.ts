@@ -1,0 +1,46 @@
+import type { BackboneModelConfig, TapName, TapSpec } from './types';
+
+/**
+ * CenterNet (MobileNetV3-Large 0.75, COCO) from @vladmandic/human. Its licence
+ * is unclear, so the weights are never copied into this repo: Vite serves them
+ * from node_modules and Node reads them from disk (node_io.ts).
+ */
+export const DEFAULT_BACKBONE_MODEL_URL = '/node_modules/@vladmandic/human/models/centernet.json';
+/** The same file for Node: package, and path inside it (see packageFilePath in node_io.ts). */
+export const BACKBONE_MODEL_PACKAGE = '@vladmandic/human';
+export const BACKBONE_MODEL_FILE = 'models/centernet.json';
+
+export const BACKBONE_INPUT_NODE = 'tower_0/images';
+/**
+ * The graph is fixed to one 512x512 image: the CenterNet head's resize
+ * nodes have their sizes baked in, so head taps fail at any other size.
+ * Input is float RGB 0-255, no normalisation.
+ */
+export const BACKBONE_INPUT_SIZE = 512;
+
+const MOBILENET = 'tower_0/MobilenetV3/';
+
+/**
+ * Chosen taps. Bytes per 512x512 image as float16: fpn_s8 1.5 MiB,
+ * bb_s8 256 KiB, bb_s16 176 KiB, bb_s32 240 KiB (2.1 MiB in all).
+ * Where a stage's residual output and its wider 1x1 expansion were both
+ * candidates, the residual output was taken: the expansion is a pointwise
+ * function of it, so it adds bytes, not information.
+ */
+export const BACKBONE_TAPS: Readonly<Record<TapName, TapSpec>> = {
+  /** The head's stride-8 fusion: ReLU(concat(lateral from expanded_conv_5, upsampled stride-16 path)). */
+  fpn_s8: { node: 'tower_0/CenternetHead/Relu_1', channels: 192, stride: 8 },
+  /** Last block of the stride-8 stage. */
+  bb_s8: { node: `${MOBILENET}expanded_conv_5/add`, channels: 32, stride: 8 },
+  /** Last block of the stride-16 stage (before the SE-heavy 528-channel blocks). */
+  bb_s16: { node: `${MOBILENET}expanded_conv_11/add`, channels: 88, stride: 16 },
+  /** Final 1x1 conv + hard-swish of the backbone: the deepest, most semantic map. */
+  bb_s32: { node: 'tower_0/extern1/hard_swish/mul_1', channels: 480, stride: 32 },
+};
+
+export const TAP_NAMES = Object.keys(BACKBONE_TAPS) as TapName[];
+
+export const DEFAULT_BACKBONE_MODEL_CONFIG: Required<BackboneModelConfig> = {
+  modelUrl: DEFAULT_BACKBONE_MODEL_URL,
+  taps: TAP_NAMES,
+};
