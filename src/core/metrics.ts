@@ -1,0 +1,46 @@
+import { IGNORE_LABEL } from './constants';
+
+/** counts[gt * numClasses + pred]; pixels whose ground truth is ignore are skipped. */
+export function confusionMatrix(pred: Uint8Array, gt: Uint8Array, numClasses: number): Float64Array {
+  if (pred.length !== gt.length) throw new Error(`prediction has ${pred.length} pixels, ground truth ${gt.length}`);
+  const counts = new Float64Array(numClasses * numClasses);
+  for (let i = 0; i < gt.length; i++) {
+    const g = gt[i];
+    if (g === IGNORE_LABEL) continue;
+    const p = pred[i];
+    if (g >= numClasses || p >= numClasses) throw new Error(`label ${Math.max(g, p)} is outside 0..${numClasses - 1}`);
+    counts[g * numClasses + p]++;
+  }
+  return counts;
+}
+
+/** Adds b into a (accumulating over a dataset). */
+export function addConfusion(a: Float64Array, b: Float64Array): void {
+  for (let i = 0; i < a.length; i++) a[i] += b[i];
+}
+
+/** IoU per class; NaN for a class absent from both prediction and ground truth. */
+export function iouPerClass(confusion: Float64Array, numClasses: number): Float64Array {
+  const out = new Float64Array(numClasses);
+  for (let c = 0; c < numClasses; c++) {
+    let gtTotal = 0;
+    let predTotal = 0;
+    for (let k = 0; k < numClasses; k++) {
+      gtTotal += confusion[c * numClasses + k];
+      predTotal += confusion[k * numClasses + c];
+    }
+    const tp = confusion[c * numClasses + c];
+    const union = gtTotal + predTotal - tp;
+    out[c] = union > 0 ? tp / union : NaN;
+  }
+  return out;
+}
+
+/** Mean over the classes that occur (NaN entries skipped), as VOC's mIoU. */
+export function meanIoU(confusion: Float64Array, numClasses: number): number {
+  const ious = iouPerClass(confusion, numClasses);
+  let sum = 0;
+  let count = 0;
+  for (const v of ious) if (!Number.isNaN(v)) { sum += v; count++; }
+  return count > 0 ? sum / count : NaN;
+}
