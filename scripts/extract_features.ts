@@ -1,0 +1,167 @@
+/**
+ * Caches frozen-backbone features for head training in PyTorch, computed by
+ * the same tfjs graph the app runs, so training and inference see identical
+ * features.
+ *
+ *   npx tsx scripts/extract_features.ts DATA_DIR [--out DIR] [--splits train,val] [--limit N]
+ *
+ * Reads DATA_DIR/<split>/images/<id>.jpg (512x512) and writes, per image and
+ * tap, OUT/<split>/<tap>/<id>.npy: float16 '<f2', C order, shape (C, H, W).
+ * OUT/features.json describes the taps. Existing outputs are skipped, and
+ * every file is written under a temporary name and then renamed, so a killed
+ * run can simply be started again.
+ */
+import * as tf from '@tensorflow/tfjs';
+import jpeg from 'jpeg-js';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  BACKBONE_INPUT_NODE,
+  BACKBONE_INPUT_SIZE,
+  BACKBONE_MODEL_FILE,
+  BACKBONE_MODEL_PACKAGE,
+  BACKBONE_TAPS,
+  loadBackbone,
+  TAP_NAMES,
+  type TapName,
+} from '../src/models/backbone';
+import { fileModelHandler, packageFilePath } from '../src/models/node_io';
+import { useNodeWasmBackend } from '../src/models/node_wasm';
+import { serializeNpy } from '../src/core/npy';
+
+const DEFAULT_OUT = 'data/features/default';
+const PROGRESS_EVERY_MS = 10_000;
+
+interface Options {
+  dataDir: string;
+  outDir: string;
+  splits: string[];
+  limit: number;
+}
+
+function parseOptions(): Options {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      out: { type: 'string', default: DEFAULT_OUT },
+      splits: { type: 'string', default: 'train,val' },
+      limit: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) {
+    throw new Error('usage: extract_features.ts DATA_DIR [--out DIR] [--splits train,val] [--limit N (per split)]');
+  }
+  const limit = values.limit === undefined ? Infinity : Number(values.limit);
+  if (!(limit > 0)) throw new Error(`--limit must be a positive number, got ${values.limit}`);
+  return { dataDir: positionals[0], outDir: values.out, splits: values.splits.split(',').filter(Boolean), limit };
+}
+
+/** Writes via a temporary name so that a file that exists is always complete. */
+function writeAtomic(file: string, bytes: Uint8Array | string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, file);
+}
+
+/** sha256 of model.json and of each weight shard, keyed by file name. */
+function modelHashes(modelJson: string): Record<string, string> {
+  const manifest = (JSON.parse(readFileSync(modelJson, 'utf8')) as tf.io.ModelJSON).weightsManifest;
+  const files = [modelJson, ...manifest.flatMap((group) => group.paths.map((p) => path.join(path.dirname(modelJson), p)))];
+  return Object.fromEntries(files.map((file) => [path.basename(file), createHash('sha256').update(readFileSync(file)).digest('hex')]));
+}
+
+function describeFeatures(): object {
+  const modelJson = packageFilePath(BACKBONE_MODEL_PACKAGE, BACKBONE_MODEL_FILE);
+  const version = (JSON.parse(readFileSync(packageFilePath(BACKBONE_MODEL_PACKAGE, 'package.json'), 'utf8')) as { version: string }).version;
+  const taps = TAP_NAMES.map((key) => {
+    const { node, channels, stride } = BACKBONE_TAPS[key];
+    const grid = BACKBONE_INPUT_SIZE / stride;
+    return { key, node, channels, stride, grid: [grid, grid], bytes: channels * grid * grid * 2 };
+  });
+  return {
+    // The hash pins the exact graph, so trained heads can check they match the app's model.
+    model: { package: `${BACKBONE_MODEL_PACKAGE}@${version}`, file: BACKBONE_MODEL_FILE, sha256: modelHashes(modelJson) },
+    input: { node: BACKBONE_INPUT_NODE, size: [BACKBONE_INPUT_SIZE, BACKBONE_INPUT_SIZE], channels: 'RGB', range: [0, 255], decoder: 'jpeg-js' },
+    dtype: '<f2',
+    layout: 'CHW',
+    path: '<split>/<key>/<id>.npy',
+    taps,
+    bytesPerImage: taps.reduce((sum, tap) => sum + tap.bytes, 0),
+  };
+}
+
+function decodeRgb(file: string): tf.Tensor3D {
+  const { width, height, data } = jpeg.decode(readFileSync(file), { useTArray: true, formatAsRGBA: false });
+  if (width !== BACKBONE_INPUT_SIZE || height !== BACKBONE_INPUT_SIZE) {
+    throw new Error(`${file}: ${width}x${height}, expected ${BACKBONE_INPUT_SIZE}x${BACKBONE_INPUT_SIZE}`);
+  }
+  return tf.tensor3d(Float32Array.from(data), [height, width, 3]);
+}
+
+function formatSeconds(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  const m = Math.floor(s / 60);
+  return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(0)}s`;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions();
+  await useNodeWasmBackend();
+  const backbone = await loadBackbone({
+    modelUrl: fileModelHandler(packageFilePath(BACKBONE_MODEL_PACKAGE, BACKBONE_MODEL_FILE)),
+  });
+  mkdirSync(options.outDir, { recursive: true });
+  writeAtomic(path.join(options.outDir, 'features.json'), `${JSON.stringify(describeFeatures(), null, 2)}\n`);
+
+  for (const split of options.splits) {
+    const imageDir = path.join(options.dataDir, split, 'images');
+    const ids = readdirSync(imageDir)
+      .filter((name) => name.endsWith('.jpg'))
+      .map((name) => name.slice(0, -'.jpg'.length))
+      .sort()
+      .slice(0, options.limit);
+    const outFile = (key: TapName, id: string) => path.join(options.outDir, split, key, `${id}.npy`);
+    for (const key of TAP_NAMES) mkdirSync(path.join(options.outDir, split, key), { recursive: true });
+
+    const todo = ids.filter((id) => TAP_NAMES.some((key) => !existsSync(outFile(key, id))));
+    console.log(`${split}: ${ids.length} images, ${ids.length - todo.length} already done, ${todo.length} to extract`);
+    const start = performance.now();
+    let lastReport = start;
+    for (let i = 0; i < todo.length; i++) {
+      const id = todo[i];
+      const image = decodeRgb(path.join(imageDir, `${id}.jpg`));
+      // tfjs maps are [1, H, W, C]; PyTorch wants (C, H, W).
+      const maps = tf.tidy(() => {
+        const nhwc = backbone.extract(image);
+        return TAP_NAMES.map((key) => tf.transpose(nhwc[key].squeeze([0]), [2, 0, 1]));
+      });
+      image.dispose();
+      try {
+        for (let t = 0; t < TAP_NAMES.length; t++) {
+          const data = (await maps[t].data()) as Float32Array;
+          writeAtomic(outFile(TAP_NAMES[t], id), serializeNpy(data, maps[t].shape, '<f2'));
+        }
+      } finally {
+        tf.dispose(maps);
+      }
+
+      const now = performance.now();
+      if (now - lastReport >= PROGRESS_EVERY_MS || i === todo.length - 1) {
+        lastReport = now;
+        const rate = (i + 1) / ((now - start) / 1000);
+        const eta = (todo.length - i - 1) / rate;
+        console.log(`${split}: ${i + 1}/${todo.length}  ${rate.toFixed(2)} img/s  ETA ${formatSeconds(eta)}  tensors ${tf.memory().numTensors}`);
+      }
+    }
+  }
+  backbone.dispose();
+}
+
+// Report errors here: the wasm backend's own unhandled-rejection hook would
+// otherwise print its whole minified source along with them.
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exitCode = 1;
+});
