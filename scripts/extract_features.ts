@@ -7,14 +7,14 @@
  *
  * Reads DATA_DIR/<split>/images/<id>.jpg (512x512) and writes, per image and
  * tap, OUT/<split>/<tap>/<id>.npy: float16 '<f2', C order, shape (C, H, W).
- * OUT/features.json describes the taps. Existing outputs are skipped, and
- * every file is written under a temporary name and then renamed, so a killed
- * run can simply be started again.
+ * OUT/features.json describes the taps. Outputs newer than their image are
+ * skipped, and every file is written under a temporary name and then renamed,
+ * so a killed run can simply be started again.
  */
 import * as tf from '@tensorflow/tfjs';
 import jpeg from 'jpeg-js';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -125,7 +125,12 @@ async function main(): Promise<void> {
     const outFile = (key: TapName, id: string) => path.join(options.outDir, split, key, `${id}.npy`);
     for (const key of TAP_NAMES) mkdirSync(path.join(options.outDir, split, key), { recursive: true });
 
-    const todo = ids.filter((id) => TAP_NAMES.some((key) => !existsSync(outFile(key, id))));
+    // Redo an image whose features are missing or older than it (the data set was rebuilt).
+    const isDone = (id: string) => {
+      const imageTime = statSync(path.join(imageDir, `${id}.jpg`)).mtimeMs;
+      return TAP_NAMES.every((key) => existsSync(outFile(key, id)) && statSync(outFile(key, id)).mtimeMs >= imageTime);
+    };
+    const todo = ids.filter((id) => !isDone(id));
     console.log(`${split}: ${ids.length} images, ${ids.length - todo.length} already done, ${todo.length} to extract`);
     const start = performance.now();
     let lastReport = start;
