@@ -63,7 +63,10 @@ function matchField(header: string, pattern: RegExp, name: string): string {
 }
 
 function readData(dtype: NpyDtype, bytes: Uint8Array, offset: number, count: number): NpyData {
-  const raw = bytes.slice(offset, offset + count * ITEM_SIZE[dtype]); // copy: aligned and detached from the file buffer
+  // Copy into a fresh buffer: aligned for the typed view, and independent of the
+  // input (Node's Buffer#slice would return a view into a shared pool).
+  const raw = new Uint8Array(count * ITEM_SIZE[dtype]);
+  raw.set(bytes.subarray(offset, offset + raw.length));
   switch (dtype) {
     case '<f4': return new Float32Array(raw.buffer, 0, count);
     case '<f8': return new Float64Array(raw.buffer, 0, count);

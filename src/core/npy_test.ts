@@ -15,6 +15,14 @@ describe('.npy', () => {
     expect(Array.from(arr.data)).toEqual([0, 0.25, 0.5, 0.75, 1, 1.25]);
   });
 
+  it('reads from a Node Buffer that is a view into a larger pool', () => {
+    const pool = Buffer.alloc(4096, 0x7f);
+    const file = fromBase64(NUMPY_F4_2x3);
+    pool.set(file, 100);
+    const arr = parseNpy(pool.subarray(100, 100 + file.length));
+    expect(Array.from(arr.data)).toEqual([0, 0.25, 0.5, 0.75, 1, 1.25]);
+  });
+
   it('reads NumPy float16 files, subnormals included', () => {
     const arr = parseNpy(fromBase64(NUMPY_F2_4)); // [1.5, -2, 65504, 6e-8]
     expect(arr.shape).toEqual([4]);

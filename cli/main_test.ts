@@ -1,0 +1,79 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseNpy, serializeNpy } from '../src/core/npy';
+
+const run = promisify(execFile);
+const BIN = join(__dirname, '..', 'bin', 'affinitylab.mjs');
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(BIN, args);
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+let dir: string;
+const path = (name: string) => join(dir, name);
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'affinitylab-cli-'));
+  // Two cells 1 apart on a 1x2 grid: W = e^-1, beta 1 -> a = e^-1.
+  await writeFile(path('s.npy'), serializeNpy(Float32Array.from([1, 0, 0, 1]), [2, 1, 2]));
+  await writeFile(path('e.npy'), serializeNpy(Float32Array.from([0, 1]), [1, 1, 2]));
+  await writeFile(path('e_other_grid.npy'), serializeNpy(Float32Array.from([0, 1, 2]), [1, 1, 3]));
+  await writeFile(path('e_f64.npy'), serializeNpy(Float64Array.from([0, 1]), [1, 1, 2]));
+  await writeFile(path('e_2d.npy'), serializeNpy(Float32Array.from([0, 1]), [1, 2]));
+  await writeFile(path('garbage.npy'), 'not numpy');
+});
+
+describe('affinitylab CLI', () => {
+  it('prints help', async () => {
+    const top = await cli('--help');
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/walk/);
+    const walk = await cli('walk', '--help');
+    expect(walk.stdout).toMatch(/--scores S\.npy/);
+  });
+
+  it('walk writes the revised maps as float32 (C, H, W)', async () => {
+    const res = await cli('walk', '--scores', path('s.npy'), '--embed', path('e.npy'), '--out', path('r.npy'), '--beta', '1', '--steps', '1');
+    expect(res.code).toBe(0);
+    const out = parseNpy(await readFile(path('r.npy')));
+    expect(out.dtype).toBe('<f4');
+    expect(out.shape).toEqual([2, 1, 2]);
+    const a = Math.exp(-1);
+    const expected = [1 / (1 + a), a / (1 + a), a / (1 + a), 1 / (1 + a)];
+    out.data.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 6));
+  });
+
+  it.each([
+    [['--embed', 'e.npy', '--out', 'r.npy'], /--scores is required/],
+    [['--scores', 'missing.npy', '--embed', 'e.npy', '--out', 'r.npy'], /cannot read scores file .*missing\.npy: ENOENT/],
+    [['--scores', 's.npy', '--embed', 'garbage.npy', '--out', 'r.npy'], /embed file .*garbage\.npy: not a \.npy file/],
+    [['--scores', 's.npy', '--embed', 'e_f64.npy', '--out', 'r.npy'], /dtype <f8; expected float32/],
+    [['--scores', 's.npy', '--embed', 'e_2d.npy', '--out', 'r.npy'], /expected 3 dimensions/],
+    [['--scores', 's.npy', '--embed', 'e_other_grid.npy', '--out', 'r.npy'], /scores grid 1x2 differs from embed grid 1x3/],
+    [['--scores', 's.npy', '--embed', 'e.npy', '--out', 'r.npy', '--steps', '2.5'], /--steps must be an integer >= 0/],
+    [['--scores', 's.npy', '--embed', 'e.npy', '--out', 'r.npy', '--bogus'], /Unknown option '--bogus'/],
+  ])('bad input %j exits 2 with one line on stderr', async (args, message) => {
+    const withPaths = args.map((a) => (a.endsWith('.npy') ? path(a) : a));
+    const res = await cli('walk', ...withPaths);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(message);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('rejects unknown commands with exit 2', async () => {
+    const res = await cli('frobnicate');
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/unknown command 'frobnicate'/);
+  });
+});
