@@ -118,7 +118,7 @@ def background_sources():
 
 
 def load_cutout(row, emoji):
-    """RGBA image cropped to its alpha bounding box."""
+    """RGBA image cropped to its alpha bounding box and shrunk to MAX_CUTOUT_SIDE."""
     if row['package'] == 'openclipart-png':
         im = Image.open(os.path.join(OPENCLIPART_DIR, row['item']))
     else:
