@@ -1,0 +1,37 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { baseUrl, launchChromium, saveScreenshot } from './browser';
+
+let browser: Browser | undefined;
+afterEach(async () => {
+  await browser?.close();
+  browser = undefined;
+});
+
+async function badgeText(webgpu: boolean, screenshot: string): Promise<string> {
+  browser = await launchChromium({ webgpu });
+  const page = await browser.newPage();
+  const external: string[] = [];
+  page.on('request', (req) => {
+    if (!req.url().startsWith(baseUrl()) && !req.url().startsWith('data:') && !req.url().startsWith('blob:')) external.push(req.url());
+  });
+  await page.goto(baseUrl());
+  const badge = page.getByTestId('backend-badge');
+  await expect.poll(async () => badge.getAttribute('data-backend'), { timeout: 120_000, interval: 500 }).not.toBeNull();
+  await saveScreenshot(page, screenshot);
+  expect(external).toEqual([]);
+  return (await badge.textContent()) ?? '';
+}
+
+describe('app boot', () => {
+  it('runs on WebGPU when Chromium exposes it, and shows the adapter', async () => {
+    const text = await badgeText(true, 'boot-webgpu');
+    expect(text).toContain('webgpu');
+  });
+
+  it('falls back to another backend without WebGPU and says which', async () => {
+    const text = await badgeText(false, 'boot-fallback');
+    expect(text).toMatch(/backend: (webgl|wasm|cpu)/);
+    expect(text).toContain('fell back from webgpu');
+  });
+});
