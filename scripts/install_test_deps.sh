@@ -5,7 +5,7 @@
 # pipeline's smoke tests. Nothing else is downloaded.
 set -euo pipefail
 
-PACKAGES=(chromium python3-torch python3-numpy python3-pil python3-skimage python3-fonttools openclipart-png fonts-noto-color-emoji)
+PACKAGES=(chromium python3-torch python3-numpy python3-pil python3-skimage python3-fonttools openclipart-png fonts-noto-color-emoji lomiri-wallpapers-16.04)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
