@@ -1,0 +1,86 @@
+import { argmaxChannels, resizeBilinear, withBackground, withConstantBackground } from './cam';
+import { ChannelMaps, createMaps } from './maps';
+
+/**
+ * From grid score maps to label images, shared by the app, the CLI and the
+ * evaluation so that all three draw the same masks.
+ */
+
+/** Where the image sits in the square network input (see models/pipeline/types.ts InputPlacement). */
+export interface ValidRegion {
+  /** Resized image size inside the input, before padding. */
+  width: number;
+  height: number;
+}
+
+/** Channel indices whose image-level score reaches the threshold (predicted labels). */
+export function classesAbove(classScores: Float32Array, threshold: number): number[] {
+  const out: number[] = [];
+  classScores.forEach((s, c) => {
+    if (s >= threshold) out.push(c);
+  });
+  return out;
+}
+
+/** The listed channels only, in the given order. */
+export function selectChannels(maps: ChannelMaps, channels: readonly number[]): ChannelMaps {
+  const n = maps.height * maps.width;
+  const out = createMaps(channels.length, maps.height, maps.width);
+  channels.forEach((c, k) => {
+    if (c < 0 || c >= maps.channels) throw new Error(`channel ${c} does not exist (maps have ${maps.channels})`);
+    out.data.set(maps.data.subarray(c * n, (c + 1) * n), k * n);
+  });
+  return out;
+}
+
+/** psa's CAM-only scores: kept classes plus a constant background (channel 0). */
+export function camScores(cams: ChannelMaps, keep: readonly number[], backgroundScore: number): ChannelMaps {
+  return withConstantBackground(selectChannels(cams, keep), backgroundScore);
+}
+
+/** The random walk's input: kept classes plus background (1 - max)^alpha (channel 0). */
+export function walkScores(cams: ChannelMaps, keep: readonly number[], alpha: number): ChannelMaps {
+  return withBackground(selectChannels(cams, keep), alpha);
+}
+
+/**
+ * Grid scores -> per-pixel channel labels over the valid region: bilinear
+ * upsampling by the grid stride to the whole input (padding included, as psa
+ * upsamples before cropping), crop, argmax.
+ */
+export function labelsAtInput(scores: ChannelMaps, stride: number, region: ValidRegion): Uint8Array {
+  const up = resizeBilinear(scores, scores.height * stride, scores.width * stride);
+  if (region.width > up.width || region.height > up.height) {
+    throw new Error(`region ${region.width}x${region.height} exceeds the input ${up.width}x${up.height}`);
+  }
+  const n = region.width * region.height;
+  const cropped = createMaps(up.channels, region.height, region.width);
+  for (let c = 0; c < up.channels; c++) {
+    for (let y = 0; y < region.height; y++) {
+      const src = c * up.width * up.height + y * up.width;
+      cropped.data.set(up.data.subarray(src, src + region.width), c * n + y * region.width);
+    }
+  }
+  return argmaxChannels(cropped);
+}
+
+/** Channel labels (0 = background, k = keep[k - 1]) -> class ids such as VOC indices. */
+export function channelLabelsToClassIds(labels: Uint8Array, keep: readonly number[], classIdOfChannel: readonly number[]): Uint8Array {
+  const lut = [0, ...keep.map((c) => classIdOfChannel[c])];
+  const out = new Uint8Array(labels.length);
+  for (let i = 0; i < labels.length; i++) out[i] = lut[labels[i]];
+  return out;
+}
+
+/** Nearest-neighbour resize of a label image (labels must not be blended). */
+export function resizeLabelsNearest(labels: Uint8Array, width: number, height: number, outWidth: number, outHeight: number): Uint8Array {
+  const out = new Uint8Array(outWidth * outHeight);
+  for (let y = 0; y < outHeight; y++) {
+    const sy = Math.min(height - 1, Math.floor(((y + 0.5) * height) / outHeight));
+    for (let x = 0; x < outWidth; x++) {
+      const sx = Math.min(width - 1, Math.floor(((x + 0.5) * width) / outWidth));
+      out[y * outWidth + x] = labels[sy * width + sx];
+    }
+  }
+  return out;
+}
