@@ -5,7 +5,7 @@ import type { BackboneModelConfig, TapName, TapSpec } from './types';
  * is unclear, so the weights are never copied into this repo: Vite serves them
  * from node_modules and Node reads them from disk (node_io.ts).
  */
-export const DEFAULT_BACKBONE_MODEL_URL = '/node_modules/@vladmandic/human/models/centernet.json';
+export const DEFAULT_BACKBONE_MODEL_URL = '/vendor/human/centernet.json';
 /** The same file for Node: package, and path inside it (see packageFilePath in node_io.ts). */
 export const BACKBONE_MODEL_PACKAGE = '@vladmandic/human';
 export const BACKBONE_MODEL_FILE = 'models/centernet.json';

@@ -1,0 +1,30 @@
+import {
+  DEFAULT_ALPHA,
+  DEFAULT_BETA,
+  DEFAULT_CAM_BG_SCORE,
+  DEFAULT_RADIUS,
+  DEFAULT_STEPS,
+  GRID_STRIDE,
+} from '../../core/constants';
+import { BACKBONE_INPUT_SIZE } from '../backbone';
+import type { ModelSetMeta } from '../pipeline/types';
+import type { HeadKind } from '../heads';
+
+/** The model set the app and the CLI open unless told otherwise. */
+export const DEFAULT_MODEL_SET_URL = '/models/default/';
+export const META_FILE = 'meta.json';
+/** Each head's model.json, relative to the model-set folder. */
+export const HEAD_FILES: Readonly<Record<HeadKind, string>> = { cam: 'cam/model.json', aff: 'aff/model.json', seg: 'seg/model.json' };
+
+/** Walk and CAM parameters a meta.json may leave out (psa's values, SPEC.md). */
+export const DEFAULT_WALK_PARAMETERS: ModelSetMeta['defaults'] = {
+  alpha: DEFAULT_ALPHA,
+  beta: DEFAULT_BETA,
+  steps: DEFAULT_STEPS,
+  radius: DEFAULT_RADIUS,
+  camBackground: DEFAULT_CAM_BG_SCORE,
+};
+
+/** The only network geometry the shipped backbone supports. */
+export const SUPPORTED_INPUT_SIZES: readonly number[] = [BACKBONE_INPUT_SIZE];
+export const SUPPORTED_GRID_STRIDES: readonly number[] = [GRID_STRIDE];

@@ -1,0 +1,83 @@
+import { VOC_CLASSES } from '../../core/constants';
+import type { ModelClass, ModelSetMeta } from '../pipeline/types';
+import { DEFAULT_WALK_PARAMETERS, SUPPORTED_GRID_STRIDES, SUPPORTED_INPUT_SIZES } from './constants';
+
+/**
+ * Validates a parsed meta.json: copies it, fills in defaults, and throws an
+ * Error that names the file, the field and the allowed values.
+ */
+export function validateMeta(json: unknown, id: string, file: string): ModelSetMeta {
+  const meta = object(json, file);
+  const at = (field: string) => `${file}: ${field}`;
+
+  if (!Array.isArray(meta.classes) || meta.classes.length === 0) throw new Error(`${at('classes')} must be a non-empty list of {voc, name}`);
+  const classes = meta.classes.map((value, i) => modelClass(value, at(`classes[${i}]`)));
+  const seen = new Set<number>();
+  for (const c of classes) {
+    if (seen.has(c.voc)) throw new Error(`${at('classes')} lists VOC index ${c.voc} twice`);
+    seen.add(c.voc);
+  }
+
+  const inputSize = meta.inputSize ?? SUPPORTED_INPUT_SIZES[0];
+  if (!SUPPORTED_INPUT_SIZES.includes(inputSize as number)) {
+    throw new Error(`${at('inputSize')} is ${JSON.stringify(inputSize)}; supported: ${SUPPORTED_INPUT_SIZES.join(', ')}`);
+  }
+  const gridStride = meta.gridStride ?? SUPPORTED_GRID_STRIDES[0];
+  if (!SUPPORTED_GRID_STRIDES.includes(gridStride as number)) {
+    throw new Error(`${at('gridStride')} is ${JSON.stringify(gridStride)}; supported: ${SUPPORTED_GRID_STRIDES.join(', ')}`);
+  }
+
+  const given = meta.defaults === undefined ? {} : object(meta.defaults, at('defaults'));
+  const defaults = { ...DEFAULT_WALK_PARAMETERS };
+  const known = Object.keys(DEFAULT_WALK_PARAMETERS);
+  for (const [key, value] of Object.entries(given)) {
+    if (!known.includes(key)) throw new Error(`${at(`defaults.${key}`)} is not a parameter; known: ${known.join(', ')}`);
+    defaults[key as keyof typeof defaults] = parameter(key, value, at(`defaults.${key}`));
+  }
+
+  if (meta.trained !== undefined && typeof meta.trained !== 'boolean') throw new Error(`${at('trained')} must be true or false`);
+  if (meta.name !== undefined && typeof meta.name !== 'string') throw new Error(`${at('name')} must be a string`);
+  return {
+    id,
+    name: (meta.name as string | undefined) ?? id,
+    classes,
+    inputSize: inputSize as number,
+    gridStride: gridStride as number,
+    defaults,
+    // Weights that do not say they were trained are treated as untrained.
+    trained: meta.trained === true,
+    ...(meta.summary === undefined ? {} : { summary: structuredClone(object(meta.summary, at('summary'))) }),
+  };
+}
+
+function modelClass(value: unknown, where: string): ModelClass {
+  const c = object(value, where);
+  const voc = c.voc;
+  if (typeof voc !== 'number' || !Number.isInteger(voc) || voc < 1 || voc >= VOC_CLASSES.length) {
+    throw new Error(`${where}.voc is ${JSON.stringify(voc)}; allowed: integers 1..${VOC_CLASSES.length - 1} (PASCAL VOC, 0 is background)`);
+  }
+  if (c.name !== VOC_CLASSES[voc]) {
+    throw new Error(`${where}.name is ${JSON.stringify(c.name)}, but VOC index ${voc} is "${VOC_CLASSES[voc]}"`);
+  }
+  return { voc, name: VOC_CLASSES[voc] };
+}
+
+/** Ranges: alpha, beta > 0; steps integer >= 0; radius integer >= 1; camBackground in [0, 1]. */
+function parameter(key: string, value: unknown, where: string): number {
+  const n = typeof value === 'number' && Number.isFinite(value) ? value : NaN;
+  const ok =
+    key === 'steps' ? Number.isInteger(n) && n >= 0
+    : key === 'radius' ? Number.isInteger(n) && n >= 1
+    : key === 'camBackground' ? n >= 0 && n <= 1
+    : n > 0;
+  if (!ok) {
+    const allowed = { steps: 'an integer >= 0', radius: 'an integer >= 1', camBackground: 'a number in [0, 1]' }[key] ?? 'a number > 0';
+    throw new Error(`${where} is ${JSON.stringify(value)}; allowed: ${allowed}`);
+  }
+  return n;
+}
+
+function object(value: unknown, where: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${where} must be a JSON object`);
+  return value as Record<string, unknown>;
+}

@@ -1,0 +1,26 @@
+/**
+ * Node-only: a model set from a folder on disk (models/<id>/), the backbone
+ * from its installed npm package. Imports node:fs; never bundle it.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { BACKBONE_MODEL_FILE, BACKBONE_MODEL_PACKAGE } from './backbone';
+import { HEAD_KINDS, type HeadKind } from './heads';
+import { HEAD_FILES, META_FILE, type ModelSetSource } from './model_set';
+import { fileModelHandler, packageFilePath } from './node_io';
+
+export function modelSetFromDir(dir: string): ModelSetSource {
+  const metaFile = path.join(dir, META_FILE);
+  let meta: unknown;
+  try {
+    meta = JSON.parse(readFileSync(metaFile, 'utf8'));
+  } catch (e) {
+    throw new Error(`${metaFile}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (e as Error).message}`);
+  }
+  return {
+    id: path.basename(path.resolve(dir)),
+    meta,
+    backbone: fileModelHandler(packageFilePath(BACKBONE_MODEL_PACKAGE, BACKBONE_MODEL_FILE)),
+    heads: Object.fromEntries(HEAD_KINDS.map((kind) => [kind, fileModelHandler(path.join(dir, HEAD_FILES[kind]))])) as Record<HeadKind, ReturnType<typeof fileModelHandler>>,
+  };
+}

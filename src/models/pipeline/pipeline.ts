@@ -1,0 +1,130 @@
+import * as tf from '@tensorflow/tfjs';
+import { CAM_NORM_EPS } from '../../core/constants';
+import { mapsFrom, type ChannelMaps } from '../../core/maps';
+import type { TapName } from '../backbone';
+import type { ValidGrid } from '../heads';
+import { loadModelSet, type ModelSet, type ModelSetSource } from '../model_set';
+import { placeImage } from './placement';
+import type { InputPlacement, LabPipeline, LoadProgress, PipelineResult, PipelineStage } from './types';
+
+type RgbaImage = Parameters<LabPipeline['run']>[0];
+
+/** Loads a model set (folder URL, or files from Node/tests) and wraps it as a LabPipeline. */
+export async function loadPipeline(source: string | ModelSetSource, onProgress?: (progress: LoadProgress) => void): Promise<LabPipeline> {
+  return new ModelSetPipeline(await loadModelSet(source, onProgress));
+}
+
+export class ModelSetPipeline implements LabPipeline {
+  constructor(private readonly models: ModelSet) {}
+
+  get meta() {
+    return this.models.meta;
+  }
+
+  async run(image: RgbaImage, onStage?: (stage: PipelineStage) => void): Promise<PipelineResult> {
+    const { inputSize, gridStride } = this.meta;
+    const placement = placeImage(image.width, image.height, inputSize, gridStride);
+    if (image.data.length !== image.width * image.height * 4) {
+      throw new Error(`RGBA data of a ${image.width}x${image.height} image needs ${image.width * image.height * 4} bytes, got ${image.data.length}`);
+    }
+    const valid: ValidGrid = { height: placement.gridHeight, width: placement.gridWidth };
+    const timings: Record<string, number> = {};
+    const { backbone, heads } = this.models;
+
+    onStage?.('backbone');
+    let start = performance.now();
+    const input = networkInput(image, placement, inputSize);
+    let taps: Record<TapName, tf.Tensor4D>;
+    try {
+      taps = backbone.extract(input);
+    } finally {
+      input.dispose();
+    }
+    try {
+      // Reading one value waits for the whole graph, so the time is the backbone's own.
+      await waitFor(taps.fpn_s8);
+      timings.backbone = performance.now() - start;
+
+      onStage?.('cam');
+      start = performance.now();
+      const { cams, scores } = tf.tidy(() => {
+        const { cams: raw, logits } = heads.cam.classify(taps, valid);
+        return { cams: normalizeCams(raw, valid), scores: tf.sigmoid(logits) };
+      });
+      const [camMaps, classScores] = await Promise.all([download(cams), scores.data() as Promise<Float32Array>]).finally(() => tf.dispose([cams, scores]));
+      timings.cam = performance.now() - start;
+
+      onStage?.('affinity');
+      start = performance.now();
+      const embedding = await download(heads.aff.forward(taps), true);
+      timings.affinity = performance.now() - start;
+
+      onStage?.('segmentation');
+      start = performance.now();
+      const segLogits = await download(heads.seg.forward(taps), true);
+      timings.segmentation = performance.now() - start;
+
+      return { placement, classScores, cams: camMaps, embedding, segLogits, timings };
+    } finally {
+      tf.dispose(Object.values(taps));
+    }
+  }
+
+  dispose(): void {
+    this.models.dispose();
+  }
+}
+
+/**
+ * RGBA bytes -> [inputSize, inputSize, 3] float RGB 0-255: resized to the
+ * placement with half-pixel centres (as torch's align_corners=False), then
+ * zero-padded bottom/right.
+ */
+function networkInput(image: RgbaImage, placement: InputPlacement, inputSize: number): tf.Tensor3D {
+  const { imageWidth: w, imageHeight: h } = placement;
+  const rgb = new Float32Array(w * h * 3);
+  for (let i = 0, j = 0; i < w * h; i++, j += 3) {
+    rgb[j] = image.data[i * 4];
+    rgb[j + 1] = image.data[i * 4 + 1];
+    rgb[j + 2] = image.data[i * 4 + 2];
+  }
+  return tf.tidy(() => {
+    let x: tf.Tensor3D = tf.tensor3d(rgb, [h, w, 3]);
+    if (placement.width !== w || placement.height !== h) x = tf.image.resizeBilinear(x, [placement.height, placement.width], false, true);
+    return tf.pad(x, [[0, inputSize - placement.height], [0, inputSize - placement.width], [0, 0]]);
+  });
+}
+
+/**
+ * psa's per-class normalisation M_c / (max M_c + 1e-5), with the max taken
+ * over the image's cells only; cells that lie wholly in the padding are set
+ * to 0 (no evidence there), as psa's zero-padded CAMs are.
+ */
+function normalizeCams(cams: tf.Tensor4D, valid: ValidGrid): tf.Tensor4D {
+  const [, h, w, c] = cams.shape;
+  const inside = tf.slice(cams, [0, 0, 0, 0], [1, valid.height, valid.width, c]);
+  const peak = tf.max(inside, [1, 2], true);
+  const scaled = tf.div(inside, tf.add(peak, CAM_NORM_EPS)) as tf.Tensor4D;
+  return tf.pad(scaled, [[0, 0], [0, h - valid.height], [0, w - valid.width], [0, 0]]);
+}
+
+async function waitFor(t: tf.Tensor4D): Promise<void> {
+  const one = tf.slice(t, [0, 0, 0, 0], [1, 1, 1, 1]);
+  try {
+    await one.data();
+  } finally {
+    one.dispose();
+  }
+}
+
+/** [1, H, W, C] -> channel-major ChannelMaps (C, H, W); disposes the input if `consume`. */
+async function download(t: tf.Tensor4D, consume = false): Promise<ChannelMaps> {
+  const [, h, w, c] = t.shape;
+  const chw = tf.tidy(() => tf.transpose(tf.squeeze(t, [0]), [2, 0, 1]));
+  try {
+    return mapsFrom((await chw.data()) as Float32Array, c, h, w);
+  } finally {
+    chw.dispose();
+    if (consume) t.dispose();
+  }
+}
