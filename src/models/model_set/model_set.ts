@@ -25,13 +25,20 @@ export interface ModelSet {
 
 const TAP_CHANNELS: Record<string, number> = Object.fromEntries(Object.entries(BACKBONE_TAPS).map(([key, tap]) => [key, tap.channels]));
 
+export interface ModelSetOptions {
+  /** Byte progress of all weights together (URL sources only). */
+  onProgress?: (progress: LoadProgress) => void;
+  /** The backbone's model.json for URL sources; DEFAULT_BACKBONE_MODEL_URL (served by the app) if not given. */
+  backboneUrl?: string;
+}
+
 /**
  * Loads meta.json, the backbone and the three heads. A URL (e.g.
  * '/models/default/') is the model-set folder: its weights stream with one
  * combined byte count, total known before the first shard is requested.
  */
-export async function loadModelSet(source: string | ModelSetSource, onProgress?: (progress: LoadProgress) => void): Promise<ModelSet> {
-  const resolved = typeof source === 'string' ? await fromUrl(source, onProgress) : source;
+export async function loadModelSet(source: string | ModelSetSource, { onProgress, backboneUrl = DEFAULT_BACKBONE_MODEL_URL }: ModelSetOptions = {}): Promise<ModelSet> {
+  const resolved = typeof source === 'string' ? await fromUrl(source, backboneUrl, onProgress) : source;
   const meta = validateMeta(resolved.meta, resolved.id, typeof source === 'string' ? `${folderUrl(source)}${META_FILE}` : `${resolved.id}/${META_FILE}`);
   const loading = [
     loadBackbone({ modelUrl: resolved.backbone }),
@@ -68,10 +75,10 @@ function headName(source: string | ModelSetSource, id: string, kind: HeadKind): 
 }
 
 /** Fetches meta.json and every model.json first, so that progress has its total from the start. */
-async function fromUrl(url: string, onProgress?: (progress: LoadProgress) => void): Promise<ModelSetSource> {
+async function fromUrl(url: string, backboneUrl: string, onProgress?: (progress: LoadProgress) => void): Promise<ModelSetSource> {
   const folder = folderUrl(url);
   const id = folder.split('/').filter(Boolean).pop() ?? folder;
-  const urls = [DEFAULT_BACKBONE_MODEL_URL, ...HEAD_KINDS.map((kind) => `${folder}${HEAD_FILES[kind]}`)];
+  const urls = [backboneUrl, ...HEAD_KINDS.map((kind) => `${folder}${HEAD_FILES[kind]}`)];
   const [meta, ...modelJsons] = await Promise.all([fetchJson(`${folder}${META_FILE}`), ...urls.map((u) => fetchJson(u))]);
   const total = modelJsons.reduce((sum: number, json, i) => sum + manifestBytesOf(json, urls[i]), 0);
   let loaded = 0;

@@ -3,15 +3,17 @@ import { CAM_NORM_EPS } from '../../core/constants';
 import { mapsFrom, type ChannelMaps } from '../../core/maps';
 import type { TapName } from '../backbone';
 import type { ValidGrid } from '../heads';
-import { loadModelSet, type ModelSet, type ModelSetSource } from '../model_set';
+import { loadModelSet, type ModelSet, type ModelSetOptions, type ModelSetSource } from '../model_set';
+import { networkInput } from './input';
 import { placeImage } from './placement';
-import type { InputPlacement, LabPipeline, LoadProgress, PipelineResult, PipelineStage } from './types';
+import type { LabPipeline, LoadProgress, PipelineResult, PipelineStage, RgbaInput } from './types';
 
-type RgbaImage = Parameters<LabPipeline['run']>[0];
-
-/** Loads a model set (folder URL, or files from Node/tests) and wraps it as a LabPipeline. */
-export async function loadPipeline(source: string | ModelSetSource, onProgress?: (progress: LoadProgress) => void): Promise<LabPipeline> {
-  return new ModelSetPipeline(await loadModelSet(source, onProgress));
+/**
+ * Loads a model set (folder URL such as '/models/default/', or files from
+ * Node and tests) and wraps it as a LabPipeline.
+ */
+export async function loadPipeline(source: string | ModelSetSource, onProgress?: (progress: LoadProgress) => void, options: Omit<ModelSetOptions, 'onProgress'> = {}): Promise<LabPipeline> {
+  return new ModelSetPipeline(await loadModelSet(source, { ...options, onProgress }));
 }
 
 export class ModelSetPipeline implements LabPipeline {
@@ -21,7 +23,7 @@ export class ModelSetPipeline implements LabPipeline {
     return this.models.meta;
   }
 
-  async run(image: RgbaImage, onStage?: (stage: PipelineStage) => void): Promise<PipelineResult> {
+  async run(image: RgbaInput, onStage?: (stage: PipelineStage) => void): Promise<PipelineResult> {
     const { inputSize, gridStride } = this.meta;
     const placement = placeImage(image.width, image.height, inputSize, gridStride);
     if (image.data.length !== image.width * image.height * 4) {
@@ -73,26 +75,6 @@ export class ModelSetPipeline implements LabPipeline {
   dispose(): void {
     this.models.dispose();
   }
-}
-
-/**
- * RGBA bytes -> [inputSize, inputSize, 3] float RGB 0-255: resized to the
- * placement with half-pixel centres (as torch's align_corners=False), then
- * zero-padded bottom/right.
- */
-function networkInput(image: RgbaImage, placement: InputPlacement, inputSize: number): tf.Tensor3D {
-  const { imageWidth: w, imageHeight: h } = placement;
-  const rgb = new Float32Array(w * h * 3);
-  for (let i = 0, j = 0; i < w * h; i++, j += 3) {
-    rgb[j] = image.data[i * 4];
-    rgb[j + 1] = image.data[i * 4 + 1];
-    rgb[j + 2] = image.data[i * 4 + 2];
-  }
-  return tf.tidy(() => {
-    let x: tf.Tensor3D = tf.tensor3d(rgb, [h, w, 3]);
-    if (placement.width !== w || placement.height !== h) x = tf.image.resizeBilinear(x, [placement.height, placement.width], false, true);
-    return tf.pad(x, [[0, inputSize - placement.height], [0, inputSize - placement.width], [0, 0]]);
-  });
 }
 
 /**

@@ -66,6 +66,13 @@ export interface LoadProgress {
   total: number;
 }
 
+/** An RGBA image such as ImageData or a decoded file: width * height * 4 bytes, row-major. */
+export interface RgbaInput {
+  width: number;
+  height: number;
+  data: Uint8ClampedArray | Uint8Array;
+}
+
 export interface LabPipeline {
   readonly meta: ModelSetMeta;
   /**
@@ -73,7 +80,7 @@ export interface LabPipeline {
    * Calls onStage before each stage so the UI can show progress.
    */
   run(
-    image: { width: number; height: number; data: Uint8ClampedArray | Uint8Array },
+    image: RgbaInput,
     onStage?: (stage: PipelineStage) => void,
   ): Promise<PipelineResult>;
   dispose(): void;
