@@ -1,9 +1,12 @@
+import { inferCommand, INFER_HELP } from './commands/infer';
 import { walkCommand, WALK_HELP } from './commands/walk';
 import { UsageError } from './usage_error';
 
-type Command = { run: (argv: string[]) => Promise<void>; help: string; summary: string };
+/** run() may return an exit code (infer: 1 when some images failed); nothing means 0. */
+type Command = { run: (argv: string[]) => Promise<void | number>; help: string; summary: string };
 
 const COMMANDS: Record<string, Command> = {
+  infer: { run: inferCommand, help: INFER_HELP, summary: 'CAM, random-walk and segmentation masks of images as indexed PNGs' },
   walk: { run: walkCommand, help: WALK_HELP, summary: 'revise score maps with the sparse random walk (.npy in/out)' },
 };
 
@@ -31,8 +34,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    await command.run(rest);
-    return 0;
+    return (await command.run(rest)) ?? 0;
   } catch (e) {
     // parseArgs reports unknown or malformed options with these codes.
     const code = (e as { code?: string }).code;

@@ -1,0 +1,147 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { classesAbove, resizeLabelsNearest } from '../../src/core/label_maps';
+import { decodeImage } from '../../src/io/image_decode';
+import { encodeLabelPng } from '../../src/io/label_png';
+import { modelSetFromDir } from '../../src/models/node_model_set';
+import { useNodeWasmBackend } from '../../src/models/node_wasm';
+import { loadPipeline, type LabPipeline, type ModelSetMeta } from '../../src/models/pipeline';
+import { numberOption, requiredOption } from '../args';
+import { stageMasks, type MaskParameters } from '../masks';
+import { UsageError } from '../usage_error';
+
+export const DEFAULT_MODEL_DIR = 'models/default';
+/**
+ * Class-score threshold for predicted labels. The CAM head is trained with a
+ * multilabel soft-margin loss, i.e. one sigmoid per class, so 0.5 is where a
+ * class becomes more likely present than absent.
+ */
+export const DEFAULT_THRESHOLD = 0.5;
+
+export const INFER_HELP = `affinitylab infer IMAGE... --out DIR [--model ${DEFAULT_MODEL_DIR}] [--labels 8,15 | --threshold ${DEFAULT_THRESHOLD}]
+                 [--alpha A] [--beta B] [--steps T] [--radius R] [--cam-bg S]
+
+Runs the model set on JPEG/PNG images (Node, tfjs wasm backend, the app's
+TypeScript pipeline) and writes, per image, at the image's own size:
+  NAME_cam.png    CAM argmax against a constant background score (psa's CAM evaluation)
+  NAME_rw.png     after AffinityNet's random walk
+  NAME_final.png  the segmentation head
+Each is an indexed PNG whose pixel values are PASCAL VOC class indices
+(0 background) with the VOC palette.
+
+  --out DIR        output folder (created if missing)
+  --model DIR      model set folder with meta.json and cam/ aff/ seg/ (default ${DEFAULT_MODEL_DIR})
+  --labels L       image-level labels as VOC indices, e.g. 8,15 (as psa's label generation uses
+                   ground truth); otherwise classes whose score reaches --threshold
+  --threshold T    class-score threshold for predicted labels (default ${DEFAULT_THRESHOLD})
+  --alpha A        background exponent (1 - max CAM)^A for the walk (default: the model set's, psa 16)
+  --beta B         power applied to the affinities (default: the model set's, psa 8)
+  --steps T        random-walk steps (default: the model set's, psa 256)
+  --radius R       walk neighbourhood dy^2 + dx^2 < R^2 (default: the model set's, psa 5)
+  --cam-bg S       constant background score for NAME_cam.png (default: the model set's, psa 0.2)
+
+An image that cannot be read or processed is reported on stderr; the others
+are still processed and the exit code is 1.`;
+
+export async function inferCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      model: { type: 'string', default: DEFAULT_MODEL_DIR },
+      labels: { type: 'string' },
+      threshold: { type: 'string' },
+      alpha: { type: 'string' },
+      beta: { type: 'string' },
+      steps: { type: 'string' },
+      radius: { type: 'string' },
+      'cam-bg': { type: 'string' },
+    },
+    strict: true,
+  });
+  const outDir = requiredOption(values.out, 'out');
+  if (positionals.length === 0) throw new UsageError('give at least one IMAGE');
+  if (values.labels !== undefined && values.threshold !== undefined) throw new UsageError('give --labels or --threshold, not both');
+  const threshold = numberOption(values.threshold, 'threshold', DEFAULT_THRESHOLD, { min: 0 });
+  const outputNames = uniqueNames(positionals);
+
+  await useNodeWasmBackend();
+  let pipeline: LabPipeline;
+  try {
+    pipeline = await loadPipeline(modelSetFromDir(values.model));
+  } catch (e) {
+    throw new UsageError(`cannot load model set ${values.model}: ${(e as Error).message}`);
+  }
+  try {
+    const { meta } = pipeline;
+    const d = meta.defaults;
+    const params: MaskParameters = {
+      alpha: numberOption(values.alpha, 'alpha', d.alpha, { min: 0 }),
+      beta: numberOption(values.beta, 'beta', d.beta, { min: 0 }),
+      steps: numberOption(values.steps, 'steps', d.steps, { integer: true, min: 0 }),
+      radius: numberOption(values.radius, 'radius', d.radius, { integer: true, min: 1 }),
+      camBackground: numberOption(values['cam-bg'], 'cam-bg', d.camBackground, { min: 0 }),
+    };
+    const givenLabels = values.labels === undefined ? undefined : labelChannels(values.labels, meta);
+    await mkdir(outDir, { recursive: true });
+
+    let failed = 0;
+    for (const [i, file] of positionals.entries()) {
+      try {
+        await inferOne(pipeline, file, path.join(outDir, outputNames[i]), params, (scores) => givenLabels ?? classesAbove(scores, threshold));
+      } catch (e) {
+        failed++;
+        console.error(`affinitylab infer: ${file}: ${(e as Error).message.split('\n')[0]}`);
+      }
+    }
+    return failed > 0 ? 1 : 0;
+  } finally {
+    pipeline.dispose();
+  }
+}
+
+async function inferOne(pipeline: LabPipeline, file: string, outStem: string, params: MaskParameters, keepFor: (scores: Float32Array) => number[]): Promise<void> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    throw new Error(`cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  let image;
+  try {
+    image = decodeImage(bytes);
+  } catch (e) {
+    throw new Error(`cannot decode: ${(e as Error).message}`);
+  }
+  const result = await pipeline.run(image);
+  const masks = stageMasks(result, pipeline.meta, keepFor(result.classScores), params);
+  const { width, height, imageWidth, imageHeight } = result.placement;
+  for (const [stage, labels] of Object.entries(masks)) {
+    const atImageSize = resizeLabelsNearest(labels, width, height, imageWidth, imageHeight);
+    await writeFile(`${outStem}_${stage}.png`, encodeLabelPng({ width: imageWidth, height: imageHeight, labels: atImageSize }));
+  }
+}
+
+/** "8,15" -> channel indices of those VOC classes; names the classes the model set knows otherwise. */
+function labelChannels(text: string, meta: ModelSetMeta): number[] {
+  const known = meta.classes.map((c) => `${c.voc} ${c.name}`).join(', ');
+  return [...new Set(text.split(',').map((s) => s.trim()).filter((s) => s !== ''))].map((s) => {
+    const channel = meta.classes.findIndex((c) => String(c.voc) === s);
+    if (channel < 0) throw new UsageError(`--labels: ${s} is not a class of this model set (${known})`);
+    return channel;
+  });
+}
+
+/** Output stems from input names; two inputs with the same name would overwrite each other. */
+function uniqueNames(files: string[]): string[] {
+  const names = files.map((f) => path.basename(f).replace(/\.[^.]*$/, ''));
+  const seen = new Map<string, string>();
+  names.forEach((name, i) => {
+    const other = seen.get(name);
+    if (other !== undefined) throw new UsageError(`${other} and ${files[i]} would both write ${name}_*.png`);
+    seen.set(name, files[i]);
+  });
+  return names;
+}

@@ -1,0 +1,88 @@
+import { encode as encodePng } from 'fast-png';
+import jpeg from 'jpeg-js';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { decodeLabelPng } from '../src/io/label_png';
+import { seededRandom, writeFakeModelSet } from '../src/models/testing/fake_model_set';
+import { main } from './main';
+
+// In-process (no tsx start-up per call): a fake model set with the real backbone.
+const dir = mkdtempSync(path.join(tmpdir(), 'affinitylab-infer-'));
+const at = (...parts: string[]) => path.join(dir, ...parts);
+
+function noise(width: number, height: number, seed: number): Uint8Array {
+  const random = seededRandom(seed);
+  return Uint8Array.from({ length: width * height * 4 }, (_, i) => (i % 4 === 3 ? 255 : Math.floor(random() * 256)));
+}
+
+beforeAll(() => {
+  writeFakeModelSet(at('model'), 3);
+  writeFileSync(at('photo.jpg'), jpeg.encode({ width: 64, height: 40, data: noise(64, 40, 1) }, 90).data);
+  writeFileSync(at('drawing.png'), encodePng({ width: 30, height: 50, data: noise(30, 50, 2), channels: 4, depth: 8 }));
+  writeFileSync(at('broken.jpg'), 'not an image');
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let errors: string[] = [];
+beforeAll(() => {
+  vi.spyOn(console, 'error').mockImplementation((line: string) => void errors.push(line));
+});
+afterEach(() => {
+  errors = [];
+});
+
+const infer = (...args: string[]) => main(['infer', '--model', at('model'), ...args]);
+
+describe('affinitylab infer', () => {
+  it('writes three indexed VOC-palette PNGs per image at the image size', async () => {
+    expect(await infer(at('photo.jpg'), at('drawing.png'), '--out', at('out'))).toBe(0);
+    expect(errors).toEqual([]);
+    for (const [name, width, height] of [['photo', 64, 40], ['drawing', 30, 50]] as const) {
+      for (const stage of ['cam', 'rw', 'final']) {
+        const bytes = readFileSync(at('out', `${name}_${stage}.png`));
+        expect(bytes[25]).toBe(3); // IHDR colour type: indexed
+        const png = decodeLabelPng(bytes);
+        expect([png.width, png.height]).toEqual([width, height]);
+        // Only background and the fake set's classes: cat 8, dog 12, person 15.
+        expect([...new Set(png.labels)].every((v) => [0, 8, 12, 15].includes(v))).toBe(true);
+      }
+    }
+  });
+
+  it('uses only the given labels, and a background score above every CAM gives an all-background CAM mask', async () => {
+    expect(await infer(at('photo.jpg'), '--out', at('labels'), '--labels', '8', '--cam-bg', '1.5', '--steps', '4')).toBe(0);
+    const rw = decodeLabelPng(readFileSync(at('labels', 'photo_rw.png'))).labels;
+    expect([...new Set(rw)].every((v) => v === 0 || v === 8)).toBe(true);
+    const cam = decodeLabelPng(readFileSync(at('labels', 'photo_cam.png'))).labels;
+    expect(cam.every((v) => v === 0)).toBe(true);
+  });
+
+  it('reports unreadable images on one line each, processes the rest, exits 1', async () => {
+    expect(await infer(at('broken.jpg'), at('missing.png'), at('photo.jpg'), '--out', at('mixed'), '--steps', '1')).toBe(1);
+    expect(errors).toEqual([
+      `affinitylab infer: ${at('broken.jpg')}: cannot decode: not a JPEG or PNG file`,
+      `affinitylab infer: ${at('missing.png')}: cannot read (ENOENT)`,
+    ]);
+    expect(existsSync(at('mixed', 'photo_final.png'))).toBe(true);
+  });
+
+  it.each([
+    [['--out', 'x'], 'affinitylab infer: give at least one IMAGE'],
+    [['a.jpg'], 'affinitylab infer: --out is required'],
+    [['a.jpg', '--out', 'x', '--threshold', 'high'], "affinitylab infer: --threshold must be a number >= 0, got 'high'"],
+    [['a.jpg', '--out', 'x', '--labels', '8', '--threshold', '0.3'], 'affinitylab infer: give --labels or --threshold, not both'],
+    [['a.jpg', 'b/a.png', '--out', 'x'], 'affinitylab infer: a.jpg and b/a.png would both write a_*.png'],
+    [['a.jpg', '--out', at('x'), '--labels', '8,9'], 'affinitylab infer: --labels: 9 is not a class of this model set (8 cat, 12 dog, 15 person)'],
+  ])('exits 2 with one line for %j', async (args, message) => {
+    expect(await infer(...args)).toBe(2);
+    expect(errors).toEqual([message]);
+  });
+
+  it('exits 2 naming a model folder that is not a model set', async () => {
+    expect(await main(['infer', at('photo.jpg'), '--out', at('x'), '--model', at('nowhere')])).toBe(2);
+    expect(errors).toEqual([`affinitylab infer: cannot load model set ${at('nowhere')}: ${at('nowhere', 'meta.json')}: not found`]);
+  });
+});

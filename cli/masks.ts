@@ -1,0 +1,41 @@
+import { neighbourAffinities } from '../src/core/affinity';
+import { camScores, channelLabelsToClassIds, labelsAtInput, walkScores } from '../src/core/label_maps';
+import { buildTransition, randomWalk } from '../src/core/random_walk';
+import type { ModelSetMeta, PipelineResult } from '../src/models/pipeline';
+
+export interface MaskParameters {
+  alpha: number;
+  beta: number;
+  steps: number;
+  radius: number;
+  camBackground: number;
+}
+
+/** Label images (VOC class ids) over the resized image, placement.width x placement.height. */
+export interface StageMasks {
+  /** CAM argmax against a constant background score (psa's CAM evaluation). */
+  cam: Uint8Array;
+  /** CAMs with background (1 - max)^alpha after the random walk. */
+  rw: Uint8Array;
+  /** Segmentation head, all classes. */
+  final: Uint8Array;
+}
+
+/**
+ * The three masks of one pipeline result, from src/core's label maths, so the
+ * CLI and the evaluation draw what the app draws. `keep` = channel indices
+ * (meta.classes order) of the classes present in the image.
+ */
+export function stageMasks(result: PipelineResult, meta: ModelSetMeta, keep: readonly number[], p: MaskParameters): StageMasks {
+  const { gridStride: stride } = meta;
+  const region = result.placement;
+  const vocOfChannel = meta.classes.map((c) => c.voc);
+  const cam = channelLabelsToClassIds(labelsAtInput(camScores(result.cams, keep, p.camBackground), stride, region), keep, vocOfChannel);
+  const transition = buildTransition(neighbourAffinities(result.embedding, p.radius), p.beta);
+  const walked = randomWalk(walkScores(result.cams, keep, p.alpha), transition, p.steps).final;
+  const rw = channelLabelsToClassIds(labelsAtInput(walked, stride, region), keep, vocOfChannel);
+  // Seg logits: channel 0 background, then every class of the model set.
+  const allClasses = meta.classes.map((_, c) => c);
+  const final = channelLabelsToClassIds(labelsAtInput(result.segLogits, stride, region), allClasses, vocOfChannel);
+  return { cam, rw, final };
+}
