@@ -2,11 +2,20 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { isBackendName } from './gpu/backend';
 import { useLabStore } from './state/store';
+import { SYNTHETIC_MODEL_ID } from './state/synthetic_pipeline';
 import { App } from './ui/App';
 import './ui/styles.css';
 
-const requested = new URLSearchParams(location.search).get('backend');
-void useLabStore.getState().initRuntime(isBackendName(requested) ? requested : undefined);
+const params = new URLSearchParams(location.search);
+const requestedBackend = params.get('backend');
+const requestedModel = params.get('model');
+
+// Models load only once a backend is chosen: their weights go to that backend.
+void (async () => {
+  const { initRuntime, discoverModels } = useLabStore.getState();
+  await initRuntime(isBackendName(requestedBackend) ? requestedBackend : undefined);
+  await discoverModels(requestedModel === SYNTHETIC_MODEL_ID, requestedModel);
+})();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

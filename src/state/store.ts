@@ -1,9 +1,21 @@
 import { create } from 'zustand';
+import { createImageSlice, ImageSlice } from './image_slice';
+import { createModelSlice, ModelSlice } from './model_slice';
 import { createRuntimeSlice, RuntimeSlice } from './runtime_slice';
+import { createViewSlice, ViewSlice } from './view_slice';
+import { createWalkSlice, WalkSlice } from './walk_slice';
 
-/** The app's one store, built from slices (zustand's slices pattern). No tensors live here. */
-export type LabState = RuntimeSlice;
+/**
+ * The app's one store, built from slices (zustand's slices pattern). No
+ * tensors or models live here: the pipeline sits in pipeline_registry.ts and
+ * the walk's steps in walk_client.ts.
+ */
+export type LabState = RuntimeSlice & ImageSlice & ModelSlice & WalkSlice & ViewSlice;
 
 export const useLabStore = create<LabState>()((...a) => ({
   ...createRuntimeSlice(...a),
+  ...createImageSlice(...a),
+  ...createModelSlice(...a),
+  ...createWalkSlice(...a),
+  ...createViewSlice(...a),
 }));

@@ -1,6 +1,32 @@
+import { useLabStore } from '../state/store';
+import { AffinityView } from './components/AffinityView';
 import { BackendBadge } from './components/BackendBadge';
+import { CamView } from './components/CamView';
+import { CompareView } from './components/CompareView';
+import { ExportPanel } from './components/ExportPanel';
+import { ImageInput } from './components/ImageInput';
+import { ModelPanel } from './components/ModelPanel';
+import { ViewTabs } from './components/ViewTabs';
+import { WalkControls } from './components/WalkControls';
+import { useLabResult } from './hooks/use_lab_result';
+
+function Placeholder() {
+  const hasImage = useLabStore((s) => s.image !== null);
+  const busy = useLabStore((s) => s.analysisBusy);
+  const modelReady = useLabStore((s) => s.modelStatus === 'ready');
+  const text = !hasImage
+    ? 'Open an image or pick a sample to start.'
+    : !modelReady
+      ? 'Waiting for a model…'
+      : busy
+        ? 'Running the networks…'
+        : 'No result yet.';
+  return <p className="placeholder" data-testid="placeholder">{text}</p>;
+}
 
 export function App() {
+  const view = useLabStore((s) => s.view);
+  const result = useLabResult();
   return (
     <div className="app">
       <header className="app-header">
@@ -8,6 +34,28 @@ export function App() {
         <p className="tagline">Watch weakly supervised segmentation happen: CAM → affinities → random walk → mask</p>
         <BackendBadge />
       </header>
+      <div className="layout">
+        <aside className="sidebar">
+          <ImageInput />
+          <ModelPanel />
+          <WalkControls />
+          <ExportPanel result={result} />
+        </aside>
+        <main className="main">
+          <ViewTabs />
+          <div id="view-panel" role="tabpanel" aria-labelledby={`tab-${view}`}>
+            {!result ? (
+              <Placeholder />
+            ) : view === 'cam' ? (
+              <CamView result={result} />
+            ) : view === 'affinity' ? (
+              <AffinityView result={result} />
+            ) : (
+              <CompareView result={result} />
+            )}
+          </div>
+        </main>
+      </div>
     </div>
   );
 }

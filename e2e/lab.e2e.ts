@@ -1,0 +1,141 @@
+import { existsSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { baseUrl, launchChromium, saveScreenshot } from './browser';
+
+/** The UI runs against the synthetic stand-in here (fast, no weights); the WebGPU test uses the real model set. */
+const SYNTHETIC = '?model=synthetic-untrained&backend=cpu';
+const REAL_MODEL = existsSync('models/default/meta.json');
+const POLL = { timeout: 120_000, interval: 250 };
+
+let browser: Browser | undefined;
+afterEach(async () => {
+  await browser?.close();
+  browser = undefined;
+});
+
+async function openLab(query: string, viewport = { width: 1280, height: 800 }, webgpu = false): Promise<Page> {
+  browser = await launchChromium({ webgpu });
+  const page = await browser.newPage({ viewport });
+  const external: string[] = [];
+  page.on('request', (req) => {
+    const url = req.url();
+    if (!url.startsWith(baseUrl()) && !url.startsWith('data:') && !url.startsWith('blob:')) external.push(url);
+  });
+  page.on('close', () => expect(external, 'requests outside the app origin').toEqual([]));
+  await page.goto(baseUrl() + query);
+  return page;
+}
+
+interface CanvasStats {
+  width: number;
+  height: number;
+  /** Pixels with alpha > 0. */
+  opaque: number;
+  /** Distinct RGB values (capped), to tell a heatmap from a flat fill. */
+  colours: number;
+  hash: number;
+}
+
+function canvasStats(page: Page, testId: string): Promise<CanvasStats> {
+  return page.getByTestId(testId).evaluate((canvas: HTMLCanvasElement) => {
+    const { width, height } = canvas;
+    const data = width && height ? canvas.getContext('2d')!.getImageData(0, 0, width, height).data : new Uint8ClampedArray(0);
+    let opaque = 0;
+    let hash = 0;
+    const colours = new Set<number>();
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] > 0) opaque++;
+      if (colours.size < 1000) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+      hash = (Math.imul(hash, 31) + data[i] + data[i + 1] * 7 + data[i + 2] * 13) | 0;
+    }
+    return { width, height, opaque, colours: colours.size, hash };
+  });
+}
+
+async function waitForResult(page: Page): Promise<void> {
+  await expect.poll(async () => (await canvasStats(page, 'cam-heatmap')).opaque, POLL).toBeGreaterThan(0);
+}
+
+/** Moves the t slider with the keyboard (Home/End) and waits until panel-rw shows that step. */
+async function scrubTo(page: Page, key: 'Home' | 'End', t: number): Promise<void> {
+  const slider = page.getByTestId('t-slider');
+  await slider.focus();
+  await slider.press(key);
+  await expect.poll(() => page.getByTestId('panel-rw').getAttribute('data-t'), POLL).toBe(String(t));
+}
+
+describe('interactive lab', () => {
+  it('runs CAM, affinity and walk views on an uploaded image, and t changes the revised mask', async () => {
+    const page = await openLab(SYNTHETIC);
+    await expect.poll(() => page.getByTestId('untrained-warning').isVisible(), POLL).toBe(true);
+    await page.getByTestId('upload-input').setInputFiles('public/samples/chelsea.jpg');
+    await waitForResult(page);
+    const heat = await canvasStats(page, 'cam-heatmap');
+    expect(heat.colours).toBeGreaterThan(10);
+    await saveScreenshot(page, 'lab-cam-1280');
+
+    await page.getByTestId('tab-affinity').click();
+    await expect.poll(async () => (await canvasStats(page, 'affinity-boundary')).opaque, POLL).toBeGreaterThan(0);
+    const stage = page.getByTestId('affinity-neighbours').locator('..');
+    const box = (await stage.boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.55, box.y + box.height * 0.5);
+    await expect.poll(async () => (await canvasStats(page, 'affinity-transition')).opaque, POLL).toBeGreaterThan(0);
+    await saveScreenshot(page, 'lab-affinity-1280');
+
+    await page.getByTestId('tab-compare').click();
+    await scrubTo(page, 'End', 256);
+    const late = await canvasStats(page, 'panel-rw');
+    await scrubTo(page, 'Home', 0);
+    const early = await canvasStats(page, 'panel-rw');
+    expect(early.hash).not.toBe(late.hash);
+    for (const id of ['panel-cam', 'panel-rw', 'panel-final']) {
+      const panel = await canvasStats(page, id);
+      expect(panel.width, id).toBeGreaterThan(100);
+      expect(panel.colours, id).toBeGreaterThan(10);
+    }
+    await scrubTo(page, 'End', 256);
+    await saveScreenshot(page, 'lab-compare-1280');
+  });
+
+  it('shows mIoU per panel and against t for a sample with ground truth', async () => {
+    const page = await openLab(SYNTHETIC, { width: 1920, height: 1080 });
+    await expect.poll(() => page.getByTestId('model-select').inputValue(), POLL).toBe('synthetic-untrained');
+    await page.getByTestId('sample-val-cat-car').click();
+    await waitForResult(page);
+    await saveScreenshot(page, 'lab-cam-1920');
+    await page.getByTestId('tab-compare').click();
+    for (const id of ['panel-cam-miou', 'panel-rw-miou', 'panel-final-miou']) {
+      await expect.poll(() => page.getByTestId(id).textContent(), POLL).toMatch(/^\d+\.\d%$/);
+    }
+    await expect.poll(() => page.getByTestId('miou-plot').isVisible(), POLL).toBe(true);
+    await page.getByTestId('compare-swipe').check();
+    await saveScreenshot(page, 'lab-compare-swipe-1920');
+    await page.getByTestId('compare-side').check();
+    await scrubTo(page, 'End', 256);
+    await saveScreenshot(page, 'lab-compare-1920');
+  });
+
+  it('explains bad input and stays usable', async () => {
+    const page = await openLab(SYNTHETIC);
+    await page.getByTestId('upload-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
+    await expect.poll(() => page.getByTestId('image-error').textContent(), POLL).toContain('not an image');
+    await page.getByTestId('upload-input').setInputFiles({ name: 'broken.jpg', mimeType: 'image/jpeg', buffer: Buffer.from([0xff, 0xd8, 0xff, 0, 1, 2]) });
+    await expect.poll(() => page.getByTestId('image-error').textContent(), POLL).toContain('could not be decoded');
+    await saveScreenshot(page, 'lab-bad-input');
+    await page.getByTestId('sample-coffee').click();
+    await waitForResult(page);
+    await expect.poll(() => page.getByTestId('image-error').count(), POLL).toBe(0);
+  });
+
+  it.skipIf(!REAL_MODEL)('runs the trained networks on WebGPU (SwiftShader) end to end', async () => {
+    const page = await openLab('', { width: 1280, height: 800 }, true);
+    await expect.poll(() => page.getByTestId('backend-badge').getAttribute('data-backend'), POLL).toBe('webgpu');
+    await page.getByTestId('sample-val-cat-car').click();
+    await waitForResult(page);
+    await page.getByTestId('tab-compare').click();
+    await scrubTo(page, 'End', 256);
+    await expect.poll(() => page.getByTestId('panel-rw-miou').textContent(), POLL).toMatch(/^\d+\.\d%$/);
+    await saveScreenshot(page, 'lab-webgpu-compare');
+  });
+});

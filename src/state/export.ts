@@ -1,0 +1,60 @@
+import { resizeLabelsNearest, walkScores } from '../core/label_maps';
+import type { ChannelMaps } from '../core/maps';
+import { serializeNpy } from '../core/npy';
+import { encodeLabelPng } from '../io/label_png';
+import type { ModelSetMeta } from '../models/pipeline/types';
+import { camMask, finalMask, walkMask } from './masks';
+import type { Analysis } from './model_slice';
+import { walkClient } from './walk_client';
+
+/** Files the export buttons offer: masks as VOC-indexed PNGs, score maps as .npy. */
+
+export interface ExportFile {
+  name: string;
+  type: string;
+  bytes: Uint8Array;
+}
+
+export type ExportKind = 'mask-cam' | 'mask-rw' | 'mask-final' | 'scores-cam' | 'scores-rw' | 'scores-seg';
+
+function stem(imageName: string): string {
+  return imageName.replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '_') || 'image';
+}
+
+/** The image the masks are exported for: its name and the size masks are scaled to. */
+export interface ExportTarget {
+  name: string;
+  width: number;
+  height: number;
+}
+
+/** A mask at the image's size (nearest neighbour: labels are never blended). */
+function maskPng(labels: Uint8Array, analysis: Analysis, target: ExportTarget): Uint8Array {
+  const { width, height } = analysis.placement;
+  return encodeLabelPng({ width: target.width, height: target.height, labels: resizeLabelsNearest(labels, width, height, target.width, target.height) });
+}
+
+function npy(maps: ChannelMaps): Uint8Array {
+  return serializeNpy(maps.data, [maps.channels, maps.height, maps.width]);
+}
+
+export function buildExport(kind: ExportKind, analysis: Analysis, meta: ModelSetMeta, target: ExportTarget, t: number, alpha: number): ExportFile {
+  const base = stem(target.name);
+  const png = (suffix: string, labels: Uint8Array): ExportFile => ({ name: `${base}_${suffix}.png`, type: 'image/png', bytes: maskPng(labels, analysis, target) });
+  const scores = (suffix: string, maps: ChannelMaps): ExportFile => ({ name: `${base}_${suffix}.npy`, type: 'application/octet-stream', bytes: npy(maps) });
+  const walked = walkClient.mapsAt(t);
+  switch (kind) {
+    case 'mask-cam':
+      return png('cam', camMask(analysis, meta));
+    case 'mask-final':
+      return png('final', finalMask(analysis, meta));
+    case 'scores-seg':
+      return scores('seg_logits', analysis.segLogits);
+    case 'scores-cam':
+      return scores(`cam_scores_alpha${alpha}`, walkScores(analysis.cams, analysis.keep, alpha));
+    case 'mask-rw':
+    case 'scores-rw':
+      if (!walked) throw new Error('the random walk has not produced any step yet');
+      return kind === 'mask-rw' ? png(`rw_t${t}`, walkMask(walked, analysis, meta)) : scores(`rw_scores_t${t}`, walked);
+  }
+}

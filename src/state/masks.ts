@@ -1,0 +1,57 @@
+import { camScores, labelsAtInput } from '../core/label_maps';
+import type { ChannelMaps } from '../core/maps';
+import { confusionMatrix, meanIoU } from '../core/metrics';
+import { VOC_CLASSES } from '../core/constants';
+import type { ModelSetMeta } from '../models/pipeline/types';
+import type { Analysis } from './model_slice';
+
+/**
+ * Label images (VOC class ids over the valid region, placement.width ×
+ * placement.height) derived from an analysis. Derived, so never stored;
+ * memoised per analysis because every view and the export need them.
+ */
+
+/** VOC id of each walk / CAM-mask channel: 0 = background, then the kept classes. */
+export function keptClassIds(analysis: Analysis, meta: ModelSetMeta): number[] {
+  return [0, ...analysis.keep.map((c) => meta.classes[c].voc)];
+}
+
+function toClassIds(scores: ChannelMaps, ids: readonly number[], analysis: Analysis, meta: ModelSetMeta): Uint8Array {
+  const labels = labelsAtInput(scores, meta.gridStride, analysis.placement);
+  for (let i = 0; i < labels.length; i++) labels[i] = ids[labels[i]];
+  return labels;
+}
+
+const camCache = new WeakMap<Analysis, Uint8Array>();
+const finalCache = new WeakMap<Analysis, Uint8Array>();
+
+/** psa's CAM-only mask: kept classes against a constant background score. */
+export function camMask(analysis: Analysis, meta: ModelSetMeta): Uint8Array {
+  let mask = camCache.get(analysis);
+  if (!mask) {
+    mask = toClassIds(camScores(analysis.cams, analysis.keep, meta.defaults.camBackground), keptClassIds(analysis, meta), analysis, meta);
+    camCache.set(analysis, mask);
+  }
+  return mask;
+}
+
+/** The segmentation network's mask (all classes, channel 0 background). */
+export function finalMask(analysis: Analysis, meta: ModelSetMeta): Uint8Array {
+  let mask = finalCache.get(analysis);
+  if (!mask) {
+    mask = toClassIds(analysis.segLogits, [0, ...meta.classes.map((c) => c.voc)], analysis, meta);
+    finalCache.set(analysis, mask);
+  }
+  return mask;
+}
+
+/** The revised-CAM mask from walk scores (channel 0 background, then the kept classes). */
+export function walkMask(scores: ChannelMaps, analysis: Analysis, meta: ModelSetMeta): Uint8Array {
+  return toClassIds(scores, keptClassIds(analysis, meta), analysis, meta);
+}
+
+/** Per-image mIoU over the classes in prediction or ground truth; null without ground truth. */
+export function maskMiou(mask: Uint8Array, analysis: Analysis): number | null {
+  if (!analysis.groundTruth) return null;
+  return meanIoU(confusionMatrix(mask, analysis.groundTruth, VOC_CLASSES.length), VOC_CLASSES.length);
+}

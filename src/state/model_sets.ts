@@ -1,0 +1,40 @@
+import { META_FILE, validateMeta } from '../models/model_set';
+import type { ModelSetMeta } from '../models/pipeline/types';
+import { SYNTHETIC_META, SYNTHETIC_MODEL_ID } from './synthetic_pipeline';
+
+/**
+ * The model sets the selector offers. Trained sets live in models/<id>/ with
+ * a meta.json (served at /models/<id>/); this list is the one place that
+ * names them. The synthetic stand-in is offered only when the URL asks for it.
+ */
+export const MODEL_SET_IDS: readonly string[] = ['default'];
+
+export interface ModelSetOption {
+  id: string;
+  /** From meta.json once fetched; null while unknown or missing. */
+  meta: ModelSetMeta | null;
+  /** Why the set cannot be used (e.g. its meta.json is missing), or null. */
+  unavailable: string | null;
+}
+
+/** The model set's folder as the app serves it (models/<id>/ → /models/<id>/). */
+export function modelSetUrl(id: string): string {
+  return `/models/${id}/`;
+}
+
+/** Fetches each listed set's meta.json; sets without one stay listed with the reason. */
+export async function discoverModelSets(includeSynthetic: boolean): Promise<ModelSetOption[]> {
+  const found = await Promise.all(
+    MODEL_SET_IDS.map(async (id): Promise<ModelSetOption> => {
+      try {
+        const url = modelSetUrl(id) + META_FILE;
+        const response = await fetch(url);
+        if (!response.ok) return { id, meta: null, unavailable: `models/${id}/${META_FILE} is not served (HTTP ${response.status}): no trained weights in this build.` };
+        return { id, meta: validateMeta(await response.json(), id, url), unavailable: null };
+      } catch (e) {
+        return { id, meta: null, unavailable: `models/${id}/${META_FILE} could not be read: ${e instanceof Error ? e.message : String(e)}.` };
+      }
+    }),
+  );
+  return includeSynthetic ? [...found, { id: SYNTHETIC_MODEL_ID, meta: SYNTHETIC_META, unavailable: null }] : found;
+}

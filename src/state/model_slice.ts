@@ -1,0 +1,125 @@
+import type { StateCreator } from 'zustand';
+import { classesAbove, resizeLabelsNearest } from '../core/label_maps';
+import type { LoadProgress, ModelSetMeta, PipelineResult, PipelineStage } from '../models/pipeline/types';
+import { networkPixels } from './image_io';
+import { discoverModelSets, ModelSetOption } from './model_sets';
+import { activatePipeline, activePipeline } from './pipeline_registry';
+import type { LabState } from './store';
+
+/**
+ * Classes whose image-level probability reaches this are "present" (psa keeps
+ * ground-truth classes; with no labels given, predicted ones stand in).
+ */
+export const CLASS_SCORE_THRESHOLD = 0.5;
+
+/** The networks' outputs for one image (the embedding goes to the walk worker only). */
+export interface Analysis extends Omit<PipelineResult, 'embedding'> {
+  id: number;
+  imageId: number;
+  modelId: string;
+  /** Class channels (meta.classes indices) kept for masks and the walk, best first. */
+  keep: number[];
+  /** Ground truth at the label resolution (placement.width × placement.height), if the image has one. */
+  groundTruth: Uint8Array | null;
+}
+
+export interface ModelSlice {
+  modelSets: ModelSetOption[];
+  modelId: string | null;
+  modelMeta: ModelSetMeta | null;
+  modelStatus: 'idle' | 'loading' | 'ready' | 'error';
+  loadProgress: LoadProgress | null;
+  modelError: string | null;
+  analysis: Analysis | null;
+  analysisBusy: boolean;
+  analysisStage: PipelineStage | null;
+  analysisError: string | null;
+  /** Lists the model sets and loads `requested` if usable, else the first usable one. */
+  discoverModels: (includeSynthetic: boolean, requested: string | null) => Promise<void>;
+  selectModel: (id: string) => Promise<void>;
+  /** Runs the networks on the current image (no-op until both image and model are ready). */
+  analyze: () => Promise<void>;
+}
+
+/** Present classes by score; the best one even when none reaches the threshold, so there is always a mask. */
+export function keptClasses(classScores: Float32Array): number[] {
+  const keep = classesAbove(classScores, CLASS_SCORE_THRESHOLD).sort((a, b) => classScores[b] - classScores[a]);
+  if (keep.length > 0 || classScores.length === 0) return keep;
+  return [classScores.indexOf(Math.max(...classScores))];
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+let analysisRuns = 0;
+
+export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set, get) => ({
+  modelSets: [],
+  modelId: null,
+  modelMeta: null,
+  modelStatus: 'idle',
+  loadProgress: null,
+  modelError: null,
+  analysis: null,
+  analysisBusy: false,
+  analysisStage: null,
+  analysisError: null,
+
+  discoverModels: async (includeSynthetic, requested) => {
+    const sets = await discoverModelSets(includeSynthetic);
+    set({ modelSets: sets });
+    const usable = sets.filter((s) => s.unavailable === null);
+    const choice = usable.find((s) => s.id === requested) ?? usable[0];
+    if (choice) {
+      await get().selectModel(choice.id);
+      return;
+    }
+    set({
+      modelStatus: 'error',
+      modelError: `No model set can be loaded. ${sets.map((s) => s.unavailable).join(' ')} Add ?model=synthetic-untrained to the URL to try the interface with a stand-in that is not a network.`,
+    });
+  },
+
+  selectModel: async (id) => {
+    const option = get().modelSets.find((s) => s.id === id);
+    if (!option?.meta) {
+      set({ modelStatus: 'error', modelError: option?.unavailable ?? `unknown model set "${id}"` });
+      return;
+    }
+    analysisRuns++; // results of the previous model are no longer wanted
+    const { alpha, beta } = option.meta.defaults;
+    set({ modelId: id, modelMeta: option.meta, modelStatus: 'loading', loadProgress: null, modelError: null, analysis: null, analysisBusy: false, alpha, beta });
+    try {
+      const pipeline = await activatePipeline(id, (progress) => {
+        if (get().modelId === id) set({ loadProgress: progress });
+      });
+      if (!pipeline || get().modelId !== id) return;
+      set({ modelStatus: 'ready', modelMeta: pipeline.meta });
+      await get().analyze();
+    } catch (e) {
+      if (get().modelId === id) set({ modelStatus: 'error', modelError: `Loading "${option.meta.name}" failed: ${message(e)}` });
+    }
+  },
+
+  analyze: async () => {
+    const { image, modelId, modelStatus } = get();
+    const pipeline = modelId ? activePipeline(modelId) : null;
+    if (!image || !modelId || modelStatus !== 'ready' || !pipeline) return;
+    const run = ++analysisRuns;
+    set({ analysisBusy: true, analysisStage: null, analysisError: null });
+    try {
+      const pixels = networkPixels(image.bitmap, pipeline.meta.inputSize);
+      const { embedding, ...result } = await pipeline.run(pixels, (stage) => {
+        if (run === analysisRuns) set({ analysisStage: stage });
+      });
+      if (run !== analysisRuns) return;
+      const { placement } = result;
+      const gt = image.groundTruth;
+      const groundTruth = gt ? resizeLabelsNearest(gt.labels, gt.width, gt.height, placement.width, placement.height) : null;
+      const analysis: Analysis = { ...result, id: run, imageId: image.id, modelId, keep: keptClasses(result.classScores), groundTruth };
+      set({ analysis, analysisBusy: false, analysisStage: null });
+      get().startWalk(embedding);
+    } catch (e) {
+      if (run === analysisRuns) set({ analysisBusy: false, analysisStage: null, analysisError: `Running the networks failed: ${message(e)}` });
+    }
+  },
+});

@@ -1,0 +1,43 @@
+import type { StateCreator } from 'zustand';
+import type { LabState } from './store';
+
+export type LabView = 'cam' | 'affinity' | 'compare';
+export type CompareMode = 'side' | 'swipe' | 'overlay';
+
+/** What is on screen; nothing here triggers computation. */
+export interface ViewSlice {
+  view: LabView;
+  /** meta.classes index of the CAM shown, or 'background'. */
+  camChannel: number | 'background';
+  /** Heatmap and mask opacity over the image. */
+  overlayOpacity: number;
+  /** Grid cell whose affinities are shown (row-major on the full grid), or null. */
+  probeCell: number | null;
+  /** Keeps the probe where it was clicked instead of following the pointer. */
+  probePinned: boolean;
+  compareMode: CompareMode;
+  /** Swipe position, 0 (all revised) … 1 (all CAM). */
+  swipe: number;
+  setView: (view: LabView) => void;
+  setCamChannel: (channel: number | 'background') => void;
+  setOverlayOpacity: (opacity: number) => void;
+  setProbe: (cell: number | null, pinned: boolean) => void;
+  setCompareMode: (mode: CompareMode) => void;
+  setSwipe: (swipe: number) => void;
+}
+
+export const createViewSlice: StateCreator<LabState, [], [], ViewSlice> = (set) => ({
+  view: 'cam',
+  camChannel: 0,
+  overlayOpacity: 0.6,
+  probeCell: null,
+  probePinned: false,
+  compareMode: 'side',
+  swipe: 0.5,
+  setView: (view) => set({ view }),
+  setCamChannel: (camChannel) => set({ camChannel }),
+  setOverlayOpacity: (overlayOpacity) => set({ overlayOpacity }),
+  setProbe: (probeCell, probePinned) => set({ probeCell, probePinned }),
+  setCompareMode: (compareMode) => set({ compareMode }),
+  setSwipe: (swipe) => set({ swipe }),
+});

@@ -1,0 +1,112 @@
+import type { StateCreator } from 'zustand';
+import { DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_STEPS, VOC_CLASSES } from '../core/constants';
+import type { ChannelMaps } from '../core/maps';
+import type { LabState } from './store';
+import { walkClient } from './walk_client';
+
+/**
+ * Random-walk parameters and progress. The steps themselves stay in the walk
+ * client (they are large and change every few milliseconds); the store keeps
+ * the step index, how many steps exist, and small results.
+ */
+export interface WalkSlice {
+  alpha: number;
+  beta: number;
+  /** The step shown everywhere (0 … steps). */
+  t: number;
+  steps: number;
+  /** The t slider moves along log(1 + t), so the first steps (where most happens) get more room. */
+  logScale: boolean;
+  playing: boolean;
+  walkId: number;
+  /** Steps computed so far (t = 0 … walkAvailable - 1). */
+  walkAvailable: number;
+  walkMillis: number | null;
+  walkError: string | null;
+  /** mIoU of the revised mask against ground truth at the listed steps. */
+  miouCurve: { ts: number[]; values: number[] } | null;
+  /** Inputs id of the affinity graph the worker has sent, or 0. */
+  affinityReady: number;
+  setAlpha: (alpha: number) => void;
+  setBeta: (beta: number) => void;
+  setT: (t: number) => void;
+  setLogScale: (on: boolean) => void;
+  setPlaying: (on: boolean) => void;
+  /** Hands a new image's networks outputs to the worker and starts the walk. */
+  startWalk: (embedding: ChannelMaps) => void;
+  /** Restarts the walk of the current analysis with the current parameters. */
+  restartWalk: () => void;
+}
+
+export const createWalkSlice: StateCreator<LabState, [], [], WalkSlice> = (set, get) => {
+  walkClient.subscribe((event) => {
+    switch (event.type) {
+      case 'affinities':
+        set({ affinityReady: event.graph.inputsId });
+        return;
+      case 'steps':
+        set({ walkAvailable: event.available });
+        return;
+      case 'miou':
+        set({ miouCurve: { ts: event.ts, values: event.values } });
+        return;
+      case 'done':
+        set({ walkMillis: event.millis });
+        return;
+      case 'error':
+        set({ walkError: `Random walk failed: ${event.message}` });
+    }
+  });
+
+  return {
+    alpha: DEFAULT_ALPHA,
+    beta: DEFAULT_BETA,
+    t: 0,
+    steps: DEFAULT_STEPS,
+    logScale: false,
+    playing: false,
+    walkId: 0,
+    walkAvailable: 0,
+    walkMillis: null,
+    walkError: null,
+    miouCurve: null,
+    affinityReady: 0,
+
+    setAlpha: (alpha) => {
+      set({ alpha });
+      get().restartWalk();
+    },
+    setBeta: (beta) => {
+      set({ beta });
+      get().restartWalk();
+    },
+    setT: (t) => set({ t: Math.max(0, Math.min(get().steps, Math.round(t))) }),
+    setLogScale: (logScale) => set({ logScale }),
+    setPlaying: (playing) => set({ playing }),
+
+    startWalk: (embedding) => {
+      const { analysis, modelMeta } = get();
+      if (!analysis || !modelMeta) return;
+      walkClient.setInputs(analysis.cams, embedding, modelMeta.defaults.radius);
+      set({ affinityReady: 0, steps: modelMeta.defaults.steps });
+      get().restartWalk();
+    },
+
+    restartWalk: () => {
+      const { analysis, modelMeta, alpha, beta, steps } = get();
+      if (!analysis || !modelMeta) return;
+      const classIdOfChannel = [0, ...analysis.keep.map((c) => modelMeta.classes[c].voc)];
+      const evaluation = analysis.groundTruth
+        ? {
+            groundTruth: analysis.groundTruth,
+            region: { width: analysis.placement.width, height: analysis.placement.height },
+            stride: modelMeta.gridStride,
+            classIdOfChannel,
+            numClasses: VOC_CLASSES.length,
+          }
+        : null;
+      const walkId = walkClient.start({ keep: analysis.keep, alpha, beta, steps, evaluation });
+      set({ walkId, walkAvailable: 0, walkMillis: null, walkError: null, miouCurve: null });
+    },
+  };
+};

@@ -1,0 +1,66 @@
+import { useMemo } from 'react';
+import { CLASS_SCORE_THRESHOLD } from '../../state/model_slice';
+import { useLabStore } from '../../state/store';
+import { useBitmapCanvas } from '../hooks/use_bitmap_canvas';
+import { useGridOverlay } from '../hooks/use_grid_overlay';
+import type { LabResult } from '../hooks/use_lab_result';
+import { camHeat } from '../render/heat';
+import { paletteCss } from '../render/pixels';
+import { ColorLegend } from './ColorLegend';
+import { GridStage } from './GridStage';
+
+/** Chips beyond the kept classes: the next best scores, for context. */
+const EXTRA_CHIPS = 3;
+
+/** Class activation maps: one class (or the background) as a heatmap over the image. */
+export function CamView({ result }: { result: LabResult }) {
+  const { analysis, meta, image, geometry } = result;
+  const channel = useLabStore((s) => s.camChannel);
+  const alpha = useLabStore((s) => s.alpha);
+  const opacity = useLabStore((s) => s.overlayOpacity);
+  const setCamChannel = useLabStore((s) => s.setCamChannel);
+  const shown = channel === 'background' || channel < meta.classes.length ? channel : analysis.keep[0];
+  const heat = useMemo(() => camHeat(analysis.cams, shown, analysis.keep, alpha), [analysis, shown, alpha]);
+  const imageRef = useBitmapCanvas(image.bitmap);
+  const overlayRef = useGridOverlay(heat, geometry.gridWidth, geometry.gridHeight, { opacity: Math.min(1, opacity + 0.2), alphaByValue: true });
+  const chips = useMemo(() => {
+    const ranked = meta.classes.map((_, c) => c).sort((a, b) => analysis.classScores[b] - analysis.classScores[a]);
+    const extra = ranked.filter((c) => !analysis.keep.includes(c)).slice(0, EXTRA_CHIPS);
+    return [...analysis.keep, ...extra];
+  }, [analysis, meta]);
+
+  return (
+    <div className="view" data-testid="view-cam">
+      <div className="chips" role="group" aria-label="Class shown">
+        {chips.map((c) => (
+          <button
+            key={c}
+            type="button"
+            className={`chip${analysis.keep.includes(c) ? '' : ' chip-absent'}`}
+            aria-pressed={shown === c}
+            data-testid={`class-chip-${meta.classes[c].name}`}
+            onClick={() => setCamChannel(c)}
+          >
+            <span className="swatch" style={{ background: paletteCss(meta.classes[c].voc) }} />
+            {meta.classes[c].name} <span className="chip-score">{(analysis.classScores[c] * 100).toFixed(0)}%</span>
+          </button>
+        ))}
+        <button type="button" className="chip" aria-pressed={shown === 'background'} data-testid="class-chip-background" onClick={() => setCamChannel('background')}>
+          <span className="swatch" style={{ background: paletteCss(0) }} />
+          background <span className="chip-score">(1 − max)^{alpha}</span>
+        </button>
+      </div>
+      <GridStage geometry={geometry} imageRef={imageRef} overlayRef={overlayRef} overlayTestId="cam-heatmap" label="Image with class activation map">
+        <ColorLegend
+          title={shown === 'background' ? `background score (1 − max CAM)^${alpha}` : `CAM of ${meta.classes[shown].name}, normalised to its maximum`}
+          low="0"
+          high="1"
+        />
+        <p className="muted">
+          Chip scores are image-level probabilities; classes at or above {CLASS_SCORE_THRESHOLD * 100}% are kept for the masks and the walk
+          {analysis.keep.every((c) => analysis.classScores[c] < CLASS_SCORE_THRESHOLD) ? ' (none reached it, so the best one is kept)' : ''}.
+        </p>
+      </GridStage>
+    </div>
+  );
+}
