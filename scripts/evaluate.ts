@@ -1,0 +1,193 @@
+/**
+ * Evaluates a model set with the TypeScript pipeline (the app's, on the tfjs
+ * wasm backend) on the synthetic data set, and compares its masks with the
+ * PyTorch pipeline's (training/), which must agree on >= 99% of pixels.
+ *
+ *   npm run eval -- [--split val] [--model models/default] [--data data/synth] [--run data/runs/default] [--limit N]
+ *
+ * mIoU (VOC style: mean over the classes present in ground truth or
+ * prediction) of CAM (constant background 0.2), CAM + random walk (alpha,
+ * beta, steps from meta.json: psa's 16, 8, 256) and the segmentation head,
+ * with ground-truth image labels (as psa's label generation) and with
+ * predicted labels (class score >= 0.5). Reads PyTorch's masks from
+ * RUN/pred_<split>/{cam,rw,seg}/<id>.png (made with ground-truth labels)
+ * when present. Writes RUN/eval_ts[_<split>].json and prints a markdown table.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { stageMasks, type StageMasks } from '../cli/masks';
+import { DEFAULT_THRESHOLD } from '../cli/commands/infer';
+import { VOC_CLASSES } from '../src/core/constants';
+import { classesAbove } from '../src/core/label_maps';
+import { addConfusion, confusionMatrix, iouPerClass, meanIoU } from '../src/core/metrics';
+import { decodeImage } from '../src/io/image_decode';
+import { decodeLabelPng } from '../src/io/label_png';
+import { modelSetFromDir } from '../src/models/node_model_set';
+import { useNodeWasmBackend } from '../src/models/node_wasm';
+import { loadPipeline } from '../src/models/pipeline';
+
+const STAGES = ['cam', 'rw', 'final'] as const;
+type Stage = (typeof STAGES)[number];
+/** PyTorch's folder name for each stage. */
+const TORCH_DIR: Record<Stage, string> = { cam: 'cam', rw: 'rw', final: 'seg' };
+const LABEL_SOURCES = ['gt', 'predicted'] as const;
+type LabelSource = (typeof LABEL_SOURCES)[number];
+const NUM_CLASSES = VOC_CLASSES.length;
+const PROGRESS_EVERY_MS = 10_000;
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      split: { type: 'string', default: 'val' },
+      model: { type: 'string', default: 'models/default' },
+      data: { type: 'string', default: 'data/synth' },
+      run: { type: 'string', default: 'data/runs/default' },
+      limit: { type: 'string' },
+    },
+  });
+  const limit = values.limit === undefined ? Infinity : Number(values.limit);
+  if (!(limit > 0)) throw new Error(`--limit must be a positive number, got ${values.limit}`);
+  return { ...values, limit };
+}
+
+/** labels.tsv: "id<TAB>8,15" per line after a header. */
+function readLabels(file: string): { id: string; classes: number[] }[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const [id, classes = ''] = line.split('\t');
+      return { id, classes: classes.split(',').filter(Boolean).map(Number) };
+    });
+}
+
+const zeros = () => new Float64Array(NUM_CLASSES * NUM_CLASSES);
+const percent = (v: number) => (Number.isNaN(v) ? 'n/a' : (100 * v).toFixed(1));
+
+async function main(): Promise<void> {
+  const opt = options();
+  await useNodeWasmBackend();
+  const pipeline = await loadPipeline(modelSetFromDir(opt.model));
+  const { meta } = pipeline;
+  const params = meta.defaults;
+  const rows = readLabels(path.join(opt.data, opt.split, 'labels.tsv')).slice(0, opt.limit);
+  const torchDir = path.join(opt.run, `pred_${opt.split}`);
+  const haveTorch = existsSync(torchDir);
+
+  const confusion: Record<LabelSource, Record<Stage, Float64Array>> = {
+    gt: { cam: zeros(), rw: zeros(), final: zeros() },
+    predicted: { cam: zeros(), rw: zeros(), final: zeros() },
+  };
+  const torchConfusion: Record<Stage, Float64Array> = { cam: zeros(), rw: zeros(), final: zeros() };
+  const agree: Record<Stage, { same: number; total: number; missing: number }> = {
+    cam: { same: 0, total: 0, missing: 0 },
+    rw: { same: 0, total: 0, missing: 0 },
+    final: { same: 0, total: 0, missing: 0 },
+  };
+  const labelStats = { exact: 0, truePositives: 0, predicted: 0, actual: 0 };
+  const timings: Record<string, number> = {};
+  const start = performance.now();
+  let lastReport = start;
+
+  for (const [n, { id, classes }] of rows.entries()) {
+    const image = decodeImage(readFileSync(path.join(opt.data, opt.split, 'images', `${id}.jpg`)));
+    const gt = decodeLabelPng(readFileSync(path.join(opt.data, opt.split, 'masks', `${id}.png`)));
+    if (gt.width !== image.width || gt.height !== image.height) throw new Error(`${id}: mask ${gt.width}x${gt.height} vs image ${image.width}x${image.height}`);
+    const result = await pipeline.run(image);
+    for (const [k, v] of Object.entries(result.timings)) timings[k] = (timings[k] ?? 0) + v;
+    // The synthetic images are already input-sized; masks at placement size = image size.
+    if (result.placement.width !== image.width || result.placement.height !== image.height) throw new Error(`${id}: images must be ${meta.inputSize}x${meta.inputSize}`);
+
+    const gtKeep = classes.map((voc) => meta.classes.findIndex((c) => c.voc === voc)).filter((c) => c >= 0);
+    const predictedKeep = classesAbove(result.classScores, DEFAULT_THRESHOLD);
+    const tp = predictedKeep.filter((c) => gtKeep.includes(c)).length;
+    labelStats.truePositives += tp;
+    labelStats.predicted += predictedKeep.length;
+    labelStats.actual += gtKeep.length;
+    if (tp === gtKeep.length && tp === predictedKeep.length) labelStats.exact++;
+
+    const masks: Record<LabelSource, StageMasks> = {
+      gt: stageMasks(result, meta, gtKeep, params),
+      predicted: stageMasks(result, meta, predictedKeep, params),
+    };
+    for (const source of LABEL_SOURCES) {
+      for (const stage of STAGES) addConfusion(confusion[source][stage], confusionMatrix(masks[source][stage], gt.labels, NUM_CLASSES));
+    }
+    if (haveTorch) {
+      for (const stage of STAGES) {
+        const file = path.join(torchDir, TORCH_DIR[stage], `${id}.png`);
+        if (!existsSync(file)) {
+          agree[stage].missing++;
+          continue;
+        }
+        const torch = decodeLabelPng(readFileSync(file)).labels;
+        const ours = masks.gt[stage];
+        if (torch.length !== ours.length) throw new Error(`${file}: ${torch.length} pixels, expected ${ours.length}`);
+        for (let i = 0; i < ours.length; i++) if (torch[i] === ours[i]) agree[stage].same++;
+        agree[stage].total += ours.length;
+        addConfusion(torchConfusion[stage], confusionMatrix(torch, gt.labels, NUM_CLASSES));
+      }
+    }
+
+    const now = performance.now();
+    if (now - lastReport >= PROGRESS_EVERY_MS || n === rows.length - 1) {
+      lastReport = now;
+      const rate = (n + 1) / ((now - start) / 1000);
+      console.error(`${opt.split}: ${n + 1}/${rows.length}  ${rate.toFixed(2)} img/s  ETA ${Math.round((rows.length - n - 1) / rate)}s`);
+    }
+  }
+  pipeline.dispose();
+
+  const miou = (c: Float64Array) => meanIoU(c, NUM_CLASSES);
+  const perClass = (c: Float64Array) =>
+    Object.fromEntries([0, ...meta.classes.map((k) => k.voc)].map((voc) => [VOC_CLASSES[voc], iouPerClass(c, NUM_CLASSES)[voc]]));
+  const report = {
+    modelSet: meta.id,
+    split: opt.split,
+    images: rows.length,
+    parameters: { ...params, classThreshold: DEFAULT_THRESHOLD },
+    backend: 'tfjs wasm (Node)',
+    miou: Object.fromEntries(LABEL_SOURCES.map((s) => [s, Object.fromEntries(STAGES.map((st) => [st, miou(confusion[s][st])]))])),
+    iouPerClass: Object.fromEntries(STAGES.map((st) => [st, perClass(confusion.gt[st])])),
+    predictedLabels: {
+      threshold: DEFAULT_THRESHOLD,
+      exactImages: labelStats.exact / rows.length,
+      precision: labelStats.truePositives / labelStats.predicted,
+      recall: labelStats.truePositives / labelStats.actual,
+    },
+    pytorch: haveTorch
+      ? {
+          dir: torchDir,
+          miou: Object.fromEntries(STAGES.map((st) => [st, miou(torchConfusion[st])])),
+          pixelAgreement: Object.fromEntries(STAGES.map((st) => [st, agree[st].same / agree[st].total])),
+          missingFiles: Object.fromEntries(STAGES.map((st) => [st, agree[st].missing])),
+        }
+      : null,
+    msPerImage: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, v / rows.length])),
+  };
+  const outFile = path.join(opt.run, opt.split === 'val' ? 'eval_ts.json' : `eval_ts_${opt.split}.json`);
+  writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
+
+  const lines = [
+    `Model set \`${meta.id}\`, ${opt.split} split, ${rows.length} images (mIoU %, VOC-style; TypeScript pipeline, tfjs wasm):`,
+    '',
+    `| image labels | CAM (bg ${params.camBackground}) | CAM + RW (alpha ${params.alpha}, beta ${params.beta}, t ${params.steps}) | segmentation head |`,
+    '|---|---|---|---|',
+    ...LABEL_SOURCES.map((s) => `| ${s === 'gt' ? 'ground truth' : `predicted (score >= ${DEFAULT_THRESHOLD})`} | ${STAGES.map((st) => percent(report.miou[s][st])).join(' | ')} |`),
+  ];
+  if (report.pytorch) {
+    lines.push(`| PyTorch pipeline, ground truth | ${STAGES.map((st) => percent(report.pytorch!.miou[st])).join(' | ')} |`);
+    lines.push(`| pixel agreement TS vs PyTorch | ${STAGES.map((st) => `${(100 * report.pytorch!.pixelAgreement[st]).toFixed(2)}%`).join(' | ')} |`);
+  }
+  lines.push('', `Predicted labels: ${percent(report.predictedLabels.exactImages)}% of images exactly right, precision ${percent(report.predictedLabels.precision)}%, recall ${percent(report.predictedLabels.recall)}%.`);
+  lines.push(`Written to ${outFile}.`);
+  console.log(lines.join('\n'));
+}
+
+// Report errors here: the wasm backend's unhandled-rejection hook would print its whole source.
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exitCode = 1;
+});
