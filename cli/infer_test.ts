@@ -53,7 +53,7 @@ describe('affinitylab infer', () => {
   });
 
   it('uses only the given labels, and a background score above every CAM gives an all-background CAM mask', async () => {
-    expect(await infer(at('photo.jpg'), '--out', at('labels'), '--labels', '8', '--cam-bg', '1.5', '--steps', '4')).toBe(0);
+    expect(await infer(at('photo.jpg'), '--out', at('labels'), '--labels', '8', '--cam-bg', '1.5', '--steps', '4', '--order', 'grid')).toBe(0);
     const rw = decodeLabelPng(readFileSync(at('labels', 'photo_rw.png'))).labels;
     expect([...new Set(rw)].every((v) => v === 0 || v === 8)).toBe(true);
     const cam = decodeLabelPng(readFileSync(at('labels', 'photo_cam.png'))).labels;
@@ -74,6 +74,7 @@ describe('affinitylab infer', () => {
     [['a.jpg'], 'affinitylab infer: --out is required'],
     [['a.jpg', '--out', 'x', '--threshold', 'high'], "affinitylab infer: --threshold must be a number >= 0, got 'high'"],
     [['a.jpg', '--out', 'x', '--labels', '8', '--threshold', '0.3'], 'affinitylab infer: give --labels or --threshold, not both'],
+    [['a.jpg', '--out', 'x', '--order', 'dense'], "affinitylab infer: --order must be one of psa, grid, got 'dense'"],
     [['a.jpg', 'b/a.png', '--out', 'x'], 'affinitylab infer: a.jpg and b/a.png would both write a_*.png'],
     [['a.jpg', '--out', at('x'), '--labels', '8,9'], 'affinitylab infer: --labels: 9 is not a class of this model set (8 cat, 12 dog, 15 person)'],
   ])('exits 2 with one line for %j', async (args, message) => {

@@ -1,5 +1,7 @@
 import { neighbourAffinities } from '../src/core/affinity';
+import { argmaxChannels, withConstantBackground } from '../src/core/cam';
 import { camScores, channelLabelsToClassIds, labelsAtInput, walkScores } from '../src/core/label_maps';
+import { camsAtInput, pooledWalkScores } from '../src/core/psa_scores';
 import { buildTransition, randomWalk } from '../src/core/random_walk';
 import type { ModelSetMeta, PipelineResult } from '../src/models/pipeline';
 
@@ -9,7 +11,16 @@ export interface MaskParameters {
   steps: number;
   radius: number;
   camBackground: number;
+  /**
+   * 'psa' (SPEC.md, and the PyTorch pipeline): CAMs upsampled to the input
+   * and normalised there; background added there, then pooled to the grid
+   * for the walk. 'grid': the same steps on the grid (src/core/label_maps.ts).
+   */
+  order: ScoreOrder;
 }
+
+export type ScoreOrder = 'psa' | 'grid';
+export const SCORE_ORDERS: readonly ScoreOrder[] = ['psa', 'grid'];
 
 /** Label images (VOC class ids) over the resized image, placement.width x placement.height. */
 export interface StageMasks {
@@ -30,9 +41,14 @@ export function stageMasks(result: PipelineResult, meta: ModelSetMeta, keep: rea
   const { gridStride: stride } = meta;
   const region = result.placement;
   const vocOfChannel = meta.classes.map((c) => c.voc);
-  const cam = channelLabelsToClassIds(labelsAtInput(camScores(result.cams, keep, p.camBackground), stride, region), keep, vocOfChannel);
+  const psa = p.order === 'psa';
+  const camLabels = psa
+    ? argmaxChannels(withConstantBackground(camsAtInput(result.cams, keep, stride, region), p.camBackground))
+    : labelsAtInput(camScores(result.cams, keep, p.camBackground), stride, region);
+  const cam = channelLabelsToClassIds(camLabels, keep, vocOfChannel);
   const transition = buildTransition(neighbourAffinities(result.embedding, p.radius), p.beta);
-  const walked = randomWalk(walkScores(result.cams, keep, p.alpha), transition, p.steps).final;
+  const scores = psa ? pooledWalkScores(result.cams, keep, p.alpha, stride, region) : walkScores(result.cams, keep, p.alpha);
+  const walked = randomWalk(scores, transition, p.steps).final;
   const rw = channelLabelsToClassIds(labelsAtInput(walked, stride, region), keep, vocOfChannel);
   // Seg logits: channel 0 background, then every class of the model set.
   const allClasses = meta.classes.map((_, c) => c);

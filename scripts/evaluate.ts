@@ -3,7 +3,7 @@
  * wasm backend) on the synthetic data set, and compares its masks with the
  * PyTorch pipeline's (training/), which must agree on >= 99% of pixels.
  *
- *   npm run eval -- [--split val] [--model models/default] [--data data/synth] [--run data/runs/default] [--limit N]
+ *   npm run eval -- [--split val] [--model models/default] [--data data/synth] [--run data/runs/default] [--limit N] [--order psa|grid]
  *
  * mIoU (VOC style: mean over the classes present in ground truth or
  * prediction) of CAM (constant background 0.2), CAM + random walk (alpha,
@@ -16,7 +16,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { stageMasks, type StageMasks } from '../cli/masks';
+import { SCORE_ORDERS, stageMasks, type MaskParameters, type ScoreOrder, type StageMasks } from '../cli/masks';
 import { DEFAULT_THRESHOLD } from '../cli/commands/infer';
 import { VOC_CLASSES } from '../src/core/constants';
 import { classesAbove } from '../src/core/label_maps';
@@ -44,11 +44,13 @@ function options() {
       data: { type: 'string', default: 'data/synth' },
       run: { type: 'string', default: 'data/runs/default' },
       limit: { type: 'string' },
+      order: { type: 'string', default: 'psa' },
     },
   });
+  if (!SCORE_ORDERS.includes(values.order as ScoreOrder)) throw new Error(`--order must be one of ${SCORE_ORDERS.join(', ')}`);
   const limit = values.limit === undefined ? Infinity : Number(values.limit);
   if (!(limit > 0)) throw new Error(`--limit must be a positive number, got ${values.limit}`);
-  return { ...values, limit };
+  return { ...values, limit, order: values.order as ScoreOrder };
 }
 
 /** labels.tsv: "id<TAB>8,15" per line after a header. */
@@ -71,7 +73,7 @@ async function main(): Promise<void> {
   await useNodeWasmBackend();
   const pipeline = await loadPipeline(modelSetFromDir(opt.model));
   const { meta } = pipeline;
-  const params = meta.defaults;
+  const params: MaskParameters = { ...meta.defaults, order: opt.order };
   const rows = readLabels(path.join(opt.data, opt.split, 'labels.tsv')).slice(0, opt.limit);
   const torchDir = path.join(opt.run, `pred_${opt.split}`);
   const haveTorch = existsSync(torchDir);
@@ -167,11 +169,12 @@ async function main(): Promise<void> {
       : null,
     msPerImage: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, v / rows.length])),
   };
-  const outFile = path.join(opt.run, opt.split === 'val' ? 'eval_ts.json' : `eval_ts_${opt.split}.json`);
+  const suffix = `${opt.split === 'val' ? '' : `_${opt.split}`}${opt.order === 'psa' ? '' : `_${opt.order}`}`;
+  const outFile = path.join(opt.run, `eval_ts${suffix}.json`);
   writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
 
   const lines = [
-    `Model set \`${meta.id}\`, ${opt.split} split, ${rows.length} images (mIoU %, VOC-style; TypeScript pipeline, tfjs wasm):`,
+    `Model set \`${meta.id}\`, ${opt.split} split, ${rows.length} images (mIoU %, VOC-style; TypeScript pipeline, tfjs wasm; score order ${opt.order}):`,
     '',
     `| image labels | CAM (bg ${params.camBackground}) | CAM + RW (alpha ${params.alpha}, beta ${params.beta}, t ${params.steps}) | segmentation head |`,
     '|---|---|---|---|',

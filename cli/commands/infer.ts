@@ -8,7 +8,7 @@ import { modelSetFromDir } from '../../src/models/node_model_set';
 import { useNodeWasmBackend } from '../../src/models/node_wasm';
 import { loadPipeline, type LabPipeline, type ModelSetMeta } from '../../src/models/pipeline';
 import { numberOption, requiredOption } from '../args';
-import { stageMasks, type MaskParameters } from '../masks';
+import { SCORE_ORDERS, stageMasks, type MaskParameters, type ScoreOrder } from '../masks';
 import { UsageError } from '../usage_error';
 
 export const DEFAULT_MODEL_DIR = 'models/default';
@@ -20,7 +20,7 @@ export const DEFAULT_MODEL_DIR = 'models/default';
 export const DEFAULT_THRESHOLD = 0.5;
 
 export const INFER_HELP = `affinitylab infer IMAGE... --out DIR [--model ${DEFAULT_MODEL_DIR}] [--labels 8,15 | --threshold ${DEFAULT_THRESHOLD}]
-                 [--alpha A] [--beta B] [--steps T] [--radius R] [--cam-bg S]
+                 [--alpha A] [--beta B] [--steps T] [--radius R] [--cam-bg S] [--order psa|grid]
 
 Runs the model set on JPEG/PNG images (Node, tfjs wasm backend, the app's
 TypeScript pipeline) and writes, per image, at the image's own size:
@@ -40,6 +40,9 @@ Each is an indexed PNG whose pixel values are PASCAL VOC class indices
   --steps T        random-walk steps (default: the model set's, psa 256)
   --radius R       walk neighbourhood dy^2 + dx^2 < R^2 (default: the model set's, psa 5)
   --cam-bg S       constant background score for NAME_cam.png (default: the model set's, psa 0.2)
+  --order O        psa: CAMs normalised and given their background at input resolution, then
+                   pooled to the grid for the walk, as psa and training/ do (default);
+                   grid: the same steps on the grid, as the app's live view
 
 An image that cannot be read or processed is reported on stderr; the others
 are still processed and the exit code is 1.`;
@@ -58,6 +61,7 @@ export async function inferCommand(argv: string[]): Promise<number> {
       steps: { type: 'string' },
       radius: { type: 'string' },
       'cam-bg': { type: 'string' },
+      order: { type: 'string', default: 'psa' },
     },
     strict: true,
   });
@@ -66,6 +70,7 @@ export async function inferCommand(argv: string[]): Promise<number> {
   if (values.labels !== undefined && values.threshold !== undefined) throw new UsageError('give --labels or --threshold, not both');
   const threshold = numberOption(values.threshold, 'threshold', DEFAULT_THRESHOLD, { min: 0 });
   const outputNames = uniqueNames(positionals);
+  if (!SCORE_ORDERS.includes(values.order as ScoreOrder)) throw new UsageError(`--order must be one of ${SCORE_ORDERS.join(', ')}, got '${values.order}'`);
 
   await useNodeWasmBackend();
   let pipeline: LabPipeline;
@@ -83,6 +88,7 @@ export async function inferCommand(argv: string[]): Promise<number> {
       steps: numberOption(values.steps, 'steps', d.steps, { integer: true, min: 0 }),
       radius: numberOption(values.radius, 'radius', d.radius, { integer: true, min: 1 }),
       camBackground: numberOption(values['cam-bg'], 'cam-bg', d.camBackground, { min: 0 }),
+      order: values.order as ScoreOrder,
     };
     const givenLabels = values.labels === undefined ? undefined : labelChannels(values.labels, meta);
     await mkdir(outDir, { recursive: true });
