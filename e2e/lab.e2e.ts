@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { baseUrl, launchChromium, saveScreenshot } from './browser';
@@ -109,11 +109,10 @@ describe('interactive lab', () => {
       await expect.poll(() => page.getByTestId(id).textContent(), POLL).toMatch(/^\d+\.\d%$/);
     }
     await expect.poll(() => page.getByTestId('miou-plot').isVisible(), POLL).toBe(true);
-    await page.getByTestId('compare-swipe').check();
-    await saveScreenshot(page, 'lab-compare-swipe-1920');
-    await page.getByTestId('compare-side').check();
     await scrubTo(page, 'End', 256);
     await saveScreenshot(page, 'lab-compare-1920');
+    await page.getByTestId('compare-swipe').check();
+    await saveScreenshot(page, 'lab-compare-swipe-1920');
   });
 
   it('explains bad input and stays usable', async () => {
@@ -126,6 +125,28 @@ describe('interactive lab', () => {
     await page.getByTestId('sample-coffee').click();
     await waitForResult(page);
     await expect.poll(() => page.getByTestId('image-error').count(), POLL).toBe(0);
+  });
+
+  it('takes images by drag and drop and by paste, with EXIF orientation applied', async () => {
+    const page = await openLab(SYNTHETIC);
+    // 96x48 pixels stored, EXIF orientation 6: shown rotated, 48x96.
+    const base64 = readFileSync('e2e/fixtures/exif_orientation_6.jpg').toString('base64');
+    const transfer = (name: string) =>
+      page.evaluateHandle(
+        ([b64, fileName]) => {
+          const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+          const dt = new DataTransfer();
+          dt.items.add(new File([bytes], fileName, { type: 'image/jpeg' }));
+          return dt;
+        },
+        [base64, name],
+      );
+    await page.getByTestId('upload-input').locator('..').dispatchEvent('drop', { dataTransfer: await transfer('dropped.jpg') });
+    await expect.poll(() => page.getByTestId('image-name').textContent(), POLL).toContain('dropped.jpg · 48×96');
+    const pasted = await transfer('pasted.jpg');
+    await page.evaluate((dt) => window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt })), pasted);
+    await expect.poll(() => page.getByTestId('image-name').textContent(), POLL).toContain('pasted.jpg · 48×96');
+    await waitForResult(page);
   });
 
   it.skipIf(!REAL_MODEL)('runs the trained networks on WebGPU (SwiftShader) end to end', async () => {

@@ -29,7 +29,8 @@ export async function discoverModelSets(includeSynthetic: boolean): Promise<Mode
       try {
         const url = modelSetUrl(id) + META_FILE;
         const response = await fetch(url);
-        if (!response.ok) return { id, meta: null, unavailable: `models/${id}/${META_FILE} is not served (HTTP ${response.status}): no trained weights in this build.` };
+        // A static host may answer a missing file with its index.html (HTTP 200), so check the type too.
+        if (!response.ok || !(response.headers.get('content-type') ?? '').includes('json')) return { id, meta: null, unavailable: `models/${id}/${META_FILE} is not served: this build has no trained weights in models/${id}/.` };
         return { id, meta: validateMeta(await response.json(), id, url), unavailable: null };
       } catch (e) {
         return { id, meta: null, unavailable: `models/${id}/${META_FILE} could not be read: ${e instanceof Error ? e.message : String(e)}.` };

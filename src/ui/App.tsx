@@ -13,14 +13,16 @@ import { useLabResult } from './hooks/use_lab_result';
 function Placeholder() {
   const hasImage = useLabStore((s) => s.image !== null);
   const busy = useLabStore((s) => s.analysisBusy);
-  const modelReady = useLabStore((s) => s.modelStatus === 'ready');
+  const modelStatus = useLabStore((s) => s.modelStatus);
   const text = !hasImage
     ? 'Open an image or pick a sample to start.'
-    : !modelReady
-      ? 'Waiting for a model…'
-      : busy
-        ? 'Running the networks…'
-        : 'No result yet.';
+    : modelStatus === 'error'
+      ? 'No model is loaded: see the Model panel.'
+      : modelStatus !== 'ready'
+        ? 'Loading the model…'
+        : busy
+          ? 'Running the networks…'
+          : 'No result yet.';
   return <p className="placeholder" data-testid="placeholder">{text}</p>;
 }
 

@@ -39,7 +39,7 @@ export function AffinityView({ result }: { result: LabResult }) {
 
   const onCell = (next: number | null, click: boolean) => {
     if (click) setProbe(pinned && next === probe ? probe : next, next !== null && !(pinned && next === probe));
-    else if (!pinned && next !== null) setProbe(next, false);
+    else if (!pinned && next !== null && next !== probe) setProbe(next, false);
   };
   const x = cell % gridWidth;
   const y = Math.floor(cell / gridWidth);

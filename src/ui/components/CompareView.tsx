@@ -70,7 +70,7 @@ export function CompareView({ result }: { result: LabResult }) {
           </label>
         )}
       </div>
-      <div className={`compare compare-${mode}`} style={{ ['--swipe' as string]: `${swipe * 100}%` }}>
+      <div className={`compare compare-${mode}`} style={{ ['--swipe' as string]: `${swipe * 100}%`, ['--aspect' as string]: image.width / image.height }}>
         <MaskPanel testId="panel-cam" title="CAM" canvasRef={camRef} miou={formatMiou(masks.camMiou)} hasGroundTruth={hasGt} />
         <MaskPanel testId="panel-rw" title={`revised CAM, t = ${t}`} canvasRef={walk.canvasRef} miouRef={walk.miouRef} miou="–" hasGroundTruth={hasGt} />
         <MaskPanel testId="panel-final" title="segmentation network" canvasRef={finalRef} miou={formatMiou(masks.finalMiou)} hasGroundTruth={hasGt} />
