@@ -2,10 +2,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { baseUrl, launchChromium, saveScreenshot } from './browser';
+import { E2E_MODEL_SET } from './global_setup';
 
-/** The UI runs against the synthetic stand-in here (fast, no weights); the WebGPU test uses the real model set. */
+/**
+ * Most tests drive the UI with the synthetic stand-in (fast, no weights); one
+ * runs the real tfjs pipeline with random weights on WebGPU, and one the
+ * trained default set once it exists.
+ */
 const SYNTHETIC = '?model=synthetic-untrained&backend=cpu';
-const REAL_MODEL = existsSync('models/default/meta.json');
+const TRAINED_MODEL = existsSync('models/default/meta.json');
 const POLL = { timeout: 120_000, interval: 250 };
 
 let browser: Browser | undefined;
@@ -149,14 +154,33 @@ describe('interactive lab', () => {
     await waitForResult(page);
   });
 
-  it.skipIf(!REAL_MODEL)('runs the trained networks on WebGPU (SwiftShader) end to end', async () => {
-    const page = await openLab('', { width: 1280, height: 800 }, true);
+  it('runs the real tfjs pipeline on WebGPU (SwiftShader) end to end', async () => {
+    // Random weights: this checks the networks run and feed every view, not what they predict.
+    const page = await openLab(`?model=${E2E_MODEL_SET}`, { width: 1280, height: 800 }, true);
     await expect.poll(() => page.getByTestId('backend-badge').getAttribute('data-backend'), POLL).toBe('webgpu');
-    await page.getByTestId('sample-val-cat-car').click();
+    await expect.poll(() => page.getByTestId('untrained-warning').isVisible(), POLL).toBe(true);
+    await page.getByTestId('upload-input').setInputFiles('e2e/fixtures/exif_orientation_6.jpg');
     await waitForResult(page);
+    await expect.poll(() => page.getByTestId('stages').textContent(), POLL).toMatch(/segmentation\s*\d+/);
+    await page.getByTestId('tab-compare').click();
+    await scrubTo(page, 'End', 256);
+    for (const id of ['panel-cam', 'panel-rw', 'panel-final']) expect((await canvasStats(page, id)).opaque, id).toBeGreaterThan(0);
+    await saveScreenshot(page, 'lab-webgpu-compare');
+  });
+
+  it.skipIf(!TRAINED_MODEL)('runs the trained default model set on a ground-truth sample', async () => {
+    const page = await openLab('');
+    await expect.poll(() => page.getByTestId('model-select').inputValue(), POLL).toBe('default');
+    await page.getByTestId('sample-val-cow-cat').click();
+    await waitForResult(page);
+    await saveScreenshot(page, 'lab-trained-cam');
+    await page.getByTestId('tab-affinity').click();
+    await expect.poll(async () => (await canvasStats(page, 'affinity-boundary')).opaque, POLL).toBeGreaterThan(0);
+    await saveScreenshot(page, 'lab-trained-affinity');
     await page.getByTestId('tab-compare').click();
     await scrubTo(page, 'End', 256);
     await expect.poll(() => page.getByTestId('panel-rw-miou').textContent(), POLL).toMatch(/^\d+\.\d%$/);
-    await saveScreenshot(page, 'lab-webgpu-compare');
+    await expect.poll(() => page.getByTestId('miou-plot').isVisible(), POLL).toBe(true);
+    await saveScreenshot(page, 'lab-trained-compare');
   });
 });

@@ -65,7 +65,7 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
   analysisError: null,
 
   discoverModels: async (includeSynthetic, requested) => {
-    const sets = await discoverModelSets(includeSynthetic);
+    const sets = await discoverModelSets(includeSynthetic, requested);
     set({ modelSets: sets });
     const usable = sets.filter((s) => s.unavailable === null);
     const choice = usable.find((s) => s.id === requested) ?? usable[0];
