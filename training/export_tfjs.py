@@ -1,0 +1,134 @@
+#!/usr/bin/python3
+"""Stage 9: export the three heads for tfjs into <export>/{cam,aff,seg}/ and
+write <export>/meta.json.
+
+Each head folder holds model.json + weights.bin in the tf.io weights format:
+{"format": "affinitylab-head", "generatedBy", "modelTopology": {"inputs",
+"layers", "output"}, "weightsManifest": [{"paths": ["weights.bin"],
+"weights": [{"name", "shape", "dtype": "float32"}]}]}. Conv kernels are
+stored HWIO ([kh, kw, in, out], tf.conv2d's filter layout), biases [out];
+weight names are "<layer>/kernel" and "<layer>/bias", layer names as in
+modelTopology.layers."""
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import evaluate  # noqa: E402
+import train_aff  # noqa: E402
+import train_cam  # noqa: E402
+import train_seg  # noqa: E402
+from tools.config import load_config, run_path, setup_torch  # noqa: E402
+from tools.dataset import class_names, class_indices, dataset_info  # noqa: E402
+from tools.stages import is_done, mark_done, read_summary, stage_logger  # noqa: E402
+
+STAGE = 'export_tfjs'
+FORMAT = 'affinitylab-head'
+GENERATED_BY = 'AffinityLab training/export_tfjs.py (PyTorch %s)' % torch.__version__
+
+
+def conv_weights(net):
+    """[(name, array)] per conv layer: kernel OIHW -> HWIO, then the bias if any."""
+    out = []
+    for name, (kernel, bias) in net.kernels().items():
+        out.append((f'{name}/kernel', kernel.detach().permute(2, 3, 1, 0).contiguous().numpy()))
+        if bias is not None:
+            out.append((f'{name}/bias', bias.detach().numpy()))
+    return out
+
+
+def write_head(folder, topology, weights):
+    """model.json + one float32 little-endian weights.bin in manifest order."""
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, 'weights.bin'), 'wb') as f:
+        for _, array in weights:
+            f.write(np.ascontiguousarray(array, dtype='<f4').tobytes())
+    model = {
+        'format': FORMAT,
+        'generatedBy': GENERATED_BY,
+        'modelTopology': topology,
+        'weightsManifest': [{'paths': ['weights.bin'],
+                             'weights': [{'name': n, 'shape': list(a.shape), 'dtype': 'float32'} for n, a in weights]}],
+    }
+    with open(os.path.join(folder, 'model.json'), 'w') as f:
+        json.dump(model, f, indent=1)
+    return sum(a.size for _, a in weights)
+
+
+def tap_inputs(cfg, taps):
+    with open(os.path.join(cfg['paths']['features'], 'features.json')) as f:
+        spec = {t['key']: t for t in json.load(f)['taps']}
+    return [{'tap': t, 'node': spec[t]['node'], 'channels': spec[t]['channels'], 'stride': spec[t]['stride']} for t in taps]
+
+
+def heads(cfg, device):
+    """(folder name, net, topology) for the three heads."""
+    cam, aff, seg = train_cam.load(cfg, device), train_aff.load(cfg, device), train_seg.load(cfg, device)
+    return [
+        ('cam', cam, {'inputs': tap_inputs(cfg, [cfg['taps']['cam']]), 'layers': cam.topology(cfg['taps']['cam']),
+                      'output': 'CAMs (classes, H, W) on the input grid, channel order = meta.json classes'}),
+        ('aff', aff, {'inputs': tap_inputs(cfg, cfg['taps']['aff']), 'layers': aff.topology(),
+                      'output': 'f_aff (D, H, W) on the stride-8 grid; W_ij = exp(-mean_d |f_i - f_j|)'}),
+        ('seg', seg, {'inputs': tap_inputs(cfg, [cfg['taps']['seg']]), 'layers': seg.topology(cfg['taps']['seg']),
+                      'output': 'logits (1 + classes, H, W): channel 0 background, then meta.json classes; '
+                                'upsample bilinearly (half-pixel centres) to the image, argmax'}),
+    ]
+
+
+def meta(cfg, sizes):
+    data = cfg['paths']['data']
+    info = dataset_info(data)
+    indices = class_indices(data)
+    with open(os.path.join(cfg['paths']['features'], 'features.json')) as f:
+        features = json.load(f)
+    stages = ('train_cam', 'make_aff_labels', 'train_aff', 'train_seg')
+    return {
+        'name': cfg['name'],
+        'classes': [{'channel': c, 'index': i, 'name': n} for c, (i, n) in enumerate(zip(indices, class_names(indices)))],
+        'channelOrder': {'cam': 'classes', 'seg': ['background'] + class_names(indices)},
+        'inputSize': cfg['grid']['input_size'],
+        'gridStride': cfg['grid']['stride'],
+        'defaults': {'alpha': cfg['rw']['alpha'], 'beta': cfg['rw']['beta'], 'steps': cfg['rw']['steps'],
+                     'radius': cfg['rw']['radius'], 'camBgScore': cfg['cam']['bg_score'],
+                     'camNormEps': cfg['cam']['norm_eps'], 'alphaLow': cfg['aff_labels']['alpha_low'],
+                     'alphaHigh': cfg['aff_labels']['alpha_high']},
+        'pipeline': [
+            'cam: relu CAMs on the grid for the chosen classes',
+            'upsample bilinearly (half-pixel centres) to inputSize, normalise each class by its max + camNormEps',
+            'CAM-only mask: prepend constant camBgScore, argmax',
+            'walk input: prepend (1 - max_c)^alpha, average-pool gridStride x gridStride to the grid',
+            'walk: steps x (T v), T = D^-1 W^beta over the full radius disc plus self',
+            'upsample the walked maps bilinearly to inputSize, argmax',
+        ],
+        'backbone': {'package': features['model']['package'], 'file': features['model']['file'],
+                     'sha256': features['model']['sha256'], 'input': features['input'],
+                     'taps': tap_inputs(cfg, [cfg['taps']['cam']] + cfg['taps']['aff'])},
+        'data': {k: info[k] for k in ('description', 'seed', 'image_size', 'images', 'images_per_class')},
+        'training': {s: read_summary(cfg, s) for s in stages if is_done(cfg, s)},
+        'hyperparameters': {k: cfg[k] for k in ('cam', 'aff_labels', 'aff', 'rw', 'seg')},
+        'parameters': sizes,
+        'eval': read_summary(cfg, evaluate.STAGE) if is_done(cfg, evaluate.STAGE) else None,
+        'exported': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
+    }
+
+
+def main(cfg):
+    log = stage_logger(cfg, STAGE)
+    device = setup_torch(cfg)
+    out = cfg['paths']['export']
+    sizes = {}
+    for name, net, topology in heads(cfg, device):
+        sizes[name] = write_head(os.path.join(out, name), topology, conv_weights(net))
+        log(f'exported {name}: {sizes[name]} parameters')
+    with open(os.path.join(out, 'meta.json'), 'w') as f:
+        json.dump(meta(cfg, sizes), f, indent=1)
+    mark_done(cfg, STAGE, {'out': out, 'parameters': sizes})
+    return sizes
+
+
+if __name__ == '__main__':
+    main(load_config())

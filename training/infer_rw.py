@@ -1,0 +1,65 @@
+#!/usr/bin/python3
+"""Stage 5: revise the CAMs with the random walk (SPEC.md §4) on train (the
+pseudo labels for the segmentation head) and val (evaluation). Score maps
+get a background of exponent alpha and are average-pooled to the grid
+(maps.grid_scores), walked `steps` times with T = D^-1 W^beta over the full
+radius disc plus self, upsampled bilinearly to the image and argmaxed.
+Writes dataset.pred_path(..., 'rw', ...)."""
+import os
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import train_aff  # noqa: E402
+from tools.affinity import random_walk, transition  # noqa: E402
+from tools.config import load_config, setup_torch  # noqa: E402
+from tools.dataset import batches_by_class_count, pred_path, read_cams, read_labels, write_png  # noqa: E402
+from tools.features import read_batch  # noqa: E402
+from tools.maps import channel_argmax, grid_scores, upsample  # noqa: E402
+from tools.progress import Progress  # noqa: E402
+from tools.stages import mark_done, stage_logger  # noqa: E402
+
+STAGE = 'infer_rw'
+SPLITS = ('train', 'val')
+
+
+def walk_labels(embed, cams, classes, cfg):
+    """Embeddings (B, D, H, W), grid CAMs (B, K, H, W), class ids (B, K) ->
+    uint8 label maps (B, size, size) after the walk."""
+    hp = cfg['rw']
+    offsets, trans = transition(embed, hp['radius'], hp['beta'])
+    walked = random_walk(grid_scores(cams, hp['alpha'], cfg), offsets, trans, hp['steps'])
+    channel_classes = torch.cat([torch.zeros_like(classes[:, :1]), classes], dim=1)
+    return channel_argmax(upsample(walked, cfg['grid']['input_size']), channel_classes).numpy()
+
+
+def infer_split(cfg, net, split, device, log):
+    run = cfg['paths']['run']
+    rows = read_labels(cfg['paths']['data'], split)
+    progress = Progress(log, f'random walk {split}', len(rows), unit='img')
+    done = 0
+    for batch in batches_by_class_count(rows, cfg['rw']['batch_size']):
+        ids = [sid for sid, _ in batch]
+        cams, classes = (torch.from_numpy(a).to(device) for a in read_cams(run, split, batch))
+        with torch.no_grad():
+            embed = net(read_batch(cfg['paths']['features'], split, cfg['taps']['aff'], ids, device))
+            labels = walk_labels(embed, cams, classes, cfg)
+        for sid, label in zip(ids, labels):
+            write_png(pred_path(run, split, 'rw', sid), label)
+        done += len(batch)
+        progress.update(done)
+    return len(rows)
+
+
+def main(cfg):
+    log = stage_logger(cfg, STAGE)
+    device = setup_torch(cfg)
+    net = train_aff.load(cfg, device)
+    counts = {split: infer_split(cfg, net, split, device, log) for split in SPLITS}
+    mark_done(cfg, STAGE, {'images': counts, 'params': cfg['rw']})
+    return counts
+
+
+if __name__ == '__main__':
+    main(load_config())

@@ -1,0 +1,50 @@
+#!/usr/bin/python3
+"""Stage 7: segmentation-head predictions for train and val: grid logits,
+bilinear upsampling to the image, argmax. Writes dataset.pred_path(..., 'seg', ...)."""
+import os
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import train_seg  # noqa: E402
+from tools.config import load_config, setup_torch  # noqa: E402
+from tools.dataset import class_indices, pred_path, read_labels, write_png  # noqa: E402
+from tools.features import read_batch  # noqa: E402
+from tools.maps import channel_argmax, upsample  # noqa: E402
+from tools.progress import Progress  # noqa: E402
+from tools.stages import mark_done, stage_logger  # noqa: E402
+
+STAGE = 'infer_seg'
+SPLITS = ('train', 'val')
+
+
+def infer_split(cfg, net, split, device, log):
+    data, run, tap = cfg['paths']['data'], cfg['paths']['run'], cfg['taps']['seg']
+    channel_classes = torch.tensor([[0] + class_indices(data)])
+    rows = read_labels(data, split)
+    size = cfg['seg']['batch_size']
+    progress = Progress(log, f'segmentation {split}', len(rows), unit='img')
+    for start in range(0, len(rows), size):
+        ids = [sid for sid, _ in rows[start:start + size]]
+        with torch.no_grad():
+            logits = net(read_batch(cfg['paths']['features'], split, [tap], ids, device)[tap])
+            labels = channel_argmax(upsample(logits, cfg['grid']['input_size']).cpu(),
+                                    channel_classes.expand(len(ids), -1)).numpy()
+        for sid, label in zip(ids, labels):
+            write_png(pred_path(run, split, 'seg', sid), label)
+        progress.update(start + len(ids))
+    return len(rows)
+
+
+def main(cfg):
+    log = stage_logger(cfg, STAGE)
+    device = setup_torch(cfg)
+    net = train_seg.load(cfg, device)
+    counts = {split: infer_split(cfg, net, split, device, log) for split in SPLITS}
+    mark_done(cfg, STAGE, {'images': counts})
+    return counts
+
+
+if __name__ == '__main__':
+    main(load_config())

@@ -1,0 +1,63 @@
+#!/usr/bin/python3
+"""Stage 3: affinity labels on the feature grid (SPEC.md §2) for the train split.
+
+Done on the grid score maps the random walk also uses (maps.grid_scores):
+CAMs upsampled to the image, normalised there, given a background with
+alpha_low or alpha_high, 8x8 average-pooled back to the grid; then argmax.
+psa takes the argmax at image resolution after a dense CRF and pools the
+label image; without a CRF, pooling the scores first gives the same labels
+away from boundaries and avoids a 512x512 argmax per alpha. Writes
+<run>/aff_labels/<id>.png: 64x64, VOC index, 0 background, 255 ignore.
+"""
+import os
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tools.affinity import combine_alpha_labels  # noqa: E402
+from tools.config import load_config, run_path, setup_torch  # noqa: E402
+from tools.dataset import batches_by_class_count, read_cams, read_labels, write_png  # noqa: E402
+from tools.maps import channel_argmax, grid_scores  # noqa: E402
+from tools.progress import Progress  # noqa: E402
+from tools.stages import mark_done, stage_logger  # noqa: E402
+
+STAGE = 'make_aff_labels'
+BATCH = 64
+
+
+def label_path(cfg, sid):
+    return run_path(cfg, 'aff_labels', sid + '.png')
+
+
+def affinity_labels(cams, classes, cfg):
+    """(B, K, H, W) grid CAMs and (B, K) class ids -> uint8 grid labels (B, H, W)."""
+    channel_classes = torch.cat([torch.zeros_like(classes[:, :1]), classes], dim=1)
+    low, high = (channel_argmax(grid_scores(cams, cfg['aff_labels'][key], cfg), channel_classes)
+                 for key in ('alpha_low', 'alpha_high'))
+    return combine_alpha_labels(low, high)
+
+
+def main(cfg):
+    log = stage_logger(cfg, STAGE)
+    setup_torch(cfg)
+    rows = read_labels(cfg['paths']['data'], 'train')
+    progress = Progress(log, 'affinity labels', len(rows), unit='img')
+    counts = torch.zeros(3, dtype=torch.float64)  # background, foreground, ignore cells
+    done = 0
+    for batch in batches_by_class_count(rows, BATCH):
+        cams, classes = (torch.from_numpy(a) for a in read_cams(cfg['paths']['run'], 'train', batch))
+        labels = affinity_labels(cams, classes, cfg)
+        counts += torch.tensor([(labels == 0).sum(), ((labels != 0) & (labels != 255)).sum(), (labels == 255).sum()])
+        for (sid, _), label in zip(batch, labels.numpy()):
+            write_png(label_path(cfg, sid), label)
+        done += len(batch)
+        progress.update(done)
+    share = {name: round(float(v / counts.sum()), 4) for name, v in zip(('background', 'foreground', 'ignore'), counts)}
+    log(f'grid cells: {share}')
+    mark_done(cfg, STAGE, {'images': len(rows), 'cell_share': share})
+    return share
+
+
+if __name__ == '__main__':
+    main(load_config())

@@ -1,0 +1,1 @@
+"""The three heads trained on cached backbone features, one file per network."""

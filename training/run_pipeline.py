@@ -1,0 +1,102 @@
+#!/usr/bin/python3
+"""`npm run train`: every stage of a model set in order, skipping stages whose
+done marker exists (data/runs/<name>/done/<stage>.json), so a stopped run
+resumes where it stopped. Each stage logs to data/runs/<name>/logs/<stage>.log.
+
+    /usr/bin/python3 training/run_pipeline.py [--config training/config/default.json] [--redo STAGE]
+
+--redo STAGE reruns STAGE and every later stage.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import evaluate  # noqa: E402
+import export_tfjs  # noqa: E402
+import infer_cam  # noqa: E402
+import infer_rw  # noqa: E402
+import infer_seg  # noqa: E402
+import make_aff_labels  # noqa: E402
+import train_aff  # noqa: E402
+import train_cam  # noqa: E402
+import train_seg  # noqa: E402
+from tools.config import DEFAULT_CONFIG, ROOT, load_config  # noqa: E402
+from tools.dataset import read_labels  # noqa: E402
+from tools.features import missing_features  # noqa: E402
+from tools.progress import Logger, format_seconds  # noqa: E402
+from tools.stages import done_path, is_done, mark_done, stage_logger  # noqa: E402
+
+FEATURES = 'features'
+SPLITS = ('train', 'val')
+
+
+def all_taps(cfg):
+    return sorted({cfg['taps']['cam'], cfg['taps']['seg'], *cfg['taps']['aff']})
+
+
+def extract_features(cfg):
+    """Stage 0: cache the backbone taps with the app's own tfjs graph (Node),
+    unless every file is there already (the extractor itself is resumable)."""
+    data, out = cfg['paths']['data'], cfg['paths']['features']
+    missing = {s: missing_features(out, s, all_taps(cfg), [sid for sid, _ in read_labels(data, s)]) for s in SPLITS}
+    if any(missing.values()):
+        log = stage_logger(cfg, FEATURES)
+        log(f'extracting features for {sum(map(len, missing.values()))} missing image/tap files')
+        subprocess.run(['npx', 'tsx', 'scripts/extract_features.ts', data, '--out', out], cwd=ROOT, check=True)
+    mark_done(cfg, FEATURES, {'features': out})
+
+
+STAGES = [
+    (FEATURES, extract_features),
+    (train_cam.STAGE, train_cam.main),
+    (infer_cam.STAGE, infer_cam.main),
+    (make_aff_labels.STAGE, make_aff_labels.main),
+    (train_aff.STAGE, train_aff.main),
+    (infer_rw.STAGE, infer_rw.main),
+    (train_seg.STAGE, train_seg.main),
+    (infer_seg.STAGE, infer_seg.main),
+    (evaluate.STAGE, evaluate.main),
+    (export_tfjs.STAGE, export_tfjs.main),
+]
+
+
+def clear_from(cfg, stage):
+    names = [name for name, _ in STAGES]
+    if stage not in names:
+        raise SystemExit(f'unknown stage {stage!r}; stages: {", ".join(names)}')
+    for name in names[names.index(stage):]:
+        if is_done(cfg, name):
+            os.remove(done_path(cfg, name))
+
+
+def main(cfg):
+    """Runs every stage of `cfg` that is not done yet."""
+    log = Logger(os.path.join(cfg['paths']['run'], 'logs', 'pipeline.log'))
+    start = time.time()
+    for n, (name, stage_main) in enumerate(STAGES, 1):
+        if is_done(cfg, name):
+            log(f'[{n}/{len(STAGES)}] {name}: done already, skipped')
+            continue
+        log(f'[{n}/{len(STAGES)}] {name}: started')
+        t0 = time.time()
+        stage_main(cfg)
+        log(f'[{n}/{len(STAGES)}] {name}: finished in {format_seconds(time.time() - t0)}')
+    log(f'pipeline {cfg["name"]} complete ({format_seconds(time.time() - start)} this run)')
+
+
+def cli(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--config', default=DEFAULT_CONFIG)
+    parser.add_argument('--redo', metavar='STAGE', help='rerun this stage and all later ones')
+    args = parser.parse_args(argv)
+    cfg = load_config(args.config)
+    if args.redo:
+        clear_from(cfg, args.redo)
+    main(cfg)
+
+
+if __name__ == '__main__':
+    cli()

@@ -1,0 +1,104 @@
+#!/usr/bin/python3
+"""Runs every pipeline stage once on a tiny dataset, in seconds, for CI.
+
+Builds 6 train / 3 val images with the real dataset builder, fakes the
+cached backbone features with random float16 maps of the real shapes (the
+tfjs extraction needs Node and minutes), trains tiny heads for one step
+each, and checks that every output exists and is finite.
+
+    /usr/bin/python3 training/smoke_test.py [--keep]
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import run_pipeline  # noqa: E402
+from tools.config import load_config  # noqa: E402
+from tools.dataset import cam_path, pred_path, read_labels  # noqa: E402
+from tools.stages import is_done  # noqa: E402
+
+TAPS = {'fpn_s8': (192, 8), 'bb_s8': (32, 8), 'bb_s16': (88, 16), 'bb_s32': (480, 32)}
+SIZE = 512
+TINY = {
+    'cam': {'hidden': 8, 'epochs': 1, 'batch_size': 6},
+    'aff': {'stage_channels': [4, 4, 4], 'embed_channels': 8, 'epochs': 1, 'batch_size': 6},
+    'rw': {'steps': 2, 'batch_size': 4},
+    'seg': {'hidden': 8, 'epochs': 1, 'batch_size': 6},
+}
+
+
+def build_dataset(data_dir):
+    subprocess.run([sys.executable, os.path.join(HERE, 'data', 'build_dataset.py'),
+                    '--train', '6', '--val', '3', '--out', data_dir], check=True, stdout=subprocess.DEVNULL)
+
+
+def fake_features(data_dir, feat_dir, rng):
+    """Random non-negative float16 (C, H, W) maps plus a features.json like the extractor's."""
+    for split in ('train', 'val'):
+        for sid, _ in read_labels(data_dir, split):
+            for tap, (channels, stride) in TAPS.items():
+                os.makedirs(os.path.join(feat_dir, split, tap), exist_ok=True)
+                shape = (channels, SIZE // stride, SIZE // stride)
+                np.save(os.path.join(feat_dir, split, tap, sid + '.npy'), rng.random(shape, np.float32).astype(np.float16))
+    spec = {'model': {'package': 'fake', 'file': 'fake.json', 'sha256': {}}, 'input': {'size': [SIZE, SIZE]},
+            'taps': [{'key': t, 'node': t, 'channels': c, 'stride': s} for t, (c, s) in TAPS.items()]}
+    with open(os.path.join(feat_dir, 'features.json'), 'w') as f:
+        json.dump(spec, f)
+
+
+def check_outputs(cfg):
+    run, data = cfg['paths']['run'], cfg['paths']['data']
+    for name, _ in run_pipeline.STAGES:
+        assert is_done(cfg, name), f'stage {name} left no done marker'
+    for split in ('train', 'val'):
+        for sid, _ in read_labels(data, split):
+            assert np.isfinite(np.load(cam_path(run, split, sid))['cams']).all(), f'non-finite CAM {split}/{sid}'
+            for method in ('cam', 'rw', 'seg'):
+                assert os.path.exists(pred_path(run, split, method, sid)), f'missing {method} prediction {split}/{sid}'
+    with open(os.path.join(run, 'eval.json')) as f:
+        results = json.load(f)['miou_percent']
+    assert all(np.isfinite(r['miou']) for split in results.values() for r in split.values()), results
+    for head in ('cam', 'aff', 'seg'):
+        check_export(os.path.join(cfg['paths']['export'], head))
+    with open(os.path.join(cfg['paths']['export'], 'meta.json')) as f:
+        meta = json.load(f)
+    assert len(meta['classes']) == 12 and meta['gridStride'] == 8, meta['classes']
+
+
+def check_export(folder):
+    """weights.bin holds exactly the manifest's float32 values, all finite."""
+    with open(os.path.join(folder, 'model.json')) as f:
+        manifest = json.load(f)['weightsManifest'][0]
+    values = np.fromfile(os.path.join(folder, manifest['paths'][0]), '<f4')
+    assert values.size == sum(int(np.prod(w['shape'])) for w in manifest['weights']), folder
+    assert np.isfinite(values).all(), folder
+
+
+def main(keep=False):
+    tmp = tempfile.mkdtemp(prefix='affinitylab-smoke-')
+    try:
+        paths = {'data': os.path.join(tmp, 'synth'), 'features': os.path.join(tmp, 'features'),
+                 'run': os.path.join(tmp, 'run'), 'export': os.path.join(tmp, 'models')}
+        build_dataset(paths['data'])
+        fake_features(paths['data'], paths['features'], np.random.default_rng(0))
+        cfg = load_config(overrides=dict(TINY, name='smoke', paths=paths))
+        run_pipeline.main(cfg)
+        check_outputs(cfg)
+        print(f'smoke test passed ({tmp})')
+    finally:
+        if not keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--keep', action='store_true', help='keep the temporary directory')
+    main(parser.parse_args().keep)

@@ -1,0 +1,1 @@
+"""Shared helpers for the training scripts (config, data, maps, affinity, metrics)."""

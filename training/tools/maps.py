@@ -1,0 +1,53 @@
+"""Score-map maths of SPEC.md §1 and §4, the same as src/core/cam.ts.
+
+Maps are torch tensors (B, C, H, W). The order of operations follows psa:
+CAMs are upsampled to the image, normalised per class there, given a
+background channel, and average-pooled back to the grid for the walk.
+"""
+import torch
+import torch.nn.functional as F
+
+
+def upsample(maps, size):
+    """Bilinear with half-pixel centres (torch align_corners=False = tfjs halfPixelCenters)."""
+    return F.interpolate(maps, size=(size, size), mode='bilinear', align_corners=False)
+
+
+def normalize_cams(cams, eps):
+    """M_c / (max_xy M_c + eps) per image and class."""
+    peak = cams.amax(dim=(2, 3), keepdim=True)
+    return cams / (peak + eps)
+
+
+def with_background(cams, alpha):
+    """Prepends (1 - max_c M_c)^alpha; the base is clamped at 0 like cam.ts."""
+    bg = (1 - cams.amax(dim=1, keepdim=True)).clamp(min=0) ** alpha
+    return torch.cat([bg, cams], dim=1)
+
+
+def with_constant_background(cams, score):
+    """psa's CAM-only evaluation: a constant background score before the argmax."""
+    bg = torch.full_like(cams[:, :1], score)
+    return torch.cat([bg, cams], dim=1)
+
+
+def image_cams(grid_cams, cfg):
+    """Raw grid CAMs -> normalised CAMs at image resolution."""
+    return normalize_cams(upsample(grid_cams, cfg['grid']['input_size']), cfg['cam']['norm_eps'])
+
+
+def grid_scores(grid_cams, alpha, cfg):
+    """(C+1)-channel score maps on the grid: image-resolution CAMs with a
+    background of exponent alpha, 8x8 average-pooled (psa's walk input)."""
+    stride = cfg['grid']['stride']
+    return F.avg_pool2d(with_background(image_cams(grid_cams, cfg), alpha), stride, stride)
+
+
+def channel_argmax(scores, channel_classes):
+    """Argmax over channels mapped to class ids: (B, C, H, W) -> uint8 (B, H, W).
+
+    `channel_classes` is a (B, C) long tensor giving the class id of every
+    channel of every image (channels padded with zeros never win: see pad_cams).
+    """
+    best = scores.argmax(dim=1)
+    return torch.gather(channel_classes, 1, best.flatten(1)).view_as(best).to(torch.uint8)
