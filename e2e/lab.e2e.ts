@@ -19,9 +19,17 @@ afterEach(async () => {
   browser = undefined;
 });
 
-async function openLab(query: string, viewport = { width: 1280, height: 800 }, webgpu = false): Promise<Page> {
+interface OpenOptions {
+  viewport?: { width: number; height: number };
+  webgpu?: boolean;
+  /** Runs before the page loads, e.g. to set up routes. */
+  prepare?: (page: Page) => Promise<unknown>;
+}
+
+async function openLab(query: string, { viewport = { width: 1280, height: 800 }, webgpu = false, prepare }: OpenOptions = {}): Promise<Page> {
   browser = await launchChromium({ webgpu });
   const page = await browser.newPage({ viewport });
+  await prepare?.(page);
   const external: string[] = [];
   page.on('request', (req) => {
     const url = req.url();
@@ -104,7 +112,7 @@ describe('interactive lab', () => {
   });
 
   it('shows mIoU per panel and against t for a sample with ground truth', async () => {
-    const page = await openLab(SYNTHETIC, { width: 1920, height: 1080 });
+    const page = await openLab(SYNTHETIC, { viewport: { width: 1920, height: 1080 } });
     await expect.poll(() => page.getByTestId('model-select').inputValue(), POLL).toBe('synthetic-untrained');
     await page.getByTestId('sample-val-cat-car').click();
     await waitForResult(page);
@@ -152,11 +160,36 @@ describe('interactive lab', () => {
     await page.evaluate((dt) => window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt })), pasted);
     await expect.poll(() => page.getByTestId('image-name').textContent(), POLL).toContain('pasted.jpg · 48×96');
     await waitForResult(page);
+
+    // A photo larger than the display limit is shown downscaled (still sharp), and analysed.
+    const large = await page.evaluateHandle(async () => {
+      const canvas = new OffscreenCanvas(6000, 3000);
+      const ctx = canvas.getContext('2d')!;
+      ctx.fillStyle = '#4a7';
+      ctx.fillRect(0, 0, 6000, 3000);
+      ctx.fillStyle = '#c33';
+      ctx.fillRect(2000, 1000, 2000, 1200);
+      const dt = new DataTransfer();
+      dt.items.add(new File([await canvas.convertToBlob({ type: 'image/jpeg' })], 'large.jpg', { type: 'image/jpeg' }));
+      return dt;
+    });
+    await page.getByTestId('upload-input').locator('..').dispatchEvent('drop', { dataTransfer: large });
+    await expect.poll(() => page.getByTestId('image-name').textContent(), POLL).toContain('large.jpg · 4096×2048');
+    await waitForResult(page);
   });
 
   it('runs the real tfjs pipeline on WebGPU (SwiftShader) end to end', async () => {
     // Random weights: this checks the networks run and feed every view, not what they predict.
-    const page = await openLab(`?model=${E2E_MODEL_SET}`, { width: 1280, height: 800 }, true);
+    const page = await openLab(`?model=${E2E_MODEL_SET}`, {
+      webgpu: true,
+      // Hold the backbone's weights back a little so the byte progress is on screen long enough to check.
+      prepare: (p) =>
+        p.route('**/centernet.bin', async (route) => {
+          await new Promise((resolve) => setTimeout(resolve, 1500));
+          await route.continue();
+        }),
+    });
+    await expect.poll(() => page.getByTestId('load-progress').textContent(), POLL).toMatch(/Loading weights: .* of \d+\.\d MiB/);
     await expect.poll(() => page.getByTestId('backend-badge').getAttribute('data-backend'), POLL).toBe('webgpu');
     await expect.poll(() => page.getByTestId('untrained-warning').isVisible(), POLL).toBe(true);
     await page.getByTestId('upload-input').setInputFiles('e2e/fixtures/exif_orientation_6.jpg');

@@ -46,6 +46,9 @@ function setInputs(request: Extract<WalkRequest, { type: 'inputs' }>): void {
 async function walk(request: Extract<WalkRequest, { type: 'walk' }>): Promise<void> {
   const { walkId } = request;
   latestWalk = walkId;
+  // A slider drag sends many walks: let queued newer ones arrive before doing any work.
+  await yieldToEvents();
+  if (latestWalk !== walkId) return;
   if (!inputs || inputs.id !== request.inputsId) throw new Error(`walk ${walkId} asked for inputs ${request.inputsId}, which this worker does not hold`);
   const started = performance.now();
   const scores = walkScores(inputs.cams, request.keep, request.alpha);
