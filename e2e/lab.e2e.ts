@@ -95,6 +95,9 @@ describe('interactive lab', () => {
     await page.mouse.click(box.x + box.width * 0.55, box.y + box.height * 0.5);
     await expect.poll(async () => (await canvasStats(page, 'affinity-transition')).opaque, POLL).toBeGreaterThan(0);
     await saveScreenshot(page, 'lab-affinity-1280');
+    await page.getByTestId('layer-graph').check();
+    await expect.poll(async () => (await canvasStats(page, 'affinity-graph')).opaque, POLL).toBeGreaterThan(0);
+    await saveScreenshot(page, 'lab-affinity-graph-1280');
 
     await page.getByTestId('tab-compare').click();
     await scrubTo(page, 'End', 256);

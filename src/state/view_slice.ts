@@ -15,6 +15,8 @@ export interface ViewSlice {
   probeCell: number | null;
   /** Keeps the probe where it was clicked instead of following the pointer. */
   probePinned: boolean;
+  /** Whole-image layer of the affinity view. */
+  affinityLayer: 'boundary' | 'graph';
   compareMode: CompareMode;
   /** Swipe position, 0 (all revised) … 1 (all CAM). */
   swipe: number;
@@ -22,6 +24,7 @@ export interface ViewSlice {
   setCamChannel: (channel: number | 'background') => void;
   setOverlayOpacity: (opacity: number) => void;
   setProbe: (cell: number | null, pinned: boolean) => void;
+  setAffinityLayer: (layer: 'boundary' | 'graph') => void;
   setCompareMode: (mode: CompareMode) => void;
   setSwipe: (swipe: number) => void;
 }
@@ -32,12 +35,14 @@ export const createViewSlice: StateCreator<LabState, [], [], ViewSlice> = (set) 
   overlayOpacity: 0.6,
   probeCell: null,
   probePinned: false,
+  affinityLayer: 'boundary',
   compareMode: 'side',
   swipe: 0.5,
   setView: (view) => set({ view }),
   setCamChannel: (camChannel) => set({ camChannel }),
   setOverlayOpacity: (overlayOpacity) => set({ overlayOpacity }),
   setProbe: (probeCell, probePinned) => set({ probeCell, probePinned }),
+  setAffinityLayer: (affinityLayer) => set({ affinityLayer }),
   setCompareMode: (compareMode) => set({ compareMode }),
   setSwipe: (swipe) => set({ swipe }),
 });

@@ -4,6 +4,8 @@ import { useAffinityGraph, useTransitionRow } from '../hooks/use_affinity';
 import { useBitmapCanvas } from '../hooks/use_bitmap_canvas';
 import { useGridOverlay } from '../hooks/use_grid_overlay';
 import type { LabResult } from '../hooks/use_lab_result';
+import { useGraphCanvas } from '../hooks/use_graph_canvas';
+import { graphEdges } from '../render/graph';
 import { neighbourHeat, normaliseMax } from '../render/heat';
 import { ColorLegend } from './ColorLegend';
 import { GridStage } from './GridStage';
@@ -22,6 +24,8 @@ export function AffinityView({ result }: { result: LabResult }) {
   const t = useLabStore((s) => s.t);
   const beta = useLabStore((s) => s.beta);
   const opacity = useLabStore((s) => s.overlayOpacity);
+  const layer = useLabStore((s) => s.affinityLayer);
+  const setLayer = useLabStore((s) => s.setAffinityLayer);
   const { gridWidth, gridHeight, placement } = geometry;
   // Default probe: the centre of the image, so the view is never empty.
   const cell = probe ?? Math.floor(placement.gridHeight / 2) * gridWidth + Math.floor(placement.gridWidth / 2);
@@ -35,7 +39,13 @@ export function AffinityView({ result }: { result: LabResult }) {
   const imageC = useBitmapCanvas(image.bitmap);
   const neighbourRef = useGridOverlay(neighbours, gridWidth, gridHeight, overlay);
   const rowRef = useGridOverlay(rowHeat, gridWidth, gridHeight, { ...overlay, alphaByValue: true });
-  const boundaryRef = useGridOverlay(graph?.boundary ?? null, gridWidth, gridHeight, overlay);
+  // Each layer's data is null while the other is shown, so switching back redraws it.
+  const boundaryRef = useGridOverlay(layer === 'boundary' ? (graph?.boundary ?? null) : null, gridWidth, gridHeight, overlay);
+  const edges = useMemo(
+    () => (graph && layer === 'graph' ? graphEdges(graph, beta, placement.gridWidth, placement.gridHeight) : null),
+    [graph, layer, beta, placement],
+  );
+  const graphRef = useGraphCanvas(edges, gridWidth, gridHeight);
 
   const onCell = (next: number | null, click: boolean) => {
     if (click) setProbe(pinned && next === probe ? probe : next, next !== null && !(pinned && next === probe));
@@ -65,9 +75,28 @@ export function AffinityView({ result }: { result: LabResult }) {
           <strong>Where its score comes from after t = {t}</strong>
           <ColorLegend title={`row of T^${t}, T = D⁻¹W^${beta}, scaled to its max`} low="0" high="max" />
         </GridStage>
-        <GridStage geometry={geometry} imageRef={imageC} overlayRef={boundaryRef} overlayTestId="affinity-boundary" marker={cell} onCell={onCell} label="Affinity boundary map">
-          <strong>Affinity boundaries</strong>
-          <ColorLegend title="1 − mean W to the 8 nearest cells" low="0" high="1" />
+        <GridStage
+          geometry={geometry}
+          imageRef={imageC}
+          overlayRef={layer === 'boundary' ? boundaryRef : graphRef}
+          overlayTestId={`affinity-${layer}`}
+          marker={cell}
+          onCell={onCell}
+          label={layer === 'boundary' ? 'Affinity boundary map' : 'Random-walk graph'}
+        >
+          <div className="segmented" role="radiogroup" aria-label="Whole-image layer">
+            {(['boundary', 'graph'] as const).map((l) => (
+              <label key={l}>
+                <input type="radio" name="affinity-layer" checked={layer === l} onChange={() => setLayer(l)} data-testid={`layer-${l}`} />
+                {l === 'boundary' ? 'Affinity boundaries' : 'Graph edges'}
+              </label>
+            ))}
+          </div>
+          {layer === 'boundary' ? (
+            <ColorLegend title="1 − mean W to the 8 nearest cells" low="0" high="1" />
+          ) : (
+            <span className="muted">Edges to the 8 nearest cells; opacity = W^{beta}, the weight the walk uses.</span>
+          )}
         </GridStage>
       </div>
     </div>

@@ -45,6 +45,19 @@ export function ModelPanel() {
           Untrained: these outputs are not from trained networks and mean nothing about the image.
         </p>
       )}
+      {meta?.summary && (
+        <details className="model-summary" data-testid="model-summary">
+          <summary>About this model set</summary>
+          <dl>
+            {Object.entries(meta.summary).map(([key, value]) => (
+              <div key={key}>
+                <dt>{key}</dt>
+                <dd>{typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value)}</dd>
+              </div>
+            ))}
+          </dl>
+        </details>
+      )}
       {status === 'loading' && (
         <div className="progress" data-testid="load-progress">
           <span>Loading weights{progress && progress.total > 0 ? `: ${formatBytes(progress.loaded)} of ${formatBytes(progress.total)}` : '…'}</span>
