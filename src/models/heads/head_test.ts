@@ -180,8 +180,16 @@ describe('loadHead validation', () => {
   });
 
   it('names the file, the weight, and expected vs actual shape', async () => {
-    // Backbone taps of 6 channels where the file was trained on 4.
-    await expect(tryLoad(good(), 'cam', { fpn_s8: 6 })).rejects.toThrow('models/x/cam/model.json: weight conv/kernel has shape [3,3,4,5], expected [3,3,6,5]');
+    // A layer declared 7 filters wide whose stored kernel has 5.
+    const files = good();
+    const topology = files.modelJson.modelTopology as { layers: LayerJson[] };
+    topology.layers = [{ ...topology.layers[0], filters: 7 }, topology.layers[1]];
+    await expect(tryLoad(files)).rejects.toThrow('models/x/cam/model.json: weight conv/kernel has shape [3,3,4,5], expected [3,3,4,7]');
+  });
+
+  it('rejects a head trained on taps this backbone does not have', async () => {
+    await expect(tryLoad(good(), 'cam', { fpn_s8: 6 })).rejects.toThrow('models/x/cam/model.json: trained on fpn_s8 with 4 channels; this backbone\'s fpn_s8 has 6');
+    await expect(tryLoad(good(), 'cam', { other: 4 })).rejects.toThrow('trained on backbone tap fpn_s8, which this backbone lacks (other)');
   });
 
   it('reports a missing weight', async () => {
@@ -199,10 +207,13 @@ describe('loadHead validation', () => {
     await expect(tryLoad(files)).rejects.toThrow('weights stray are not used by the topology');
   });
 
-  it('reports the wrong head, an unknown input and an unsupported activation', async () => {
-    await expect(tryLoad(good(), 'seg')).rejects.toThrow('holds the cam head, expected the seg head');
-    const unknownInput = fakeHeadFiles('cam', [layer('conv', 'nope', 3, 5, true, 'relu'), layers[1]], { nope: 4 }, 1);
-    await expect(tryLoad(unknownInput)).rejects.toThrow('input nope is neither a backbone tap (fpn_s8) nor an earlier layer');
+  it('reports a CAM head without a 1x1 classifier, an unknown input and an unsupported activation', async () => {
+    const seg = fakeHeadFiles('seg', [layer('conv1', 'fpn_s8', 3, 5, true, 'relu'), layer('conv2', 'conv1', 3, 3, true, 'linear')], tapChannels, 1);
+    await expect(tryLoad(seg, 'cam')).rejects.toThrow("the CAM head's last layer (conv2) must be a 1x1 conv of one input without resize");
+    const unknownInput = fakeHeadFiles('cam', [layers[0], layer('classifier', 'nope', 1, 3, false, 'relu')], { ...tapChannels, nope: 5 }, 1);
+    const topology = unknownInput.modelJson.modelTopology as { inputs: { tap: string }[] };
+    topology.inputs = topology.inputs.filter((i) => i.tap !== 'nope');
+    await expect(tryLoad(unknownInput)).rejects.toThrow('layer classifier: input nope is neither a backbone tap (fpn_s8) nor an earlier layer');
     const badActivation = good();
     (badActivation.modelJson.modelTopology as { layers: LayerJson[] }).layers = [layers[0], { ...layers[1], activation: 'gelu' as 'relu' }];
     await expect(tryLoad(badActivation)).rejects.toThrow('activation "gelu" is not one of linear, relu, elu');

@@ -1,9 +1,10 @@
-import { ACTIVATIONS, CONCAT_PATTERN, HEAD_FORMAT, HEAD_KINDS, RESIZE_PATTERN } from './constants';
+import { ACTIVATIONS, CONCAT_PATTERN, HEAD_FORMAT, RESIZE_PATTERN } from './constants';
 import type { Activation, ConvLayer, HeadKind, HeadTopology } from './types';
 
 /**
- * Validates a head's model.json (format + modelTopology) and turns it into
- * a HeadTopology. `file` names the source in every error message.
+ * Validates a head's model.json as training/export_tfjs.py writes it
+ * (format, modelTopology {inputs, layers, output}) and turns it into a
+ * HeadTopology. `file` names the source in every error message.
  */
 export function parseHeadModelJson(json: unknown, kind: HeadKind, file: string): HeadTopology {
   const model = asObject(json, file);
@@ -11,14 +12,22 @@ export function parseHeadModelJson(json: unknown, kind: HeadKind, file: string):
     throw new Error(`${file}: format is ${JSON.stringify(model.format)}, expected "${HEAD_FORMAT}"`);
   }
   const topology = asObject(model.modelTopology, `${file} modelTopology`);
-  const declared = topology.head;
-  if (declared !== undefined && declared !== kind) {
-    throw new Error(`${file}: holds the ${String(declared)} head, expected the ${kind} head (heads: ${HEAD_KINDS.join(', ')})`);
-  }
   if (!Array.isArray(topology.layers) || topology.layers.length === 0) {
     throw new Error(`${file}: modelTopology.layers must be a non-empty list`);
   }
-  return { kind, layers: topology.layers.map((layer, i) => parseLayer(layer, `${file} layer ${i}`)) };
+  const inputs = topology.inputs === undefined ? [] : topology.inputs;
+  if (!Array.isArray(inputs)) throw new Error(`${file}: modelTopology.inputs must be a list of {tap, channels}`);
+  return {
+    kind,
+    inputs: inputs.map((value, i) => parseInput(value, `${file} modelTopology.inputs[${i}]`)),
+    layers: topology.layers.map((layer, i) => parseLayer(layer, `${file} layer ${i}`)),
+  };
+}
+
+function parseInput(value: unknown, where: string): { tap: string; channels: number } {
+  const input = asObject(value, where);
+  if (typeof input.tap !== 'string') throw new Error(`${where}: tap must be a string`);
+  return { tap: input.tap, channels: positiveInteger(input.channels, `${where} channels`) };
 }
 
 function parseLayer(value: unknown, where: string): ConvLayer {
@@ -61,6 +70,11 @@ function parseLayer(value: unknown, where: string): ConvLayer {
  * that every input names a tap or an earlier layer.
  */
 export function expectedWeightShapes(topology: HeadTopology, tapChannels: Readonly<Record<string, number>>, file: string): Map<string, number[]> {
+  // The taps the head was trained on must be the backbone's: same names, same widths.
+  for (const { tap, channels } of topology.inputs) {
+    if (tapChannels[tap] === undefined) throw new Error(`${file}: trained on backbone tap ${tap}, which this backbone lacks (${Object.keys(tapChannels).join(', ')})`);
+    if (tapChannels[tap] !== channels) throw new Error(`${file}: trained on ${tap} with ${channels} channels; this backbone's ${tap} has ${tapChannels[tap]}`);
+  }
   const channels = new Map(Object.entries(tapChannels));
   const shapes = new Map<string, number[]>();
   for (const layer of topology.layers) {

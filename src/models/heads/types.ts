@@ -26,6 +26,8 @@ export interface ConvLayer {
 /** A head's validated topology: its layers in execution order; the last one is the output. */
 export interface HeadTopology {
   kind: HeadKind;
+  /** The backbone taps it was trained on, with their widths then. */
+  inputs: { tap: string; channels: number }[];
   layers: ConvLayer[];
 }
 

@@ -1,6 +1,24 @@
-import { VOC_CLASSES } from '../../core/constants';
+import { CAM_NORM_EPS, VOC_CLASSES } from '../../core/constants';
 import type { ModelClass, ModelSetMeta } from '../pipeline/types';
 import { DEFAULT_WALK_PARAMETERS, SUPPORTED_GRID_STRIDES, SUPPORTED_INPUT_SIZES } from './constants';
+
+/**
+ * meta.json as training/export_tfjs.py writes it: classes [{channel, index,
+ * name}] (index = PASCAL VOC), inputSize, gridStride, defaults {alpha, beta,
+ * steps, radius, camBgScore, camNormEps, alphaLow, alphaHigh}, and
+ * provenance (backbone, data, training, eval, ...) that becomes `summary`.
+ */
+const MAPPED_FIELDS = ['name', 'classes', 'inputSize', 'gridStride', 'defaults', 'trained'];
+/** JSON key in `defaults` -> ModelSetMeta.defaults key. */
+const DEFAULT_KEYS: Record<string, keyof ModelSetMeta['defaults']> = {
+  alpha: 'alpha',
+  beta: 'beta',
+  steps: 'steps',
+  radius: 'radius',
+  camBgScore: 'camBackground',
+};
+/** Read by training only (affinity-label generation); allowed and kept in the summary. */
+const TRAINING_ONLY_DEFAULTS = ['alphaLow', 'alphaHigh'];
 
 /**
  * Validates a parsed meta.json: copies it, fills in defaults, and throws an
@@ -10,8 +28,8 @@ export function validateMeta(json: unknown, id: string, file: string): ModelSetM
   const meta = object(json, file);
   const at = (field: string) => `${file}: ${field}`;
 
-  if (!Array.isArray(meta.classes) || meta.classes.length === 0) throw new Error(`${at('classes')} must be a non-empty list of {voc, name}`);
-  const classes = meta.classes.map((value, i) => modelClass(value, at(`classes[${i}]`)));
+  if (!Array.isArray(meta.classes) || meta.classes.length === 0) throw new Error(`${at('classes')} must be a non-empty list of {channel, index, name}`);
+  const classes = meta.classes.map((value, i) => modelClass(value, i, at(`classes[${i}]`)));
   const seen = new Set<number>();
   for (const c of classes) {
     if (seen.has(c.voc)) throw new Error(`${at('classes')} lists VOC index ${c.voc} twice`);
@@ -29,14 +47,23 @@ export function validateMeta(json: unknown, id: string, file: string): ModelSetM
 
   const given = meta.defaults === undefined ? {} : object(meta.defaults, at('defaults'));
   const defaults = { ...DEFAULT_WALK_PARAMETERS };
-  const known = Object.keys(DEFAULT_WALK_PARAMETERS);
+  const known = [...Object.keys(DEFAULT_KEYS), 'camNormEps', ...TRAINING_ONLY_DEFAULTS];
   for (const [key, value] of Object.entries(given)) {
-    if (!known.includes(key)) throw new Error(`${at(`defaults.${key}`)} is not a parameter; known: ${known.join(', ')}`);
-    defaults[key as keyof typeof defaults] = parameter(key, value, at(`defaults.${key}`));
+    const where = at(`defaults.${key}`);
+    if (!known.includes(key)) throw new Error(`${where} is not a parameter; known: ${known.join(', ')}`);
+    if (key === 'camNormEps') {
+      // The pipeline normalises with CAM_NORM_EPS; a set trained with another would not match its own evaluation.
+      if (value !== CAM_NORM_EPS) throw new Error(`${where} is ${JSON.stringify(value)}; supported: ${CAM_NORM_EPS}`);
+    } else if (TRAINING_ONLY_DEFAULTS.includes(key)) {
+      parameter('alpha', value, where);
+    } else {
+      defaults[DEFAULT_KEYS[key]] = parameter(DEFAULT_KEYS[key], value, where);
+    }
   }
 
   if (meta.trained !== undefined && typeof meta.trained !== 'boolean') throw new Error(`${at('trained')} must be true or false`);
   if (meta.name !== undefined && typeof meta.name !== 'string') throw new Error(`${at('name')} must be a string`);
+  const summary = structuredClone(Object.fromEntries(Object.entries(meta).filter(([key]) => !MAPPED_FIELDS.includes(key))));
   return {
     id,
     name: (meta.name as string | undefined) ?? id,
@@ -44,17 +71,23 @@ export function validateMeta(json: unknown, id: string, file: string): ModelSetM
     inputSize: inputSize as number,
     gridStride: gridStride as number,
     defaults,
-    // Weights that do not say they were trained are treated as untrained.
-    trained: meta.trained === true,
-    ...(meta.summary === undefined ? {} : { summary: structuredClone(object(meta.summary, at('summary'))) }),
+    // The exporter records each finished training stage under `training`; an
+    // explicit `trained` (test and development sets) wins over that.
+    trained: typeof meta.trained === 'boolean' ? meta.trained : hasEntries(meta.training),
+    ...(Object.keys(summary).length === 0 ? {} : { summary }),
   };
 }
 
-function modelClass(value: unknown, where: string): ModelClass {
+function hasEntries(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && Object.keys(value).length > 0;
+}
+
+function modelClass(value: unknown, position: number, where: string): ModelClass {
   const c = object(value, where);
-  const voc = c.voc;
+  if (c.channel !== position) throw new Error(`${where}.channel is ${JSON.stringify(c.channel)}; classes must be listed in channel order (expected ${position})`);
+  const voc = c.index;
   if (typeof voc !== 'number' || !Number.isInteger(voc) || voc < 1 || voc >= VOC_CLASSES.length) {
-    throw new Error(`${where}.voc is ${JSON.stringify(voc)}; allowed: integers 1..${VOC_CLASSES.length - 1} (PASCAL VOC, 0 is background)`);
+    throw new Error(`${where}.index is ${JSON.stringify(voc)}; allowed: integers 1..${VOC_CLASSES.length - 1} (PASCAL VOC, 0 is background)`);
   }
   if (c.name !== VOC_CLASSES[voc]) {
     throw new Error(`${where}.name is ${JSON.stringify(c.name)}, but VOC index ${voc} is "${VOC_CLASSES[voc]}"`);
@@ -62,7 +95,7 @@ function modelClass(value: unknown, where: string): ModelClass {
   return { voc, name: VOC_CLASSES[voc] };
 }
 
-/** Ranges: alpha, beta > 0; steps integer >= 0; radius integer >= 1; camBackground in [0, 1]. */
+/** Ranges: alpha, beta > 0; steps integer >= 0; radius integer >= 1; camBackground in [0, 1]. `key` is the ModelSetMeta name. */
 function parameter(key: string, value: unknown, where: string): number {
   const n = typeof value === 'number' && Number.isFinite(value) ? value : NaN;
   const ok =

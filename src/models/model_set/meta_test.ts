@@ -1,40 +1,54 @@
 import { describe, expect, it } from 'vitest';
 import { validateMeta } from './meta';
 
-const minimal = { classes: [{ voc: 8, name: 'cat' }, { voc: 15, name: 'person' }] };
+const minimal = { classes: [{ channel: 0, index: 8, name: 'cat' }, { channel: 1, index: 15, name: 'person' }] };
+const exported = {
+  ...minimal,
+  name: 'default',
+  inputSize: 512,
+  gridStride: 8,
+  defaults: { alpha: 16, beta: 8, steps: 256, radius: 5, camBgScore: 0.25, camNormEps: 1e-5, alphaLow: 4, alphaHigh: 32 },
+  training: { train_cam: { seconds: 600 } },
+  eval: null,
+};
 
 describe('validateMeta', () => {
-  it('fills in every default and does not share objects with its input', () => {
-    const input = { ...minimal, summary: { data: { images: 2000 } } };
-    const meta = validateMeta(input, 'default', 'm.json');
-    expect(meta).toEqual({
-      id: 'default',
-      name: 'default',
-      classes: minimal.classes,
+  it('fills in every default; without training records the set counts as untrained', () => {
+    expect(validateMeta(minimal, 'dev', 'm.json')).toEqual({
+      id: 'dev',
+      name: 'dev',
+      classes: [{ voc: 8, name: 'cat' }, { voc: 15, name: 'person' }],
       inputSize: 512,
       gridStride: 8,
       defaults: { alpha: 16, beta: 8, steps: 256, radius: 5, camBackground: 0.2 },
       trained: false,
-      summary: { data: { images: 2000 } },
     });
-    expect(meta.summary).not.toBe(input.summary);
   });
 
-  it('keeps given parameters', () => {
-    const meta = validateMeta({ ...minimal, name: 'COCO backbone', trained: true, defaults: { alpha: 24, steps: 0 } }, 'default', 'm.json');
-    expect(meta).toMatchObject({ name: 'COCO backbone', trained: true, defaults: { alpha: 24, beta: 8, steps: 0 } });
+  it("reads export_tfjs.py's format; provenance becomes a copied summary", () => {
+    const meta = validateMeta(exported, 'default', 'm.json');
+    expect(meta).toMatchObject({ name: 'default', trained: true, defaults: { alpha: 16, beta: 8, steps: 256, radius: 5, camBackground: 0.25 } });
+    expect(meta.summary).toEqual({ training: { train_cam: { seconds: 600 } }, eval: null });
+    expect(meta.summary!.training).not.toBe(exported.training);
+  });
+
+  it('lets an explicit trained flag win', () => {
+    expect(validateMeta({ ...exported, trained: false }, 'default', 'm.json').trained).toBe(false);
   });
 
   it.each([
-    [{}, 'm.json: classes must be a non-empty list of {voc, name}'],
-    [{ classes: [{ voc: 0, name: 'background' }] }, 'm.json: classes[0].voc is 0; allowed: integers 1..20 (PASCAL VOC, 0 is background)'],
-    [{ classes: [{ voc: 8, name: 'dog' }] }, 'm.json: classes[0].name is "dog", but VOC index 8 is "cat"'],
-    [{ classes: [minimal.classes[0], minimal.classes[0]] }, 'm.json: classes lists VOC index 8 twice'],
+    [{}, 'm.json: classes must be a non-empty list of {channel, index, name}'],
+    [{ classes: [{ channel: 0, index: 0, name: 'background' }] }, 'm.json: classes[0].index is 0; allowed: integers 1..20 (PASCAL VOC, 0 is background)'],
+    [{ classes: [{ channel: 0, index: 8, name: 'dog' }] }, 'm.json: classes[0].name is "dog", but VOC index 8 is "cat"'],
+    [{ classes: [minimal.classes[1]] }, 'm.json: classes[0].channel is 1; classes must be listed in channel order (expected 0)'],
+    [{ classes: [minimal.classes[0], { ...minimal.classes[0], channel: 1 }] }, 'm.json: classes lists VOC index 8 twice'],
     [{ ...minimal, inputSize: 448 }, 'm.json: inputSize is 448; supported: 512'],
     [{ ...minimal, gridStride: 4 }, 'm.json: gridStride is 4; supported: 8'],
-    [{ ...minimal, defaults: { gamma: 3 } }, 'm.json: defaults.gamma is not a parameter; known: alpha, beta, steps, radius, camBackground'],
+    [{ ...minimal, defaults: { gamma: 3 } }, 'm.json: defaults.gamma is not a parameter; known: alpha, beta, steps, radius, camBgScore, camNormEps, alphaLow, alphaHigh'],
+    [{ ...minimal, defaults: { camNormEps: 1e-6 } }, 'm.json: defaults.camNormEps is 0.000001; supported: 0.00001'],
+    [{ ...minimal, defaults: { alphaLow: 0 } }, 'm.json: defaults.alphaLow is 0; allowed: a number > 0'],
     [{ ...minimal, defaults: { steps: 2.5 } }, 'm.json: defaults.steps is 2.5; allowed: an integer >= 0'],
-    [{ ...minimal, defaults: { camBackground: 2 } }, 'm.json: defaults.camBackground is 2; allowed: a number in [0, 1]'],
+    [{ ...minimal, defaults: { camBgScore: 2 } }, 'm.json: defaults.camBgScore is 2; allowed: a number in [0, 1]'],
     [{ ...minimal, defaults: { beta: -1 } }, 'm.json: defaults.beta is -1; allowed: a number > 0'],
     [{ ...minimal, trained: 'yes' }, 'm.json: trained must be true or false'],
     [[], 'm.json must be a JSON object'],

@@ -63,11 +63,18 @@ export function fakeHeadFiles(kind: HeadKind, layers: LayerJson[], tapChannels: 
   return {
     modelJson: {
       format: HEAD_FORMAT,
-      modelTopology: { head: kind, layers },
+      // As training/export_tfjs.py writes it.
+      modelTopology: { inputs: usedTaps(layers, tapChannels), layers, output: `fake ${kind} head` },
       weightsManifest: [{ paths: ['weights.bin'], weights: specs }],
     } as tf.io.ModelJSON,
     weights,
   };
+}
+
+/** {tap, channels} of every tap some layer reads. */
+function usedTaps(layers: LayerJson[], tapChannels: Record<string, number>): { tap: string; channels: number }[] {
+  const names = new Set(layers.flatMap((l) => (/^concat\((.*)\)$/.exec(l.input)?.[1].split(',') ?? [l.input])));
+  return Object.entries(tapChannels).filter(([tap]) => names.has(tap)).map(([tap, channels]) => ({ tap, channels }));
 }
 
 export function memoryHandler({ modelJson, weights }: HeadFiles): tf.io.IOHandler {
@@ -98,12 +105,13 @@ export function fakeHeadLayers(classes: number, hidden = 8, embed = 6): Record<H
 
 export const BACKBONE_TAP_CHANNELS: Record<string, number> = Object.fromEntries(Object.entries(BACKBONE_TAPS).map(([k, t]) => [k, t.channels]));
 
-/** VOC cat (8), dog (12), person (15). */
+/** meta.json in training/export_tfjs.py's format: VOC cat (8), dog (12), person (15). */
 export const FAKE_META = {
   name: 'fake',
-  classes: [{ voc: 8, name: 'cat' }, { voc: 12, name: 'dog' }, { voc: 15, name: 'person' }],
+  classes: [{ channel: 0, index: 8, name: 'cat' }, { channel: 1, index: 12, name: 'dog' }, { channel: 2, index: 15, name: 'person' }],
   inputSize: 512,
   gridStride: 8,
+  defaults: { alpha: 16, beta: 8, steps: 256, radius: 5, camBgScore: 0.2, camNormEps: 1e-5, alphaLow: 4, alphaHigh: 32 },
   trained: false,
 };
 
