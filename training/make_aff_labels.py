@@ -8,6 +8,10 @@ psa takes the argmax at image resolution after a dense CRF and pools the
 label image; without a CRF, pooling the scores first gives the same labels
 away from boundaries and avoids a 512x512 argmax per alpha. Writes
 <run>/aff_labels/<id>.png: 64x64, VOC index, 0 background, 255 ignore.
+
+An image whose CAM is zero everywhere for one of its labelled classes gets
+no labels at all (all ignore): its object would otherwise be confident
+background, teaching AffinityNet that object and background belong together.
 """
 import os
 import sys
@@ -15,7 +19,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tools.affinity import combine_alpha_labels  # noqa: E402
+from tools.affinity import IGNORE, combine_alpha_labels  # noqa: E402
 from tools.config import load_config, run_path, setup_torch  # noqa: E402
 from tools.dataset import batches_by_class_count, read_cams, read_labels, write_png  # noqa: E402
 from tools.maps import channel_argmax, grid_scores  # noqa: E402
@@ -35,7 +39,14 @@ def affinity_labels(cams, classes, cfg):
     channel_classes = torch.cat([torch.zeros_like(classes[:, :1]), classes], dim=1)
     low, high = (channel_argmax(grid_scores(cams, cfg['aff_labels'][key], cfg), channel_classes)
                  for key in ('alpha_low', 'alpha_high'))
-    return combine_alpha_labels(low, high)
+    labels = combine_alpha_labels(low, high)
+    labels[dead_cam(cams)] = IGNORE
+    return labels
+
+
+def dead_cam(cams):
+    """(B,) True where some class's CAM is zero everywhere."""
+    return (cams.amax(dim=(2, 3)) <= 0).any(dim=1)
 
 
 def main(cfg):
@@ -44,18 +55,19 @@ def main(cfg):
     rows = read_labels(cfg['paths']['data'], 'train')
     progress = Progress(log, 'affinity labels', len(rows), unit='img')
     counts = torch.zeros(3, dtype=torch.float64)  # background, foreground, ignore cells
-    done = 0
+    dead = done = 0
     for batch in batches_by_class_count(rows, BATCH):
         cams, classes = (torch.from_numpy(a) for a in read_cams(cfg['paths']['run'], 'train', batch))
         labels = affinity_labels(cams, classes, cfg)
-        counts += torch.tensor([(labels == 0).sum(), ((labels != 0) & (labels != 255)).sum(), (labels == 255).sum()])
+        dead += int(dead_cam(cams).sum())
+        counts += torch.tensor([(labels == 0).sum(), ((labels != 0) & (labels != IGNORE)).sum(), (labels == IGNORE).sum()])
         for (sid, _), label in zip(batch, labels.numpy()):
             write_png(label_path(cfg, sid), label)
         done += len(batch)
         progress.update(done)
     share = {name: round(float(v / counts.sum()), 4) for name, v in zip(('background', 'foreground', 'ignore'), counts)}
-    log(f'grid cells: {share}')
-    mark_done(cfg, STAGE, {'images': len(rows), 'cell_share': share})
+    log(f'grid cells: {share}; {dead} images dropped for a zero CAM')
+    mark_done(cfg, STAGE, {'images': len(rows), 'dropped_zero_cam': dead, 'cell_share': share})
     return share
 
 

@@ -12,7 +12,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from networks import cam_head  # noqa: E402
 from tools.config import load_config, run_path, setup_torch  # noqa: E402
 from tools.dataset import class_indices, label_vector, read_labels  # noqa: E402
-from tools.features import load_split  # noqa: E402
+from tools.features import channel_rms, load_split  # noqa: E402
 from tools.stages import mark_done, stage_logger  # noqa: E402
 from tools.train_loop import fit  # noqa: E402
 
@@ -40,6 +40,7 @@ def main(cfg):
     targets = torch.from_numpy(np.stack([label_vector(classes, indices) for _, classes in rows]))
     feats = load_split(cfg['paths']['features'], 'train', [tap], [sid for sid, _ in rows], log)[tap]
     net = build(cfg, feats.shape[1]).to(device)
+    net.conv.set_input_rms(channel_rms(feats))
 
     def batch_loss(index):
         logits = net(feats[index].to(device, torch.float32))

@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from networks import seg_head  # noqa: E402
 from tools.config import load_config, run_path, setup_torch  # noqa: E402
 from tools.dataset import class_indices, pred_path, read_labels, read_png  # noqa: E402
-from tools.features import load_split  # noqa: E402
+from tools.features import channel_rms, load_split  # noqa: E402
 from tools.stages import mark_done, stage_logger  # noqa: E402
 from tools.train_loop import fit  # noqa: E402
 
@@ -56,6 +56,7 @@ def main(cfg):
     targets = torch.stack([soft_targets(read_png(pred_path(run, 'train', 'rw', sid)), channel_of_class,
                                         1 + len(indices), cfg['grid']['stride']).half() for sid in ids])
     net = build(cfg, feats.shape[1]).to(device)
+    net.conv1.set_input_rms(channel_rms(feats))
 
     def batch_loss(index):
         logits = net(feats[index].to(device, torch.float32))

@@ -1,46 +1,36 @@
 """AffinityNet head (SPEC.md §3): each backbone stage through a 1x1 conv
 (no bias) + ELU, bilinearly upsampled to the stride-8 grid, concatenated,
-then a 1x1 conv (no bias) + ELU gives the embedding f_aff.
-
-The raw taps differ in scale by 30x (bb_s8 has an RMS near 10, bb_s32 near
-0.4), so each input channel is divided by its RMS over the training set.
-That is a per-input-channel scale of a 1x1 conv without bias, so the export
-folds it into the kernels and the exported layers stay plain convolutions."""
+then a 1x1 conv (no bias) + ELU gives the embedding f_aff. The stage convs
+scale their inputs by the training-set RMS (scaled_conv.py)."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from .scaled_conv import ScaledConv2d
 
 
 class Net(nn.Module):
     def __init__(self, taps, in_channels, stage_channels, embed_channels):
         super().__init__()
         self.taps = list(taps)
-        self.stages = nn.ModuleList(nn.Conv2d(i, o, 1, bias=False) for i, o in zip(in_channels, stage_channels))
+        self.stages = nn.ModuleList(ScaledConv2d(i, o, 1, bias=False) for i, o in zip(in_channels, stage_channels))
         self.embed = nn.Conv2d(sum(stage_channels), embed_channels, 1, bias=False)
-        for k, i in enumerate(in_channels):
-            self.register_buffer(f'input_scale{k}', torch.ones(i))
 
     def set_input_rms(self, rms):
         """rms: one (C,) tensor per tap."""
-        for k, r in enumerate(rms):
-            getattr(self, f'input_scale{k}').copy_(1 / r.clamp(min=1e-6))
-
-    def folded_stage_kernel(self, k):
-        """Stage k's kernel with the input scale folded in (for export)."""
-        return self.stages[k].weight * getattr(self, f'input_scale{k}').view(1, -1, 1, 1)
+        for conv, r in zip(self.stages, rms):
+            conv.set_input_rms(r)
 
     def forward(self, feats):
         """feats: {tap: (B, C, h, w)}, the first tap on the output grid -> f_aff (B, D, H, W)."""
         size = feats[self.taps[0]].shape[-2:]
-        parts = []
-        for k, tap in enumerate(self.taps):
-            x = F.conv2d(feats[tap], self.folded_stage_kernel(k))
-            parts.append(F.interpolate(F.elu(x), size=size, mode='bilinear', align_corners=False))
+        parts = [F.interpolate(F.elu(conv(feats[tap])), size=size, mode='bilinear', align_corners=False)
+                 for tap, conv in zip(self.taps, self.stages)]
         return F.elu(self.embed(torch.cat(parts, dim=1)))
 
     def kernels(self):
         """{layer name: (kernel OIHW, bias or None)} as exported."""
-        out = {f'stage{k}': (self.folded_stage_kernel(k), None) for k in range(len(self.taps))}
+        out = {f'stage{k}': (conv.folded_weight(), None) for k, conv in enumerate(self.stages)}
         out['embed'] = (self.embed.weight, None)
         return out
 

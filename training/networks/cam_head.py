@@ -1,15 +1,16 @@
 """CAM head on the stride-8 feature map (SPEC.md §1, psa's ResNet-38 classifier):
 3x3 conv + ReLU, global average pooling, 1x1 conv without bias to the classes.
 The class activation maps are that same 1x1 conv applied before the pooling."""
-import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from .scaled_conv import ScaledConv2d
 
 
 class Net(nn.Module):
     def __init__(self, in_channels, hidden, num_classes):
         super().__init__()
-        self.conv = nn.Conv2d(in_channels, hidden, 3, padding=1)
+        self.conv = ScaledConv2d(in_channels, hidden, 3, padding=1)
         self.classifier = nn.Conv2d(hidden, num_classes, 1, bias=False)
 
     def features(self, x):
@@ -26,7 +27,7 @@ class Net(nn.Module):
 
     def kernels(self):
         """{layer name: (kernel OIHW, bias or None)} as exported."""
-        return {'conv': (self.conv.weight, self.conv.bias), 'classifier': (self.classifier.weight, None)}
+        return {'conv': (self.conv.folded_weight(), self.conv.bias), 'classifier': (self.classifier.weight, None)}
 
     def topology(self, tap):
         return [

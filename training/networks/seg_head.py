@@ -3,11 +3,13 @@ stride-8 features, ReLU between them, logits for background + classes."""
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .scaled_conv import ScaledConv2d
+
 
 class Net(nn.Module):
     def __init__(self, in_channels, hidden, num_classes, dilation):
         super().__init__()
-        self.conv1 = nn.Conv2d(in_channels, hidden, 3, padding=dilation, dilation=dilation)
+        self.conv1 = ScaledConv2d(in_channels, hidden, 3, padding=dilation, dilation=dilation)
         self.conv2 = nn.Conv2d(hidden, num_classes, 3, padding=dilation, dilation=dilation)
 
     def forward(self, x):
@@ -16,7 +18,7 @@ class Net(nn.Module):
 
     def kernels(self):
         """{layer name: (kernel OIHW, bias)} as exported."""
-        return {'conv1': (self.conv1.weight, self.conv1.bias), 'conv2': (self.conv2.weight, self.conv2.bias)}
+        return {'conv1': (self.conv1.folded_weight(), self.conv1.bias), 'conv2': (self.conv2.weight, self.conv2.bias)}
 
     def topology(self, tap):
         return [
