@@ -14,9 +14,13 @@ const TRAINED_MODEL = existsSync('models/default/meta.json');
 const POLL = { timeout: 120_000, interval: 250 };
 
 let browser: Browser | undefined;
+/** Requests the page made outside the app's origin: there must be none (weights, samples, wasm are all served locally). */
+let external: string[] = [];
 afterEach(async () => {
   await browser?.close();
   browser = undefined;
+  expect(external, 'requests outside the app origin').toEqual([]);
+  external = [];
 });
 
 interface OpenOptions {
@@ -30,12 +34,10 @@ async function openLab(query: string, { viewport = { width: 1280, height: 800 },
   browser = await launchChromium({ webgpu });
   const page = await browser.newPage({ viewport });
   await prepare?.(page);
-  const external: string[] = [];
   page.on('request', (req) => {
     const url = req.url();
     if (!url.startsWith(baseUrl()) && !url.startsWith('data:') && !url.startsWith('blob:')) external.push(url);
   });
-  page.on('close', () => expect(external, 'requests outside the app origin').toEqual([]));
   await page.goto(baseUrl() + query);
   return page;
 }
@@ -87,6 +89,16 @@ describe('interactive lab', () => {
     const heat = await canvasStats(page, 'cam-heatmap');
     expect(heat.colours).toBeGreaterThan(10);
     await saveScreenshot(page, 'lab-cam-1280');
+
+    // The background map follows the alpha slider live.
+    await page.getByTestId('class-chip-background').click();
+    await expect.poll(async () => (await canvasStats(page, 'cam-heatmap')).hash, POLL).not.toBe(heat.hash);
+    const background = await canvasStats(page, 'cam-heatmap');
+    const alpha = page.getByTestId('alpha-slider');
+    await alpha.focus();
+    for (let i = 0; i < 8; i++) await alpha.press('ArrowLeft');
+    await expect.poll(async () => (await canvasStats(page, 'cam-heatmap')).hash, POLL).not.toBe(background.hash);
+    await saveScreenshot(page, 'lab-cam-background-1280');
 
     await page.getByTestId('tab-affinity').click();
     await expect.poll(async () => (await canvasStats(page, 'affinity-boundary')).opaque, POLL).toBeGreaterThan(0);

@@ -40,7 +40,7 @@ export function GridStage({ geometry, imageRef, overlayRef, overlayTestId, pixel
     return gy * gridWidth + gx;
   };
   return (
-    <figure className="stage-figure">
+    <figure className="stage-figure" style={{ ['--aspect' as string]: placement.width / placement.height }}>
       <div
         className="stage"
         onPointerMove={onCell && ((e) => onCell(cellAt(e), false))}
