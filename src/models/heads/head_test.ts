@@ -125,7 +125,7 @@ describe('Head', () => {
   });
 
   it('AffinityNet head: stages, half-pixel bilinear resize, concat and fusion match an independent computation', async () => {
-    const resize = 'resize_bilinear(half_pixel_centers) to the grid of a';
+    const resize = 'resize_bilinear (half-pixel centres) to the grid of a';
     const layers = [
       layer('s0', 'a', 1, 2, false, 'elu', 1, resize),
       layer('s1', 'b', 1, 3, false, 'elu', 1, resize),
@@ -217,6 +217,9 @@ describe('loadHead validation', () => {
     const badActivation = good();
     (badActivation.modelJson.modelTopology as { layers: LayerJson[] }).layers = [layers[0], { ...layers[1], activation: 'gelu' as 'relu' }];
     await expect(tryLoad(badActivation)).rejects.toThrow('activation "gelu" is not one of linear, relu, elu');
+    const alignCorners = good();
+    (alignCorners.modelJson.modelTopology as { layers: LayerJson[] }).layers = [{ ...layers[0], then: 'resize_bilinear (align corners) to the grid of fpn_s8' }, layers[1]];
+    await expect(tryLoad(alignCorners)).rejects.toThrow('then "resize_bilinear (align corners) to the grid of fpn_s8" is not supported (supported: "resize_bilinear (half-pixel centres) to the grid of <tap>")');
   });
 
   it('reports a missing shard file by its path', async () => {

@@ -1,4 +1,4 @@
-import { ACTIVATIONS, CONCAT_PATTERN, HEAD_FORMAT, RESIZE_PATTERN } from './constants';
+import { ACTIVATIONS, CONCAT_PATTERN, HEAD_FORMAT, RESIZE_PATTERN, RESIZE_TEXT } from './constants';
 import type { Activation, ConvLayer, HeadKind, HeadTopology } from './types';
 
 /**
@@ -50,7 +50,7 @@ function parseLayer(value: unknown, where: string): ConvLayer {
   let resizeTo: string | undefined;
   if (layer.then !== undefined) {
     const resize = RESIZE_PATTERN.exec(String(layer.then));
-    if (!resize) throw new Error(`${at}: then ${JSON.stringify(layer.then)} is not supported (supported: "resize_bilinear(half_pixel_centers) to the grid of <tap>")`);
+    if (!resize) throw new Error(`${at}: then ${JSON.stringify(layer.then)} is not supported (supported: "${RESIZE_TEXT}")`);
     resizeTo = resize[1];
   }
   return {

@@ -94,7 +94,7 @@ const conv = (name: string, input: string, kernel: number, filters: number, bias
 export function fakeHeadLayers(classes: number, hidden = 8, embed = 6): Record<HeadKind, LayerJson[]> {
   const stages = (['bb_s8', 'bb_s16', 'bb_s32'] as const).map((tap, i) => ({
     ...conv(`stage${i}`, tap, 1, 4, false, 'elu'),
-    then: 'resize_bilinear(half_pixel_centers) to the grid of bb_s8',
+    then: 'resize_bilinear (half-pixel centres) to the grid of bb_s8',
   }));
   return {
     cam: [conv('conv', 'fpn_s8', 3, hidden, true, 'relu'), conv('classifier', 'conv', 1, classes, false, 'relu')],
