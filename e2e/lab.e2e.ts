@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { parseNpy } from '../src/core/npy';
+import { decodeLabelPng } from '../src/io/label_png';
 import { baseUrl, launchChromium, saveScreenshot } from './browser';
 import { E2E_MODEL_SET } from './global_setup';
 
@@ -141,6 +143,33 @@ describe('interactive lab', () => {
     await saveScreenshot(page, 'lab-compare-1920');
     await page.getByTestId('compare-swipe').check();
     await saveScreenshot(page, 'lab-compare-swipe-1920');
+  });
+
+  it('plays the walk and exports masks as VOC-indexed PNGs and scores as .npy', async () => {
+    const page = await openLab(SYNTHETIC);
+    await page.getByTestId('sample-val-cow-cat').click();
+    await waitForResult(page);
+    await page.getByTestId('tab-compare').click();
+    await page.getByTestId('log-scale').check();
+    await page.getByTestId('play-button').click();
+    await expect.poll(() => page.getByTestId('t-value').textContent(), POLL).toBe('256');
+    await expect.poll(() => page.getByTestId('panel-rw').getAttribute('data-t'), POLL).toBe('256');
+
+    const download = async (kind: string) => {
+      const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`export-${kind}`).click()]);
+      const path = await file.path();
+      return { name: file.suggestedFilename(), bytes: new Uint8Array(readFileSync(path)) };
+    };
+    const mask = await download('mask-rw');
+    expect(mask.name).toBe('Cow_and_cat_rw_t256.png');
+    const labels = decodeLabelPng(mask.bytes);
+    expect([labels.width, labels.height]).toEqual([512, 512]);
+    const allowed = new Set([0, 1, 3, 4, 6, 7, 8, 10, 12, 13, 15, 19, 20]); // background and the stand-in's classes
+    expect([...new Set(labels.labels)].every((c) => allowed.has(c))).toBe(true);
+    const scores = await download('scores-rw');
+    const npy = parseNpy(scores.bytes);
+    expect(npy.dtype).toBe('<f4');
+    expect(npy.shape.slice(1)).toEqual([32, 32]);
   });
 
   it('explains bad input and stays usable', async () => {
