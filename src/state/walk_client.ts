@@ -71,10 +71,6 @@ export class WalkClient {
     return this.walkId;
   }
 
-  get currentWalk(): number {
-    return this.walkId;
-  }
-
   /** Steps computed so far for the current walk (t = 0 … available - 1). */
   get available(): number {
     return this.steps.length;

@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import { DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_STEPS, VOC_CLASSES } from '../core/constants';
 import type { ChannelMaps } from '../core/maps';
+import { keptClassIds } from './masks';
 import type { LabState } from './store';
 import { walkClient } from './walk_client';
 
@@ -95,13 +96,12 @@ export const createWalkSlice: StateCreator<LabState, [], [], WalkSlice> = (set, 
     restartWalk: () => {
       const { analysis, modelMeta, alpha, beta, steps } = get();
       if (!analysis || !modelMeta) return;
-      const classIdOfChannel = [0, ...analysis.keep.map((c) => modelMeta.classes[c].voc)];
       const evaluation = analysis.groundTruth
         ? {
             groundTruth: analysis.groundTruth,
             region: { width: analysis.placement.width, height: analysis.placement.height },
             stride: modelMeta.gridStride,
-            classIdOfChannel,
+            classIdOfChannel: keptClassIds(analysis, modelMeta),
             numClasses: VOC_CLASSES.length,
           }
         : null;
