@@ -29,6 +29,7 @@ function Placeholder() {
 export function App() {
   const view = useLabStore((s) => s.view);
   const result = useLabResult();
+  const untrained = useLabStore((s) => (s.modelMeta && !s.modelMeta.trained ? s.modelMeta.name : null));
   return (
     <div className="app">
       <header className="app-header">
@@ -44,6 +45,11 @@ export function App() {
           <ExportPanel result={result} />
         </aside>
         <main className="main">
+          {untrained && (
+            <p className="warning banner" role="note" data-testid="untrained-banner">
+              Model set “{untrained}” is untrained: every map below is for trying the interface, not a prediction.
+            </p>
+          )}
           <ViewTabs />
           <div id="view-panel" role="tabpanel" aria-labelledby={`tab-${view}`}>
             {!result ? (

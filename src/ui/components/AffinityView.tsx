@@ -56,6 +56,10 @@ export function AffinityView({ result }: { result: LabResult }) {
 
   return (
     <div className="view" data-testid="view-affinity">
+      <p className="muted intro">
+        AffinityNet embeds every cell; two cells within radius {meta.defaults.radius} have affinity W = exp(−mean |f_i − f_j|).
+        The random walk moves scores along W^β, so they spread inside objects and stop at boundaries.
+      </p>
       <p className="muted">
         {graph ? (
           <>

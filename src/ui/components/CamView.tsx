@@ -31,6 +31,10 @@ export function CamView({ result }: { result: LabResult }) {
 
   return (
     <div className="view" data-testid="view-cam">
+      <p className="muted intro">
+        Where the classification network finds evidence for each class (class activation map, normalised per class).
+        The background score is (1 − max CAM)^α: raising α shrinks the background.
+      </p>
       <div className="chips" role="group" aria-label="Class shown">
         {chips.map((c) => (
           <button

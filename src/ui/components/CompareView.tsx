@@ -54,6 +54,9 @@ export function CompareView({ result }: { result: LabResult }) {
 
   return (
     <div className="view" data-testid="view-compare">
+      <p className="muted intro">
+        CAM alone, the CAM revised by t random-walk steps (the pseudo label), and the segmentation network trained on such labels.
+      </p>
       <div className="row">
         <div role="radiogroup" aria-label="Layout" className="segmented">
           {(['side', 'swipe'] as const).map((m) => (
