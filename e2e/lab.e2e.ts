@@ -133,6 +133,11 @@ describe('interactive lab', () => {
     await expect.poll(() => page.getByTestId('model-select').inputValue(), POLL).toBe('synthetic-untrained');
     await page.getByTestId('sample-val-cat-car').click();
     await waitForResult(page);
+    // psa's label generation takes the present classes from the ground truth: cat and car here.
+    await page.getByTestId('labels-ground-truth').check();
+    for (const name of ['cat', 'car']) {
+      await expect.poll(() => page.getByTestId(`class-chip-${name}`).getAttribute('class'), POLL).toBe('chip');
+    }
     await saveScreenshot(page, 'lab-cam-1920');
     await page.getByTestId('tab-compare').click();
     for (const id of ['panel-cam-miou', 'panel-rw-miou', 'panel-final-miou']) {

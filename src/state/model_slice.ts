@@ -34,6 +34,9 @@ export interface ModelSlice {
   analysisBusy: boolean;
   analysisStage: PipelineStage | null;
   analysisError: string | null;
+  labelSource: LabelSource;
+  /** Switches the present classes; the walk restarts, the networks do not run again. */
+  setLabelSource: (source: LabelSource) => void;
   /** Lists the model sets and loads `requested` if usable, else the first usable one. */
   discoverModels: (includeSynthetic: boolean, requested: string | null) => Promise<void>;
   selectModel: (id: string) => Promise<void>;
@@ -41,11 +44,32 @@ export interface ModelSlice {
   analyze: () => Promise<void>;
 }
 
+/**
+ * Which classes count as present: predicted from the image-level scores, or
+ * (psa's label generation) taken from the ground truth where there is one.
+ */
+export type LabelSource = 'predicted' | 'ground-truth';
+
 /** Present classes by score; the best one even when none reaches the threshold, so there is always a mask. */
 export function keptClasses(classScores: Float32Array): number[] {
   const keep = classesAbove(classScores, CLASS_SCORE_THRESHOLD).sort((a, b) => classScores[b] - classScores[a]);
   if (keep.length > 0 || classScores.length === 0) return keep;
   return [classScores.indexOf(Math.max(...classScores))];
+}
+
+/** Channels (meta.classes indices) of the model's classes that occur in a ground-truth mask, best score first. */
+export function groundTruthClasses(groundTruth: Uint8Array, meta: ModelSetMeta, classScores: Float32Array): number[] {
+  const present = new Set(groundTruth);
+  return meta.classes
+    .map((c, channel) => (present.has(c.voc) ? channel : -1))
+    .filter((channel) => channel >= 0)
+    .sort((a, b) => classScores[b] - classScores[a]);
+}
+
+/** The kept classes for a label source; predicted ones when the ground truth has none of the model's classes. */
+export function chooseKept(source: LabelSource, classScores: Float32Array, groundTruth: Uint8Array | null, meta: ModelSetMeta): number[] {
+  const fromTruth = source === 'ground-truth' && groundTruth ? groundTruthClasses(groundTruth, meta, classScores) : [];
+  return fromTruth.length > 0 ? fromTruth : keptClasses(classScores);
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -63,6 +87,15 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
   analysisBusy: false,
   analysisStage: null,
   analysisError: null,
+  labelSource: 'predicted',
+
+  setLabelSource: (labelSource) => {
+    const { analysis, modelMeta } = get();
+    set({ labelSource });
+    if (!analysis || !modelMeta) return;
+    set({ analysis: { ...analysis, keep: chooseKept(labelSource, analysis.classScores, analysis.groundTruth, modelMeta) } });
+    get().restartWalk();
+  },
 
   discoverModels: async (includeSynthetic, requested) => {
     const sets = await discoverModelSets(includeSynthetic, requested);
@@ -115,7 +148,8 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
       const { placement } = result;
       const gt = image.groundTruth;
       const groundTruth = gt ? resizeLabelsNearest(gt.labels, gt.width, gt.height, placement.width, placement.height) : null;
-      const analysis: Analysis = { ...result, id: run, imageId: image.id, modelId, keep: keptClasses(result.classScores), groundTruth };
+      const keep = chooseKept(get().labelSource, result.classScores, groundTruth, pipeline.meta);
+      const analysis: Analysis = { ...result, id: run, imageId: image.id, modelId, keep, groundTruth };
       set({ analysis, analysisBusy: false, analysisStage: null });
       get().startWalk(embedding);
     } catch (e) {

@@ -7,8 +7,8 @@ export type CompareMode = 'side' | 'swipe' | 'overlay';
 /** What is on screen; nothing here triggers computation. */
 export interface ViewSlice {
   view: LabView;
-  /** meta.classes index of the CAM shown, or 'background'. */
-  camChannel: number | 'background';
+  /** meta.classes index of the CAM shown, 'background', or null for the best kept class. */
+  camChannel: number | 'background' | null;
   /** Heatmap and mask opacity over the image. */
   overlayOpacity: number;
   /** Grid cell whose affinities are shown (row-major on the full grid), or null. */
@@ -21,7 +21,7 @@ export interface ViewSlice {
   /** Swipe position, 0 (all revised) … 1 (all CAM). */
   swipe: number;
   setView: (view: LabView) => void;
-  setCamChannel: (channel: number | 'background') => void;
+  setCamChannel: (channel: number | 'background' | null) => void;
   setOverlayOpacity: (opacity: number) => void;
   setProbe: (cell: number | null, pinned: boolean) => void;
   setAffinityLayer: (layer: 'boundary' | 'graph') => void;
@@ -31,7 +31,7 @@ export interface ViewSlice {
 
 export const createViewSlice: StateCreator<LabState, [], [], ViewSlice> = (set) => ({
   view: 'cam',
-  camChannel: 0,
+  camChannel: null,
   overlayOpacity: 0.6,
   probeCell: null,
   probePinned: false,

@@ -19,15 +19,18 @@ export function CamView({ result }: { result: LabResult }) {
   const alpha = useLabStore((s) => s.alpha);
   const opacity = useLabStore((s) => s.overlayOpacity);
   const setCamChannel = useLabStore((s) => s.setCamChannel);
-  const shown = channel === 'background' || channel < meta.classes.length ? channel : analysis.keep[0];
-  const heat = useMemo(() => camHeat(analysis.cams, shown, analysis.keep, alpha), [analysis, shown, alpha]);
+  const labelSource = useLabStore((s) => s.labelSource);
+  const setLabelSource = useLabStore((s) => s.setLabelSource);
   const imageRef = useBitmapCanvas(image.bitmap);
-  const overlayRef = useGridOverlay(heat, geometry.gridWidth, geometry.gridHeight, { opacity: Math.min(1, opacity + 0.2), alphaByValue: true });
   const chips = useMemo(() => {
     const ranked = meta.classes.map((_, c) => c).sort((a, b) => analysis.classScores[b] - analysis.classScores[a]);
     const extra = ranked.filter((c) => !analysis.keep.includes(c)).slice(0, EXTRA_CHIPS);
     return [...analysis.keep, ...extra];
   }, [analysis, meta]);
+  // A class chosen for an earlier image may have no chip now: fall back to the best kept class.
+  const shown = channel === 'background' ? channel : channel !== null && chips.includes(channel) ? channel : analysis.keep[0];
+  const heat = useMemo(() => camHeat(analysis.cams, shown, analysis.keep, alpha), [analysis, shown, alpha]);
+  const overlayRef = useGridOverlay(heat, geometry.gridWidth, geometry.gridHeight, { opacity: Math.min(1, opacity + 0.2), alphaByValue: true });
 
   return (
     <div className="view" data-testid="view-cam">
@@ -35,6 +38,17 @@ export function CamView({ result }: { result: LabResult }) {
         Where the classification network finds evidence for each class (class activation map, normalised per class).
         The background score is (1 − max CAM)^α: raising α shrinks the background.
       </p>
+      {analysis.groundTruth && (
+        <div className="segmented" role="radiogroup" aria-label="Classes present">
+          <span className="muted">Classes present:</span>
+          {(['predicted', 'ground-truth'] as const).map((source) => (
+            <label key={source}>
+              <input type="radio" name="label-source" checked={labelSource === source} onChange={() => setLabelSource(source)} data-testid={`labels-${source}`} />
+              {source === 'predicted' ? `predicted (score ≥ ${CLASS_SCORE_THRESHOLD * 100}%)` : 'from the ground truth (as psa generates labels)'}
+            </label>
+          ))}
+        </div>
+      )}
       <div className="chips" role="group" aria-label="Class shown">
         {chips.map((c) => (
           <button
@@ -61,8 +75,13 @@ export function CamView({ result }: { result: LabResult }) {
           high="1"
         />
         <p className="muted">
-          Chip scores are image-level probabilities; classes at or above {CLASS_SCORE_THRESHOLD * 100}% are kept for the masks and the walk
-          {analysis.keep.every((c) => analysis.classScores[c] < CLASS_SCORE_THRESHOLD) ? ' (none reached it, so the best one is kept)' : ''}.
+          Chip scores are image-level probabilities; bold chips are the classes kept for the masks and the walk
+          {labelSource === 'ground-truth' && analysis.groundTruth
+            ? ' (from the ground truth)'
+            : analysis.keep.every((c) => analysis.classScores[c] < CLASS_SCORE_THRESHOLD)
+              ? ` (none reached ${CLASS_SCORE_THRESHOLD * 100}%, so the best one is kept)`
+              : ` (score ≥ ${CLASS_SCORE_THRESHOLD * 100}%)`}
+          .
         </p>
       </GridStage>
     </div>
