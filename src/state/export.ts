@@ -1,4 +1,4 @@
-import { resizeLabelsNearest, walkScores } from '../core/label_maps';
+import { resizeLabelsNearest } from '../core/label_maps';
 import type { ChannelMaps } from '../core/maps';
 import { serializeNpy } from '../core/npy';
 import { encodeLabelPng } from '../io/label_png';
@@ -43,6 +43,8 @@ export function buildExport(kind: ExportKind, analysis: Analysis, meta: ModelSet
   const png = (suffix: string, labels: Uint8Array): ExportFile => ({ name: `${base}_${suffix}.png`, type: 'image/png', bytes: maskPng(labels, analysis, target) });
   const scores = (suffix: string, maps: ChannelMaps): ExportFile => ({ name: `${base}_${suffix}.npy`, type: 'application/octet-stream', bytes: npy(maps) });
   const walked = walkClient.mapsAt(t);
+  // The walk's input (t = 0): kept CAMs and their background, pooled to the grid as psa does.
+  const start = walkClient.mapsAt(0);
   switch (kind) {
     case 'mask-cam':
       return png('cam', camMask(analysis, meta));
@@ -51,10 +53,10 @@ export function buildExport(kind: ExportKind, analysis: Analysis, meta: ModelSet
     case 'scores-seg':
       return scores('seg_logits', analysis.segLogits);
     case 'scores-cam':
-      return scores(`cam_scores_alpha${alpha}`, walkScores(analysis.cams, analysis.keep, alpha));
     case 'mask-rw':
     case 'scores-rw':
-      if (!walked) throw new Error('the random walk has not produced any step yet');
+      if (!walked || !start) throw new Error('the random walk has not produced any step yet');
+      if (kind === 'scores-cam') return scores(`cam_scores_alpha${alpha}`, start);
       return kind === 'mask-rw' ? png(`rw_t${t}`, walkMask(walked, analysis, meta)) : scores(`rw_scores_t${t}`, walked);
   }
 }

@@ -1,4 +1,6 @@
-import { camScores, labelsAtInput } from '../core/label_maps';
+import { argmaxChannels, withConstantBackground } from '../core/cam';
+import { labelsAtInput } from '../core/label_maps';
+import { camsAtInput } from '../core/psa_scores';
 import type { ChannelMaps } from '../core/maps';
 import { confusionMatrix, meanIoU } from '../core/metrics';
 import { VOC_CLASSES } from '../core/constants';
@@ -25,11 +27,18 @@ function toClassIds(scores: ChannelMaps, ids: readonly number[], analysis: Analy
 const camCache = new WeakMap<Analysis, Uint8Array>();
 const finalCache = new WeakMap<Analysis, Uint8Array>();
 
-/** psa's CAM-only mask: kept classes against a constant background score. */
+/**
+ * psa's CAM-only mask: kept CAMs upsampled and normalised at input
+ * resolution, against a constant background score (as the CLI and the
+ * evaluation draw it, cli/masks.ts).
+ */
 export function camMask(analysis: Analysis, meta: ModelSetMeta): Uint8Array {
   let mask = camCache.get(analysis);
   if (!mask) {
-    mask = toClassIds(camScores(analysis.cams, analysis.keep, meta.defaults.camBackground), keptClassIds(analysis, meta), analysis, meta);
+    const atInput = camsAtInput(analysis.cams, analysis.keep, meta.gridStride, analysis.placement);
+    const ids = keptClassIds(analysis, meta);
+    mask = argmaxChannels(withConstantBackground(atInput, meta.defaults.camBackground));
+    for (let i = 0; i < mask.length; i++) mask[i] = ids[mask[i]];
     camCache.set(analysis, mask);
   }
   return mask;

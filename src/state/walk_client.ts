@@ -1,5 +1,5 @@
 import type { ChannelMaps } from '../core/maps';
-import type { WalkEvaluation, WalkReply, WalkRequest } from '../workers/walk_protocol';
+import type { WalkReply, WalkRequest } from '../workers/walk_protocol';
 
 /**
  * The page's side of the random-walk worker. Walk steps are large and arrive
@@ -16,13 +16,7 @@ export interface AffinityGraph {
   boundary: Float32Array;
 }
 
-export interface WalkParams {
-  keep: number[];
-  alpha: number;
-  beta: number;
-  steps: number;
-  evaluation: WalkEvaluation | null;
-}
+export type WalkParams = Omit<Extract<WalkRequest, { type: 'walk' }>, 'type' | 'walkId' | 'inputsId'>;
 
 export type WalkEvent =
   | { type: 'affinities'; graph: AffinityGraph }

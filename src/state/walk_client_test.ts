@@ -20,7 +20,7 @@ class FakeWorker {
   }
 }
 
-const PARAMS = { keep: [0], alpha: 16, beta: 8, steps: 4, evaluation: null };
+const PARAMS = { keep: [0], alpha: 16, beta: 8, steps: 4, stride: 8, region: { width: 16, height: 16 }, evaluation: null };
 
 describe('WalkClient', () => {
   let client: WalkClient;

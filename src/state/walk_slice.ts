@@ -96,16 +96,18 @@ export const createWalkSlice: StateCreator<LabState, [], [], WalkSlice> = (set, 
     restartWalk: () => {
       const { analysis, modelMeta, alpha, beta, steps } = get();
       if (!analysis || !modelMeta) return;
+      const region = { width: analysis.placement.width, height: analysis.placement.height };
+      const stride = modelMeta.gridStride;
       const evaluation = analysis.groundTruth
         ? {
             groundTruth: analysis.groundTruth,
-            region: { width: analysis.placement.width, height: analysis.placement.height },
-            stride: modelMeta.gridStride,
+            region,
+            stride,
             classIdOfChannel: keptClassIds(analysis, modelMeta),
             numClasses: VOC_CLASSES.length,
           }
         : null;
-      const walkId = walkClient.start({ keep: analysis.keep, alpha, beta, steps, evaluation });
+      const walkId = walkClient.start({ keep: analysis.keep, alpha, beta, steps, stride, region, evaluation });
       set({ walkId, walkAvailable: 0, walkMillis: null, walkError: null, miouCurve: null });
     },
   };

@@ -29,6 +29,9 @@ export type WalkRequest =
       alpha: number;
       beta: number;
       steps: number;
+      /** Grid stride and the image's region of the input: the walk's scores are built at input resolution (psa's order). */
+      stride: number;
+      region: { width: number; height: number };
       evaluation: WalkEvaluation | null;
     }
   /** Where a cell's revised score comes from after t steps (row of T^t). */

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import { NeighbourAffinities, neighbourAffinities } from '../core/affinity';
-import { walkScores } from '../core/label_maps';
+import { pooledWalkScores } from '../core/psa_scores';
 import { RandomWalk, Transition, buildTransition, transitionRow } from '../core/random_walk';
 import { affinityBoundary, evaluationSteps, scoreMiou } from './walk_job';
 import type { WalkReply, WalkRequest } from './walk_protocol';
@@ -51,7 +51,7 @@ async function walk(request: Extract<WalkRequest, { type: 'walk' }>): Promise<vo
   if (latestWalk !== walkId) return;
   if (!inputs || inputs.id !== request.inputsId) throw new Error(`walk ${walkId} asked for inputs ${request.inputsId}, which this worker does not hold`);
   const started = performance.now();
-  const scores = walkScores(inputs.cams, request.keep, request.alpha);
+  const scores = pooledWalkScores(inputs.cams, request.keep, request.alpha, request.stride, request.region);
   const value = buildTransition(inputs.affinities, request.beta);
   transition = { walkId, value };
   const rw = new RandomWalk(value, scores);

@@ -6,7 +6,7 @@ const BUTTONS: { kind: ExportKind; label: string; title: string }[] = [
   { kind: 'mask-cam', label: 'CAM mask', title: 'VOC-indexed PNG at the image size' },
   { kind: 'mask-rw', label: 'revised mask (t)', title: 'VOC-indexed PNG of the mask at the current t' },
   { kind: 'mask-final', label: 'final mask', title: 'VOC-indexed PNG of the segmentation network' },
-  { kind: 'scores-cam', label: 'CAM scores', title: 'float32 (1 + kept classes, H, W) .npy: background (1 − max)^α, then the kept CAMs, on the grid' },
+  { kind: 'scores-cam', label: 'CAM scores', title: 'float32 (1 + kept classes, H, W) .npy: the walk input (background (1 − max)^α, then the kept CAMs) pooled to the grid' },
   { kind: 'scores-rw', label: 'revised scores (t)', title: 'float32 (1 + kept classes, H, W) .npy after t steps' },
   { kind: 'scores-seg', label: 'seg logits', title: 'float32 (1 + classes, H, W) .npy of the segmentation head' },
 ];
