@@ -244,6 +244,10 @@ describe('interactive lab', () => {
     await page.getByTestId('upload-input').setInputFiles('e2e/fixtures/exif_orientation_6.jpg');
     await waitForResult(page);
     await expect.poll(() => page.getByTestId('stages').textContent(), POLL).toMatch(/segmentation\s*\d+/);
+    await saveScreenshot(page, 'lab-webgpu-cam');
+    await page.getByTestId('tab-affinity').click();
+    await expect.poll(async () => (await canvasStats(page, 'affinity-boundary')).opaque, POLL).toBeGreaterThan(0);
+    await saveScreenshot(page, 'lab-webgpu-affinity');
     await page.getByTestId('tab-compare').click();
     await scrubTo(page, 'End', 256);
     for (const id of ['panel-cam', 'panel-rw', 'panel-final']) expect((await canvasStats(page, id)).opaque, id).toBeGreaterThan(0);
