@@ -108,6 +108,11 @@ describe('interactive lab', () => {
     const box = (await stage.boundingBox())!;
     await page.mouse.click(box.x + box.width * 0.55, box.y + box.height * 0.5);
     await expect.poll(async () => (await canvasStats(page, 'affinity-transition')).opaque, POLL).toBeGreaterThan(0);
+    // Arrow keys move the probe one cell.
+    const probeText = () => page.getByTestId('probe-cell').textContent();
+    const [x, y] = (await probeText())!.match(/\d+/g)!.map(Number);
+    await stage.press('ArrowRight');
+    await expect.poll(probeText, POLL).toBe(`(${x + 1}, ${y})`);
     await saveScreenshot(page, 'lab-affinity-1280');
     await page.getByTestId('layer-graph').check();
     await expect.poll(async () => (await canvasStats(page, 'affinity-graph')).opaque, POLL).toBeGreaterThan(0);

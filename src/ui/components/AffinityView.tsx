@@ -63,7 +63,7 @@ export function AffinityView({ result }: { result: LabResult }) {
       <p className="muted">
         {graph ? (
           <>
-            Cell ({x}, {y}) of the {placement.gridWidth}×{placement.gridHeight} grid
+            Cell <span data-testid="probe-cell">({x}, {y})</span> of the {placement.gridWidth}×{placement.gridHeight} grid
             {pinned ? ' (pinned: click it again to follow the pointer)' : ' (hover to move, click to pin)'}; radius {meta.defaults.radius}: {graph.offsets.length} neighbours.
           </>
         ) : (
@@ -71,7 +71,7 @@ export function AffinityView({ result }: { result: LabResult }) {
         )}
       </p>
       <div className="stage-row">
-        <GridStage geometry={geometry} imageRef={imageA} overlayRef={neighbourRef} overlayTestId="affinity-neighbours" pixelated marker={cell} onCell={onCell} label="Affinities of the probed cell">
+        <GridStage geometry={geometry} imageRef={imageA} overlayRef={neighbourRef} overlayTestId="affinity-neighbours" pixelated marker={cell} onCell={onCell} onMarkerKey={(next) => setProbe(next, true)} label="Affinities of the probed cell">
           <strong>Affinity W to each neighbour</strong>
           <ColorLegend title="W = exp(−mean |f_i − f_j|)" low="0" high="1" />
         </GridStage>

@@ -1,4 +1,6 @@
-import type { MouseEvent, ReactNode, RefObject } from 'react';
+import type { KeyboardEvent, MouseEvent, ReactNode, RefObject } from 'react';
+
+const ARROWS: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 import type { InputPlacement } from '../../models/pipeline/types';
 
 export interface GridGeometry {
@@ -19,6 +21,8 @@ interface GridStageProps {
   /** Cell to outline, e.g. the probed one. */
   marker?: number | null;
   onCell?: (cell: number | null, click: boolean) => void;
+  /** Arrow keys move the marker one cell (keyboard access to the probe). */
+  onMarkerKey?: (cell: number) => void;
   label: string;
   children?: ReactNode;
 }
@@ -28,7 +32,7 @@ interface GridStageProps {
  * the whole padded grid, so it is scaled past the image and clipped: grid
  * cells land exactly on the input pixels they came from.
  */
-export function GridStage({ geometry, imageRef, overlayRef, overlayTestId, pixelated, marker, onCell, label, children }: GridStageProps) {
+export function GridStage({ geometry, imageRef, overlayRef, overlayTestId, pixelated, marker, onCell, onMarkerKey, label, children }: GridStageProps) {
   const { placement, stride, gridWidth, gridHeight } = geometry;
   const cellW = (stride / placement.width) * 100;
   const cellH = (stride / placement.height) * 100;
@@ -39,10 +43,21 @@ export function GridStage({ geometry, imageRef, overlayRef, overlayTestId, pixel
     if (gx < 0 || gy < 0 || gx >= placement.gridWidth || gy >= placement.gridHeight) return null;
     return gy * gridWidth + gx;
   };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const move = ARROWS[e.key];
+    if (!move || !onMarkerKey || marker === null || marker === undefined) return;
+    e.preventDefault();
+    const x = Math.min(placement.gridWidth - 1, Math.max(0, (marker % gridWidth) + move[0]));
+    const y = Math.min(placement.gridHeight - 1, Math.max(0, Math.floor(marker / gridWidth) + move[1]));
+    onMarkerKey(y * gridWidth + x);
+  };
   return (
     <figure className="stage-figure" style={{ ['--aspect' as string]: placement.width / placement.height }}>
       <div
         className="stage"
+        tabIndex={onMarkerKey ? 0 : undefined}
+        aria-label={onMarkerKey ? `${label}: arrow keys move the probed cell` : undefined}
+        onKeyDown={onMarkerKey && onKeyDown}
         onPointerMove={onCell && ((e) => onCell(cellAt(e), false))}
         onPointerLeave={onCell && (() => onCell(null, false))}
         onClick={onCell && ((e) => onCell(cellAt(e), true))}
