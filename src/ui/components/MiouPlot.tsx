@@ -18,11 +18,12 @@ export function MiouPlot({ camMiou, finalMiou }: { camMiou: number | null; final
   const points = curve.ts.map((s, i) => `${x(s).toFixed(1)},${y(curve.values[i]).toFixed(1)}`).join(' ');
   // The nearest scored step stands in for steps between the scored ones.
   const nearest = curve.ts.reduce((best, s, i) => (Math.abs(s - t) < Math.abs(curve.ts[best] - t) ? i : best), 0);
-  const reference = (value: number | null, cls: string, label: string) =>
+  // Labels at opposite ends so that close values do not overlap.
+  const reference = (value: number | null, cls: string, label: string, end: 'start' | 'end') =>
     value !== null && !Number.isNaN(value) && (
       <g className={cls}>
         <line x1={PAD.left} x2={W - PAD.right} y1={y(value)} y2={y(value)} />
-        <text x={W - PAD.right - 2} y={y(value) - 3} textAnchor="end">{label} {formatMiou(value)}</text>
+        <text x={end === 'start' ? PAD.left + 20 : W - PAD.right - 2} y={y(value) - 3} textAnchor={end}>{label} {formatMiou(value)}</text>
       </g>
     );
   return (
@@ -37,8 +38,8 @@ export function MiouPlot({ camMiou, finalMiou }: { camMiou: number | null; final
         {[0, 16, 64, 256].filter((s) => s <= steps).map((s) => (
           <text key={s} className="plot-axis" x={x(s)} y={H - 6} textAnchor="middle">{s}</text>
         ))}
-        {reference(camMiou, 'plot-cam', 'CAM')}
-        {reference(finalMiou, 'plot-final', 'final')}
+        {reference(camMiou, 'plot-cam', 'CAM', 'start')}
+        {reference(finalMiou, 'plot-final', 'final', 'end')}
         <polyline className="plot-rw" points={points} />
         <line className="plot-marker" x1={x(t)} x2={x(t)} y1={PAD.top} y2={H - PAD.bottom} />
         <circle className="plot-marker-dot" cx={x(curve.ts[nearest])} cy={y(curve.values[nearest])} r={3.5} />
