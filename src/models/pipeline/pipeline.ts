@@ -6,7 +6,7 @@ import type { ValidGrid } from '../heads';
 import { loadModelSet, type ModelSet, type ModelSetOptions, type ModelSetSource } from '../model_set';
 import { networkInput } from './input';
 import { placeImage } from './placement';
-import type { LabPipeline, LoadProgress, PipelineResult, PipelineStage, RgbaInput } from './types';
+import type { LabPipeline, LoadProgress, ModelSetMeta, PipelineResult, PipelineStage, RgbaInput } from './types';
 
 /**
  * Loads a model set (folder URL such as '/models/default/', or files from
@@ -19,7 +19,7 @@ export async function loadPipeline(source: string | ModelSetSource, onProgress?:
 export class ModelSetPipeline implements LabPipeline {
   constructor(private readonly models: ModelSet) {}
 
-  get meta() {
+  get meta(): ModelSetMeta {
     return this.models.meta;
   }
 
