@@ -21,7 +21,7 @@ from tools.progress import Progress  # noqa: E402
 from tools.stages import mark_done, stage_logger  # noqa: E402
 
 STAGE = 'infer_rw'
-SPLITS = ('train', 'val')
+SPLITS = ('val', 'train')  # val first: its numbers are wanted early
 
 
 def walk_labels(embed, cams, classes, cfg):

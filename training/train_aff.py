@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """Stage 4: train the AffinityNet head on the affinity labels (SPEC.md §3).
 
-Every batch takes one random crop of the embedding grid (psa trains on random
-crops too); the head is pointwise apart from upsampling the coarse stages,
-so it runs on the whole grid and only the pairs come from the crop. Writes
+Every batch takes one random crop of the grid (psa trains on random crops
+too). The head is pointwise after upsampling the coarse stages, so the crop
+is taken from the upsampled stage maps and is exact. Writes
 <run>/aff_head.pt."""
 import os
 import sys
@@ -36,11 +36,11 @@ def load(cfg, device):
     return net.to(device).eval()
 
 
-def random_crop(embed, labels, size):
-    """The same random size x size window of embeddings (B, D, H, W) and labels (B, H, W)."""
+def random_crop(maps, labels, size):
+    """The same random size x size window of maps (B, C, H, W) and labels (B, H, W)."""
     h, w = labels.shape[-2:]
     y, x = (int(torch.randint(0, n - size + 1, ())) if n > size else 0 for n in (h, w))
-    return embed[:, :, y:y + size, x:x + size], labels[:, y:y + size, x:x + size]
+    return maps[:, :, y:y + size, x:x + size], labels[:, y:y + size, x:x + size]
 
 
 def main(cfg):
@@ -54,7 +54,8 @@ def main(cfg):
     net.set_input_rms([channel_rms(feats[tap]) for tap in cfg['taps']['aff']])
 
     def batch_loss(index):
-        embed, lab = random_crop(net(batch(feats, index, device)), labels[index].to(device), hp['crop'])
+        stages, lab = random_crop(net.stage_maps(batch(feats, index, device)), labels[index].to(device), hp['crop'])
+        embed = net.embed_maps(stages)
         bg_pos, fg_pos, neg = pair_labels(lab, radius)
         loss, terms = affinity_loss(l1_affinity(*half_disc_pairs(embed, radius)), bg_pos, fg_pos, neg, hp['loss_eps'])
         return loss, {'loss': loss.item(), 'bg_pos': terms[0].item(), 'fg_pos': terms[1].item(), 'neg': terms[2].item()}

@@ -21,12 +21,20 @@ class Net(nn.Module):
         for conv, r in zip(self.stages, rms):
             conv.set_input_rms(r)
 
-    def forward(self, feats):
-        """feats: {tap: (B, C, h, w)}, the first tap on the output grid -> f_aff (B, D, H, W)."""
+    def stage_maps(self, feats):
+        """feats: {tap: (B, C, h, w)}, the first tap on the output grid -> the
+        concatenated, upsampled stage maps (B, sum(stage_channels), H, W)."""
         size = feats[self.taps[0]].shape[-2:]
-        parts = [F.interpolate(F.elu(conv(feats[tap])), size=size, mode='bilinear', align_corners=False)
-                 for tap, conv in zip(self.taps, self.stages)]
-        return F.elu(self.embed(torch.cat(parts, dim=1)))
+        return torch.cat([F.interpolate(F.elu(conv(feats[tap])), size=size, mode='bilinear', align_corners=False)
+                          for tap, conv in zip(self.taps, self.stages)], dim=1)
+
+    def embed_maps(self, stages):
+        """Pointwise, so it may run on any window of stage_maps' output."""
+        return F.elu(self.embed(stages))
+
+    def forward(self, feats):
+        """-> f_aff (B, D, H, W) on the grid of the first tap."""
+        return self.embed_maps(self.stage_maps(feats))
 
     def kernels(self):
         """{layer name: (kernel OIHW, bias or None)} as exported."""
