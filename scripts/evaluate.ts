@@ -166,7 +166,8 @@ async function main(): Promise<void> {
       ? {
           dir: torchDir,
           miou: Object.fromEntries(STAGES.map((st) => [st, miou(torchConfusion[st])])),
-          pixelAgreement: Object.fromEntries(STAGES.map((st) => [st, agree[st].same / agree[st].total])),
+          // NaN (null in the JSON) for a stage PyTorch has not written yet.
+          pixelAgreement: Object.fromEntries(STAGES.map((st) => [st, agree[st].total > 0 ? agree[st].same / agree[st].total : NaN])),
           missingFiles: Object.fromEntries(STAGES.map((st) => [st, agree[st].missing])),
         }
       : null,
@@ -185,7 +186,8 @@ async function main(): Promise<void> {
   ];
   if (report.pytorch) {
     lines.push(`| PyTorch pipeline, ground truth | ${STAGES.map((st) => percent(report.pytorch!.miou[st])).join(' | ')} |`);
-    lines.push(`| pixel agreement TS vs PyTorch | ${STAGES.map((st) => `${(100 * report.pytorch!.pixelAgreement[st]).toFixed(2)}%`).join(' | ')} |`);
+    const agreement = (v: number) => (Number.isNaN(v) ? 'n/a' : `${(100 * v).toFixed(2)}%`);
+    lines.push(`| pixel agreement TS vs PyTorch | ${STAGES.map((st) => agreement(report.pytorch!.pixelAgreement[st])).join(' | ')} |`);
   }
   lines.push('', `Predicted labels: ${percent(report.predictedLabels.exactImages)}% of images exactly right, precision ${percent(report.predictedLabels.precision)}%, recall ${percent(report.predictedLabels.recall)}%.`);
   lines.push(`Written to ${outFile}.`);
