@@ -17,12 +17,18 @@ import sys
 import tempfile
 
 import numpy as np
+import torch
+import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import run_pipeline  # noqa: E402
+import train_aff  # noqa: E402
+import train_cam  # noqa: E402
+import train_seg  # noqa: E402
 from tools.config import load_config  # noqa: E402
 from tools.dataset import cam_path, pred_path, read_labels  # noqa: E402
+from tools.features import read_batch  # noqa: E402
 from tools.stages import is_done  # noqa: E402
 
 TAPS = {'fpn_s8': (192, 8), 'bb_s8': (32, 8), 'bb_s16': (88, 16), 'bb_s32': (480, 32)}
@@ -82,6 +88,54 @@ def check_export(folder):
     assert np.isfinite(values).all(), folder
 
 
+ACTIVATIONS = {'relu': F.relu, 'elu': F.elu, 'linear': lambda x: x}
+
+
+def run_exported(folder, feats):
+    """Runs an exported head from model.json + weights.bin alone, the way the
+    TypeScript side must: HWIO kernels, same padding, activation, then the
+    optional resize to the first input's grid; 'concat(a,b)' inputs."""
+    with open(os.path.join(folder, 'model.json')) as f:
+        model = json.load(f)
+    manifest = model['weightsManifest'][0]
+    flat = np.fromfile(os.path.join(folder, manifest['paths'][0]), '<f4')
+    weights, offset = {}, 0
+    for w in manifest['weights']:
+        size = int(np.prod(w['shape']))
+        weights[w['name']] = torch.from_numpy(flat[offset:offset + size].reshape(w['shape']))
+        offset += size
+    topology = model['modelTopology']
+    grid = feats[topology['inputs'][0]['tap']].shape[-2:]
+    maps = dict(feats)
+    for layer in topology['layers']:
+        source = layer['input']
+        x = (torch.cat([maps[n] for n in source[len('concat('):-1].split(',')], dim=1)
+             if source.startswith('concat(') else maps[source])
+        kernel = weights[layer['name'] + '/kernel'].permute(3, 2, 0, 1)
+        x = F.conv2d(x, kernel, weights.get(layer['name'] + '/bias'), padding='same', dilation=layer['dilation'])
+        x = ACTIVATIONS[layer['activation']](x)
+        if 'then' in layer:
+            x = F.interpolate(x, size=grid, mode='bilinear', align_corners=False)
+        maps[layer['name']] = x
+    return x
+
+
+def check_export_matches(cfg):
+    """The exported heads reproduce the PyTorch heads on real (fake) features."""
+    ids = [sid for sid, _ in read_labels(cfg['paths']['data'], 'val')]
+    taps = sorted({cfg['taps']['cam'], cfg['taps']['seg'], *cfg['taps']['aff']})
+    feats = read_batch(cfg['paths']['features'], 'val', taps, ids, torch.device('cpu'))
+    device = torch.device('cpu')
+    with torch.no_grad():
+        expected = {'cam': train_cam.load(cfg, device).forward_cam(feats[cfg['taps']['cam']]),
+                    'aff': train_aff.load(cfg, device)(feats),
+                    'seg': train_seg.load(cfg, device)(feats[cfg['taps']['seg']])}
+        for head, want in expected.items():
+            got = run_exported(os.path.join(cfg['paths']['export'], head), feats)
+            err = float((got - want).abs().max() / want.abs().max().clamp(min=1e-12))
+            assert got.shape == want.shape and err < 1e-4, f'{head}: shape {tuple(got.shape)}, relative error {err}'
+
+
 def main(keep=False):
     tmp = tempfile.mkdtemp(prefix='affinitylab-smoke-')
     try:
@@ -92,6 +146,7 @@ def main(keep=False):
         cfg = load_config(overrides=dict(TINY, name='smoke', paths=paths))
         run_pipeline.main(cfg)
         check_outputs(cfg)
+        check_export_matches(cfg)
         print(f'smoke test passed ({tmp})')
     finally:
         if not keep:
