@@ -2,7 +2,7 @@ import { neighbourAffinities } from '../src/core/affinity';
 import { argmaxChannels, withConstantBackground } from '../src/core/cam';
 import { camScores, channelLabelsToClassIds, labelsAtInput, walkScores } from '../src/core/label_maps';
 import { camsAtInput, pooledWalkScores } from '../src/core/psa_scores';
-import { buildTransition, randomWalk } from '../src/core/random_walk';
+import { buildTransition, randomWalk, type Transition } from '../src/core/random_walk';
 import type { ModelSetMeta, PipelineResult } from '../src/models/pipeline';
 
 export interface MaskParameters {
@@ -33,25 +33,35 @@ export interface StageMasks {
 }
 
 /**
- * The three masks of one pipeline result, from src/core's label maths, so the
- * CLI and the evaluation draw what the app draws. `keep` = channel indices
- * (meta.classes order) of the classes present in the image.
+ * The three masks of one pipeline result for each given label set, from
+ * src/core's label maths, so the CLI and the evaluation draw what the app
+ * draws. A label set = channel indices (meta.classes order) of the classes
+ * present in the image. The transition and the segmentation mask do not
+ * depend on the labels and are computed once.
  */
-export function stageMasks(result: PipelineResult, meta: ModelSetMeta, keep: readonly number[], p: MaskParameters): StageMasks {
+export function stageMasks(result: PipelineResult, meta: ModelSetMeta, keepSets: readonly (readonly number[])[], p: MaskParameters): StageMasks[] {
   const { gridStride: stride } = meta;
   const region = result.placement;
   const vocOfChannel = meta.classes.map((c) => c.voc);
-  const psa = p.order === 'psa';
-  const camLabels = psa
-    ? argmaxChannels(withConstantBackground(camsAtInput(result.cams, keep, stride, region), p.camBackground))
-    : labelsAtInput(camScores(result.cams, keep, p.camBackground), stride, region);
-  const cam = channelLabelsToClassIds(camLabels, keep, vocOfChannel);
-  const transition = buildTransition(neighbourAffinities(result.embedding, p.radius), p.beta);
-  const scores = psa ? pooledWalkScores(result.cams, keep, p.alpha, stride, region) : walkScores(result.cams, keep, p.alpha);
-  const walked = randomWalk(scores, transition, p.steps).final;
-  const rw = channelLabelsToClassIds(labelsAtInput(walked, stride, region), keep, vocOfChannel);
   // Seg logits: channel 0 background, then every class of the model set.
   const allClasses = meta.classes.map((_, c) => c);
   const final = channelLabelsToClassIds(labelsAtInput(result.segLogits, stride, region), allClasses, vocOfChannel);
-  return { cam, rw, final };
+  let transition: Transition | undefined;
+  return keepSets.map((keep) => {
+    if (keep.length === 0) {
+      // Background is the only channel left: argmax is 0 everywhere, walk or not.
+      const empty = new Uint8Array(region.width * region.height);
+      return { cam: empty, rw: empty, final };
+    }
+    const psa = p.order === 'psa';
+    const camLabels = psa
+      ? argmaxChannels(withConstantBackground(camsAtInput(result.cams, keep, stride, region), p.camBackground))
+      : labelsAtInput(camScores(result.cams, keep, p.camBackground), stride, region);
+    const cam = channelLabelsToClassIds(camLabels, keep, vocOfChannel);
+    transition ??= buildTransition(neighbourAffinities(result.embedding, p.radius), p.beta);
+    const scores = psa ? pooledWalkScores(result.cams, keep, p.alpha, stride, region) : walkScores(result.cams, keep, p.alpha);
+    const walked = randomWalk(scores, transition, p.steps).final;
+    const rw = channelLabelsToClassIds(labelsAtInput(walked, stride, region), keep, vocOfChannel);
+    return { cam, rw, final };
+  });
 }

@@ -110,13 +110,10 @@ async function main(): Promise<void> {
     labelStats.actual += gtKeep.length;
     if (tp === gtKeep.length && tp === predictedKeep.length) labelStats.exact++;
 
-    const gtMasks = stageMasks(result, meta, gtKeep, params);
+    // The masks depend on the label set only (not its order): skip a second walk when they agree.
     const sameLabels = predictedKeep.length === gtKeep.length && predictedKeep.every((c) => gtKeep.includes(c));
-    const masks: Record<LabelSource, StageMasks> = {
-      gt: gtMasks,
-      // The masks depend on the label set only (not its order): skip a second walk when they agree.
-      predicted: sameLabels ? gtMasks : stageMasks(result, meta, predictedKeep, params),
-    };
+    const [gtMasks, predictedMasks = gtMasks] = stageMasks(result, meta, sameLabels ? [gtKeep] : [gtKeep, predictedKeep], params);
+    const masks: Record<LabelSource, StageMasks> = { gt: gtMasks, predicted: predictedMasks };
     for (const source of LABEL_SOURCES) {
       for (const stage of STAGES) addConfusion(confusion[source][stage], confusionMatrix(masks[source][stage], gt.labels, NUM_CLASSES));
     }

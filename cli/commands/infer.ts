@@ -122,7 +122,7 @@ async function inferOne(pipeline: LabPipeline, file: string, outStem: string, pa
     throw new Error(`cannot decode: ${(e as Error).message}`);
   }
   const result = await pipeline.run(image);
-  const masks = stageMasks(result, pipeline.meta, keepFor(result.classScores), params);
+  const [masks] = stageMasks(result, pipeline.meta, [keepFor(result.classScores)], params);
   const { width, height, imageWidth, imageHeight } = result.placement;
   for (const [stage, labels] of Object.entries(masks)) {
     const atImageSize = resizeLabelsNearest(labels, width, height, imageWidth, imageHeight);
