@@ -2,7 +2,8 @@
 """Stage 8: mIoU of the CAM, CAM + random walk and segmentation-head
 predictions against the pixel-exact masks, on val and train. Classes are
 VOC indices (21), so absent VOC classes drop out as in src/core/metrics.ts.
-Writes <run>/eval.json and prints a table."""
+Images without a prediction are skipped and the counts recorded (a
+random walk stopped early). Writes <run>/eval.json and prints a table."""
 import json
 import os
 import sys
@@ -25,14 +26,17 @@ def evaluate_split(cfg, split, log):
     data, run = cfg['paths']['data'], cfg['paths']['run']
     n = len(VOC_CLASSES)
     conf = {m: np.zeros((n, n), np.int64) for m in METHODS}
+    counts = dict.fromkeys(METHODS, 0)
     rows = read_labels(data, split)
     progress = Progress(log, f'evaluate {split}', len(rows), unit='img')
     for i, (sid, _) in enumerate(rows):
         gt = read_mask(data, split, sid)
         for m in METHODS:
-            conf[m] += confusion(read_png(pred_path(run, split, m, sid)), gt, n)
+            if os.path.exists(pred_path(run, split, m, sid)):
+                conf[m] += confusion(read_png(pred_path(run, split, m, sid)), gt, n)
+                counts[m] += 1
         progress.update(i + 1)
-    return {m: {'miou': round(100 * mean_iou(c), 2),
+    return {m: {'miou': round(100 * mean_iou(c), 2), 'images': counts[m],
                 'iou': {VOC_CLASSES[k]: round(100 * float(v), 2) for k, v in enumerate(iou_per_class(c)) if not np.isnan(v)}}
             for m, c in conf.items()}
 

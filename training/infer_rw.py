@@ -4,8 +4,13 @@ pseudo labels for the segmentation head) and val (evaluation). Score maps
 get a background of exponent alpha and are average-pooled to the grid
 (maps.grid_scores), walked `steps` times with T = D^-1 W^beta over the full
 radius disc plus self, upsampled bilinearly to the image and argmaxed.
-Writes dataset.pred_path(..., 'rw', ...)."""
+Writes dataset.pred_path(..., 'rw', ...).
+
+Resumable per image: label maps that exist are kept as long as they were
+made by the same aff_head.pt (its mtime is stamped in <run>/rw_stamp.txt);
+a new head clears them."""
 import os
+import shutil
 import sys
 
 import torch
@@ -13,7 +18,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import train_aff  # noqa: E402
 from tools.affinity import random_walk, transition  # noqa: E402
-from tools.config import load_config, setup_torch  # noqa: E402
+from tools.config import load_config, run_path, setup_torch  # noqa: E402
 from tools.dataset import batches_by_class_count, pred_path, read_cams, read_labels, write_png  # noqa: E402
 from tools.features import read_batch  # noqa: E402
 from tools.maps import channel_argmax, grid_scores, upsample  # noqa: E402
@@ -34,9 +39,20 @@ def walk_labels(embed, cams, classes, cfg):
     return channel_argmax(upsample(walked, cfg['grid']['input_size']), channel_classes).numpy()
 
 
+def keep_outputs_of_current_head(cfg):
+    """Deletes walk outputs unless they came from the current aff_head.pt."""
+    stamp_path = run_path(cfg, 'rw_stamp.txt')
+    stamp = str(os.stat(run_path(cfg, 'aff_head.pt')).st_mtime_ns)
+    if not os.path.exists(stamp_path) or open(stamp_path).read() != stamp:
+        for split in SPLITS:
+            shutil.rmtree(os.path.dirname(pred_path(cfg['paths']['run'], split, 'rw', 'x')), ignore_errors=True)
+        with open(stamp_path, 'w') as f:
+            f.write(stamp)
+
+
 def infer_split(cfg, net, split, device, log):
     run = cfg['paths']['run']
-    rows = read_labels(cfg['paths']['data'], split)
+    rows = [r for r in read_labels(cfg['paths']['data'], split) if not os.path.exists(pred_path(run, split, 'rw', r[0]))]
     progress = Progress(log, f'random walk {split}', len(rows), unit='img')
     done = 0
     for batch in batches_by_class_count(rows, cfg['rw']['batch_size']):
@@ -56,6 +72,7 @@ def main(cfg):
     log = stage_logger(cfg, STAGE)
     device = setup_torch(cfg)
     net = train_aff.load(cfg, device)
+    keep_outputs_of_current_head(cfg)
     counts = {split: infer_split(cfg, net, split, device, log) for split in SPLITS}
     mark_done(cfg, STAGE, {'images': counts, 'params': cfg['rw']})
     return counts

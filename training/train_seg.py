@@ -6,7 +6,10 @@ The loss is taken on the grid against soft targets: each cell's target is
 the share of every class among its 8x8 pseudo-label pixels. That equals the
 mean pixel cross-entropy over the cell for logits constant within the cell,
 and costs 1/64 of a loss at 512x512; the bilinear upsampling at inference
-places boundaries where those shares cross."""
+places boundaries where those shares cross.
+
+It trains on the train images that have pseudo labels (all of them after a
+complete random-walk stage) and records how many."""
 import os
 import sys
 
@@ -51,7 +54,10 @@ def main(cfg):
     indices = class_indices(data)
     channel_of_class = np.zeros(256, np.int64)
     channel_of_class[indices] = np.arange(1, len(indices) + 1)
-    ids = [sid for sid, _ in read_labels(data, 'train')]
+    ids = [sid for sid, _ in read_labels(data, 'train') if os.path.exists(pred_path(run, 'train', 'rw', sid))]
+    if not ids:
+        raise FileNotFoundError('no random-walk pseudo labels; run infer_rw first')
+    log(f'{len(ids)} train images with pseudo labels')
     feats = load_split(cfg['paths']['features'], 'train', [tap], ids, log)[tap]
     targets = torch.stack([soft_targets(read_png(pred_path(run, 'train', 'rw', sid)), channel_of_class,
                                         1 + len(indices), cfg['grid']['stride']).half() for sid in ids])
@@ -65,6 +71,7 @@ def main(cfg):
 
     summary = fit(net, len(ids), batch_loss, cfg['seg'], log, 'seg')
     torch.save({'state_dict': net.state_dict(), 'in_channels': feats.shape[1]}, run_path(cfg, 'seg_head.pt'))
+    summary['images'] = len(ids)
     log(f'segmentation head trained: {summary["history"][-1]} in {summary["seconds"]}s')
     mark_done(cfg, STAGE, summary)
     return summary
