@@ -29,7 +29,7 @@ function denseWalk(scores: ChannelMaps, embed: ChannelMaps): Float64Array {
   const n = size * size;
   const aff = neighbourAffinities(embed, DEFAULT_RADIUS);
   const offsets = fullDiscOffsets(DEFAULT_RADIUS);
-  let t = new Float64Array(n * n);
+  let t: Float64Array = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     t[i * n + i] = 1;
     offsets.forEach(({ dy, dx }, k) => {
