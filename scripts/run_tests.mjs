@@ -1,4 +1,4 @@
-// Runs every test (unit + e2e, one Vitest run) and ends with one plain
+// Runs every test (type check, then unit + e2e in one Vitest run) and ends with one plain
 // summary line, "tests: N passed, N failed, N skipped", that CI reads.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -6,6 +6,10 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 const REPORT = 'test-results/vitest.json';
 mkdirSync('test-results', { recursive: true });
 rmSync(REPORT, { force: true });
+
+// The type check is part of "all tests": Vitest strips types without checking them.
+const typecheck = spawnSync('npx', ['tsc', '--noEmit'], { stdio: 'inherit' });
+console.log(`typecheck: ${typecheck.status === 0 ? 'passed' : 'FAILED'}`);
 
 const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${REPORT}`, ...process.argv.slice(2)];
 const { status } = spawnSync('npx', args, { stdio: 'inherit' });
@@ -21,5 +25,7 @@ if (existsSync(REPORT)) {
 } else {
   failed = 1;
 }
+if (typecheck.status === 0) passed++;
+else failed++;
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(status === 0 && failed === 0 ? 0 : 1);
