@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeLabelPng } from '../src/io/label_png';
-import { seededRandom, writeFakeModelSet } from '../src/models/testing/fake_model_set';
+import { seededRandom } from '../src/core/seeded_random';
+import { writeFakeModelSet } from '../src/models/testing/fake_model_set';
 import { main } from './main';
 
 // In-process (no tsx start-up per call): a fake model set with the real backbone.

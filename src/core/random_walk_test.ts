@@ -2,22 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { neighbourAffinities } from './affinity';
 import { createMaps, ChannelMaps } from './maps';
 import { buildTransition, randomWalk, RandomWalk, transitionRow } from './random_walk';
-
-/** Deterministic pseudo-random numbers (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from './seeded_random';
 
 function randomMaps(c: number, h: number, w: number, seed: number, scale = 1): ChannelMaps {
   const m = createMaps(c, h, w);
-  const r = rng(seed);
+  const r = seededRandom(seed);
   for (let i = 0; i < m.data.length; i++) m.data[i] = r() * scale;
   return m;
 }

@@ -6,7 +6,7 @@ import { META_FILE, validateMeta } from './model_set';
 import { modelSetFromDir } from './node_model_set';
 import { useNodeWasmBackend } from './node_wasm';
 import { loadPipeline } from './pipeline';
-import { seededRandom } from './testing/fake_model_set';
+import { seededRandom } from '../core/seeded_random';
 
 /** Every model set committed under models/ (none until training has exported one). */
 const MODELS_DIR = path.join(__dirname, '..', '..', 'models');

@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { resizeBilinear } from '../../core/cam';
 import { mapsFrom } from '../../core/maps';
 import { useNodeWasmBackend } from '../node_wasm';
-import { fakeHeadFiles, memoryHandler, seededRandom, type HeadFiles, type LayerJson } from '../testing/fake_model_set';
+import { seededRandom } from '../../core/seeded_random';
+import { fakeHeadFiles, memoryHandler, type HeadFiles, type LayerJson } from '../testing/fake_model_set';
 import { loadHead } from './head';
 import type { HeadKind } from './types';
 

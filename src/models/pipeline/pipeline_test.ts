@@ -7,7 +7,8 @@ import { BACKBONE_MODEL_FILE, BACKBONE_MODEL_PACKAGE } from '../backbone';
 import { HEAD_FILES } from '../model_set';
 import { fileModelHandler, packageFilePath } from '../node_io';
 import { useNodeWasmBackend } from '../node_wasm';
-import { FAKE_META, fakeModelSetHeads, memoryHandler, seededRandom } from '../testing/fake_model_set';
+import { seededRandom } from '../../core/seeded_random';
+import { FAKE_META, fakeModelSetHeads, memoryHandler } from '../testing/fake_model_set';
 import { loadPipeline } from './pipeline';
 import type { LoadProgress, PipelineStage } from './types';
 

@@ -6,21 +6,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { seededRandom } from '../../core/seeded_random';
 import { BACKBONE_TAPS } from '../backbone';
 import { HEAD_FORMAT, HEAD_KINDS, type HeadKind } from '../heads';
 import { HEAD_FILES, META_FILE } from '../model_set';
-
-/** Small deterministic PRNG (mulberry32), so that failures reproduce. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface LayerJson {
   name: string;
