@@ -1,13 +1,27 @@
-import { inferCommand, INFER_HELP } from './commands/infer';
-import { walkCommand, WALK_HELP } from './commands/walk';
 import { UsageError } from './usage_error';
 
 /** run() may return an exit code (infer: 1 when some images failed); nothing means 0. */
-type Command = { run: (argv: string[]) => Promise<void | number>; help: string; summary: string };
+type Command = { run: (argv: string[]) => Promise<void | number>; help: string };
 
-const COMMANDS: Record<string, Command> = {
-  infer: { run: inferCommand, help: INFER_HELP, summary: 'CAM, random-walk and segmentation masks of images as indexed PNGs' },
-  walk: { run: walkCommand, help: WALK_HELP, summary: 'revise score maps with the sparse random walk (.npy in/out)' },
+/**
+ * Commands load on demand: `walk` is pure TypeScript and starts in a fraction
+ * of a second, while importing `infer` pulls in tfjs and its wasm backend.
+ */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  infer: {
+    summary: 'CAM, random-walk and segmentation masks of images as indexed PNGs',
+    load: async () => {
+      const m = await import('./commands/infer');
+      return { run: m.inferCommand, help: m.INFER_HELP };
+    },
+  },
+  walk: {
+    summary: 'revise score maps with the sparse random walk (.npy in/out)',
+    load: async () => {
+      const m = await import('./commands/walk');
+      return { run: m.walkCommand, help: m.WALK_HELP };
+    },
+  },
 };
 
 const HELP = `affinitylab <command> [options]
@@ -24,11 +38,12 @@ export async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const entry = COMMANDS[name];
+  if (!entry) {
     console.error(`affinitylab: unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     console.log(command.help);
     return 0;
