@@ -12,12 +12,12 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import train_cam  # noqa: E402
-from tools.config import load_config, setup_torch  # noqa: E402
+from tools.config import load_config  # noqa: E402
 from tools.dataset import batches_by_class_count, cam_path, class_indices, pred_path, read_labels, write_png  # noqa: E402
 from tools.features import read_batch  # noqa: E402
 from tools.maps import channel_argmax, image_cams, with_constant_background  # noqa: E402
 from tools.progress import Progress  # noqa: E402
-from tools.stages import mark_done, stage_logger  # noqa: E402
+from tools.stages import run_inference_stage  # noqa: E402
 
 STAGE = 'infer_cam'
 SPLITS = ('train', 'val')
@@ -58,12 +58,7 @@ def infer_split(cfg, net, split, device, log):
 
 
 def main(cfg):
-    log = stage_logger(cfg, STAGE)
-    device = setup_torch(cfg)
-    net = train_cam.load(cfg, device)
-    counts = {split: infer_split(cfg, net, split, device, log) for split in SPLITS}
-    mark_done(cfg, STAGE, {'images': counts})
-    return counts
+    return run_inference_stage(cfg, STAGE, train_cam.load, infer_split, SPLITS)
 
 
 if __name__ == '__main__':

@@ -18,12 +18,12 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import train_aff  # noqa: E402
 from tools.affinity import random_walk, transition  # noqa: E402
-from tools.config import load_config, run_path, setup_torch  # noqa: E402
+from tools.config import load_config, run_path  # noqa: E402
 from tools.dataset import batches_by_class_count, pred_path, read_cams, read_labels, write_png  # noqa: E402
 from tools.features import read_batch  # noqa: E402
 from tools.maps import channel_argmax, grid_scores, upsample  # noqa: E402
 from tools.progress import Progress  # noqa: E402
-from tools.stages import mark_done, stage_logger  # noqa: E402
+from tools.stages import run_inference_stage  # noqa: E402
 
 STAGE = 'infer_rw'
 SPLITS = ('val', 'train')  # val first: its numbers are wanted early
@@ -69,13 +69,8 @@ def infer_split(cfg, net, split, device, log):
 
 
 def main(cfg):
-    log = stage_logger(cfg, STAGE)
-    device = setup_torch(cfg)
-    net = train_aff.load(cfg, device)
     keep_outputs_of_current_head(cfg)
-    counts = {split: infer_split(cfg, net, split, device, log) for split in SPLITS}
-    mark_done(cfg, STAGE, {'images': counts, 'params': cfg['rw']})
-    return counts
+    return run_inference_stage(cfg, STAGE, train_aff.load, infer_split, SPLITS, {'params': cfg['rw']})
 
 
 if __name__ == '__main__':

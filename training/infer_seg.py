@@ -8,12 +8,12 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import train_seg  # noqa: E402
-from tools.config import load_config, setup_torch  # noqa: E402
+from tools.config import load_config  # noqa: E402
 from tools.dataset import class_indices, pred_path, read_labels, write_png  # noqa: E402
 from tools.features import read_batch  # noqa: E402
 from tools.maps import channel_argmax, upsample  # noqa: E402
 from tools.progress import Progress  # noqa: E402
-from tools.stages import mark_done, stage_logger  # noqa: E402
+from tools.stages import run_inference_stage  # noqa: E402
 
 STAGE = 'infer_seg'
 SPLITS = ('train', 'val')
@@ -38,12 +38,7 @@ def infer_split(cfg, net, split, device, log):
 
 
 def main(cfg):
-    log = stage_logger(cfg, STAGE)
-    device = setup_torch(cfg)
-    net = train_seg.load(cfg, device)
-    counts = {split: infer_split(cfg, net, split, device, log) for split in SPLITS}
-    mark_done(cfg, STAGE, {'images': counts})
-    return counts
+    return run_inference_stage(cfg, STAGE, train_seg.load, infer_split, SPLITS)
 
 
 if __name__ == '__main__':

@@ -3,7 +3,7 @@ stage's summary, written last, so that a killed stage is simply rerun."""
 import json
 import os
 
-from .config import run_path
+from .config import run_path, setup_torch
 from .progress import Logger
 
 
@@ -30,3 +30,15 @@ def mark_done(cfg, stage, summary):
 def read_summary(cfg, stage):
     with open(done_path(cfg, stage)) as f:
         return json.load(f)
+
+
+def run_inference_stage(cfg, stage, load_net, infer_split, splits, extra_summary=None):
+    """What every inference stage does around its per-split work: load the
+    trained head, run `infer_split(cfg, net, split, device, log)` on each
+    split, then mark the stage done with the image counts."""
+    log = stage_logger(cfg, stage)
+    device = setup_torch(cfg)
+    net = load_net(cfg, device)
+    counts = {split: infer_split(cfg, net, split, device, log) for split in splits}
+    mark_done(cfg, stage, {'images': counts, **(extra_summary or {})})
+    return counts
