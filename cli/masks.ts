@@ -1,7 +1,6 @@
 import { neighbourAffinities } from '../src/core/affinity';
-import { argmaxChannels, withConstantBackground } from '../src/core/cam';
 import { camScores, channelLabelsToClassIds, labelsAtInput, walkScores } from '../src/core/label_maps';
-import { camsAtInput, pooledWalkScores } from '../src/core/psa_scores';
+import { camLabelsAtInput, pooledWalkScores } from '../src/core/psa_scores';
 import { buildTransition, randomWalk, type Transition } from '../src/core/random_walk';
 import type { ModelSetMeta, PipelineResult } from '../src/models/pipeline';
 
@@ -55,7 +54,7 @@ export function stageMasks(result: PipelineResult, meta: ModelSetMeta, keepSets:
     }
     const psa = p.order === 'psa';
     const camLabels = psa
-      ? argmaxChannels(withConstantBackground(camsAtInput(result.cams, keep, stride, region), p.camBackground))
+      ? camLabelsAtInput(result.cams, keep, stride, region, p.camBackground)
       : labelsAtInput(camScores(result.cams, keep, p.camBackground), stride, region);
     const cam = channelLabelsToClassIds(camLabels, keep, vocOfChannel);
     transition ??= buildTransition(neighbourAffinities(result.embedding, p.radius), p.beta);

@@ -1,5 +1,5 @@
 import { argmaxChannels, resizeBilinear, withBackground, withConstantBackground } from './cam';
-import { ChannelMaps, createMaps } from './maps';
+import { ChannelMaps, createMaps, cropTopLeft } from './maps';
 
 /**
  * From grid score maps to label images, shared by the app, the CLI and the
@@ -50,18 +50,7 @@ export function walkScores(cams: ChannelMaps, keep: readonly number[], alpha: nu
  */
 export function labelsAtInput(scores: ChannelMaps, stride: number, region: ValidRegion): Uint8Array {
   const up = resizeBilinear(scores, scores.height * stride, scores.width * stride);
-  if (region.width > up.width || region.height > up.height) {
-    throw new Error(`region ${region.width}x${region.height} exceeds the input ${up.width}x${up.height}`);
-  }
-  const n = region.width * region.height;
-  const cropped = createMaps(up.channels, region.height, region.width);
-  for (let c = 0; c < up.channels; c++) {
-    for (let y = 0; y < region.height; y++) {
-      const src = c * up.width * up.height + y * up.width;
-      cropped.data.set(up.data.subarray(src, src + region.width), c * n + y * region.width);
-    }
-  }
-  return argmaxChannels(cropped);
+  return argmaxChannels(cropTopLeft(up, region.width, region.height));
 }
 
 /** Channel labels (0 = background, k = keep[k - 1]) -> class ids such as VOC indices. */

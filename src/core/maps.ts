@@ -25,3 +25,16 @@ export function channelView(maps: ChannelMaps, c: number): Float32Array {
   const n = maps.height * maps.width;
   return maps.data.subarray(c * n, (c + 1) * n);
 }
+
+/** The top-left width x height window of every channel (e.g. the image region of a padded input). */
+export function cropTopLeft(maps: ChannelMaps, width: number, height: number): ChannelMaps {
+  if (width > maps.width || height > maps.height) throw new Error(`region ${width}x${height} exceeds the maps ${maps.width}x${maps.height}`);
+  const out = createMaps(maps.channels, height, width);
+  for (let c = 0; c < maps.channels; c++) {
+    for (let y = 0; y < height; y++) {
+      const src = (c * maps.height + y) * maps.width;
+      out.data.set(maps.data.subarray(src, src + width), (c * height + y) * width);
+    }
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
-import { averagePool, normalizeCams, resizeBilinear, withBackground } from './cam';
+import { argmaxChannels, averagePool, normalizeCams, resizeBilinear, withBackground, withConstantBackground } from './cam';
 import { selectChannels, type ValidRegion } from './label_maps';
-import { ChannelMaps, createMaps } from './maps';
+import { ChannelMaps, createMaps, cropTopLeft } from './maps';
 
 /**
  * Score maps in psa's order of operations (SPEC.md §1, §4), which the
@@ -17,6 +17,11 @@ export function camsAtInput(cams: ChannelMaps, keep: readonly number[], stride: 
   return normalizeCams(cropTopLeft(up, region.width, region.height));
 }
 
+/** psa's CAM-only labels: channel 0 (the constant background score) or 1 + the index in `keep`. */
+export function camLabelsAtInput(cams: ChannelMaps, keep: readonly number[], stride: number, region: ValidRegion, backgroundScore: number): Uint8Array {
+  return argmaxChannels(withConstantBackground(camsAtInput(cams, keep, stride, region), backgroundScore));
+}
+
 /**
  * The random walk's input on the grid as psa builds it: background
  * (1 - max)^alpha at input resolution, zero padding below and right of the
@@ -25,18 +30,6 @@ export function camsAtInput(cams: ChannelMaps, keep: readonly number[], stride: 
 export function pooledWalkScores(cams: ChannelMaps, keep: readonly number[], alpha: number, stride: number, region: ValidRegion): ChannelMaps {
   const scores = withBackground(camsAtInput(cams, keep, stride, region), alpha);
   return averagePool(padBottomRight(scores, cams.width * stride, cams.height * stride), stride);
-}
-
-function cropTopLeft(maps: ChannelMaps, width: number, height: number): ChannelMaps {
-  if (width > maps.width || height > maps.height) throw new Error(`region ${width}x${height} exceeds the maps ${maps.width}x${maps.height}`);
-  const out = createMaps(maps.channels, height, width);
-  for (let c = 0; c < maps.channels; c++) {
-    for (let y = 0; y < height; y++) {
-      const src = (c * maps.height + y) * maps.width;
-      out.data.set(maps.data.subarray(src, src + width), (c * height + y) * width);
-    }
-  }
-  return out;
 }
 
 function padBottomRight(maps: ChannelMaps, width: number, height: number): ChannelMaps {

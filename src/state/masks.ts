@@ -1,6 +1,5 @@
-import { argmaxChannels, withConstantBackground } from '../core/cam';
-import { labelsAtInput } from '../core/label_maps';
-import { camsAtInput } from '../core/psa_scores';
+import { channelLabelsToClassIds, labelsAtInput } from '../core/label_maps';
+import { camLabelsAtInput } from '../core/psa_scores';
 import type { ChannelMaps } from '../core/maps';
 import { confusionMatrix, meanIoU } from '../core/metrics';
 import { VOC_CLASSES } from '../core/constants';
@@ -18,10 +17,8 @@ export function keptClassIds(analysis: Analysis, meta: ModelSetMeta): number[] {
   return [0, ...analysis.keep.map((c) => meta.classes[c].voc)];
 }
 
-function toClassIds(scores: ChannelMaps, ids: readonly number[], analysis: Analysis, meta: ModelSetMeta): Uint8Array {
-  const labels = labelsAtInput(scores, meta.gridStride, analysis.placement);
-  for (let i = 0; i < labels.length; i++) labels[i] = ids[labels[i]];
-  return labels;
+function vocOfChannel(meta: ModelSetMeta): number[] {
+  return meta.classes.map((c) => c.voc);
 }
 
 const camCache = new WeakMap<Analysis, Uint8Array>();
@@ -35,10 +32,8 @@ const finalCache = new WeakMap<Analysis, Uint8Array>();
 export function camMask(analysis: Analysis, meta: ModelSetMeta): Uint8Array {
   let mask = camCache.get(analysis);
   if (!mask) {
-    const atInput = camsAtInput(analysis.cams, analysis.keep, meta.gridStride, analysis.placement);
-    const ids = keptClassIds(analysis, meta);
-    mask = argmaxChannels(withConstantBackground(atInput, meta.defaults.camBackground));
-    for (let i = 0; i < mask.length; i++) mask[i] = ids[mask[i]];
+    const labels = camLabelsAtInput(analysis.cams, analysis.keep, meta.gridStride, analysis.placement, meta.defaults.camBackground);
+    mask = channelLabelsToClassIds(labels, analysis.keep, vocOfChannel(meta));
     camCache.set(analysis, mask);
   }
   return mask;
@@ -48,7 +43,8 @@ export function camMask(analysis: Analysis, meta: ModelSetMeta): Uint8Array {
 export function finalMask(analysis: Analysis, meta: ModelSetMeta): Uint8Array {
   let mask = finalCache.get(analysis);
   if (!mask) {
-    mask = toClassIds(analysis.segLogits, [0, ...meta.classes.map((c) => c.voc)], analysis, meta);
+    const labels = labelsAtInput(analysis.segLogits, meta.gridStride, analysis.placement);
+    mask = channelLabelsToClassIds(labels, meta.classes.map((_, c) => c), vocOfChannel(meta));
     finalCache.set(analysis, mask);
   }
   return mask;
@@ -56,7 +52,7 @@ export function finalMask(analysis: Analysis, meta: ModelSetMeta): Uint8Array {
 
 /** The revised-CAM mask from walk scores (channel 0 background, then the kept classes). */
 export function walkMask(scores: ChannelMaps, analysis: Analysis, meta: ModelSetMeta): Uint8Array {
-  return toClassIds(scores, keptClassIds(analysis, meta), analysis, meta);
+  return channelLabelsToClassIds(labelsAtInput(scores, meta.gridStride, analysis.placement), analysis.keep, vocOfChannel(meta));
 }
 
 /** Per-image mIoU over the classes in prediction or ground truth; null without ground truth. */
