@@ -94,7 +94,7 @@ ACTIVATIONS = {'relu': F.relu, 'elu': F.elu, 'linear': lambda x: x}
 def run_exported(folder, feats):
     """Runs an exported head from model.json + weights.bin alone, the way the
     TypeScript side must: HWIO kernels, same padding, activation, then the
-    optional resize to the first input's grid; 'concat(a,b)' inputs."""
+    optional resize to the grid of the tap its "then" names; 'concat(a,b)' inputs."""
     with open(os.path.join(folder, 'model.json')) as f:
         model = json.load(f)
     manifest = model['weightsManifest'][0]
@@ -105,7 +105,6 @@ def run_exported(folder, feats):
         weights[w['name']] = torch.from_numpy(flat[offset:offset + size].reshape(w['shape']))
         offset += size
     topology = model['modelTopology']
-    grid = feats[topology['inputs'][0]['tap']].shape[-2:]
     maps = dict(feats)
     for layer in topology['layers']:
         source = layer['input']
@@ -115,7 +114,8 @@ def run_exported(folder, feats):
         x = F.conv2d(x, kernel, weights.get(layer['name'] + '/bias'), padding='same', dilation=layer['dilation'])
         x = ACTIVATIONS[layer['activation']](x)
         if 'then' in layer:
-            x = F.interpolate(x, size=grid, mode='bilinear', align_corners=False)
+            target = layer['then'].split()[-1]
+            x = F.interpolate(x, size=feats[target].shape[-2:], mode='bilinear', align_corners=False)
         maps[layer['name']] = x
     return x
 

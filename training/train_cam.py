@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Stage 1: train the CAM head on cached fpn features with image-level labels
+"""Stage 1: train the CAM head on a cached backbone tap with image-level labels
 (multilabel soft-margin loss). Writes <run>/cam_head.pt."""
 import os
 import sys
@@ -20,7 +20,10 @@ STAGE = 'train_cam'
 
 
 def build(cfg, in_channels):
-    return cam_head.Net(in_channels, cfg['cam']['hidden'], len(class_indices(cfg['paths']['data'])))
+    hp = cfg['cam']
+    resize_to = hp.get('resize_to')
+    grid = None if resize_to is None else (resize_to, cfg['grid']['input_size'] // cfg['grid']['stride'])
+    return cam_head.Net(in_channels, hp['hidden'], len(class_indices(cfg['paths']['data'])), hp.get('kernel', 3), grid)
 
 
 def load(cfg, device):
