@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { BACKBONE_INPUT_NODE, BACKBONE_INPUT_SIZE, BACKBONE_TAPS, DEFAULT_BACKBONE_MODEL_CONFIG, TAP_NAMES } from './constants';
-import type { BackboneModelConfig, TapName } from './types';
+import type { BackboneModelConfig, TapName, TapShape } from './types';
 
 /** Frozen CenterNet backbone that returns the chosen feature maps of one image. */
 export class Backbone<K extends TapName = TapName> {
@@ -11,6 +11,10 @@ export class Backbone<K extends TapName = TapName> {
     readonly taps: readonly K[],
   ) {
     this.nodes = taps.map((key) => BACKBONE_TAPS[key].node);
+  }
+
+  get tapShapes(): Record<K, TapShape> {
+    return Object.fromEntries(this.taps.map((key) => [key, { channels: BACKBONE_TAPS[key].channels, stride: BACKBONE_TAPS[key].stride }])) as Record<K, TapShape>;
   }
 
   /**

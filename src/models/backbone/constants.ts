@@ -44,3 +44,22 @@ export const DEFAULT_BACKBONE_MODEL_CONFIG: Required<BackboneModelConfig> = {
   modelUrl: DEFAULT_BACKBONE_MODEL_URL,
   taps: TAP_NAMES,
 };
+
+/** model.json "format" of our own backbones: a layer list run with tfjs ops (layer_backbone.ts). */
+export const LAYER_BACKBONE_FORMAT = 'affinitylab-backbone';
+
+export const LAYER_TYPES = ['conv2d', 'depthwise_conv2d', 'add'] as const;
+
+export const LAYER_ACTIVATIONS = ['linear', 'relu', 'relu6', 'elu'] as const;
+
+/** The network's image input, as a layer's input name. */
+export const LAYER_INPUT = 'input';
+
+/** "add(a,b,c)" as an input: the named tensors summed (residual connections, pyramid fusion). */
+export const ADD_PATTERN = /^add\(([^()]*)\)$/;
+
+/**
+ * The only resize the exporter writes (training/train_backbone.py), as prose
+ * in a layer's "then": torch's align_corners=False = tfjs' halfPixelCenters.
+ */
+export const LAYER_RESIZE_PATTERN = /^resize_bilinear\s*\(half[-_ ]pixel[-_ ]cent(?:re|er)s\) to the grid of (\S+)$/;

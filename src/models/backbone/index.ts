@@ -1,4 +1,7 @@
 export { Backbone, loadBackbone } from './backbone';
+export { LayerBackbone, loadLayerBackbone } from './layer_backbone';
+export { parseBackboneModelJson } from './layer_topology';
+export type { BackboneLayer, BackboneTopology, CheckedBackboneTopology } from './layer_topology';
 export {
   BACKBONE_INPUT_NODE,
   BACKBONE_INPUT_SIZE,
@@ -7,6 +10,7 @@ export {
   BACKBONE_TAPS,
   DEFAULT_BACKBONE_MODEL_CONFIG,
   DEFAULT_BACKBONE_MODEL_URL,
+  LAYER_BACKBONE_FORMAT,
   TAP_NAMES,
 } from './constants';
-export type { BackboneModelConfig, TapName, TapSpec } from './types';
+export type { BackboneModelConfig, FeatureBackbone, LayerBackboneModelConfig, TapName, TapShape, TapSpec } from './types';

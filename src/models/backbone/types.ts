@@ -7,12 +7,31 @@ import type * as tf from '@tensorflow/tfjs';
  */
 export type TapName = 'fpn_s8' | 'bb_s8' | 'bb_s16' | 'bb_s32';
 
-export interface TapSpec {
-  /** Graph node whose output is the tap. */
-  node: string;
+/** Shape of one tap's feature map. */
+export interface TapShape {
   channels: number;
   /** Input pixels per feature cell. */
   stride: number;
+}
+
+export interface TapSpec extends TapShape {
+  /** Graph node whose output is the tap. */
+  node: string;
+}
+
+/**
+ * What the heads need from a backbone, whichever network it is: the frozen
+ * CenterNet graph (Backbone) or one of our own layer-list networks (LayerBackbone).
+ */
+export interface FeatureBackbone {
+  /** Channels and stride of every tap `extract` returns. */
+  readonly tapShapes: Readonly<Record<TapName, TapShape>>;
+  /**
+   * @param image HxWx3 float RGB in 0-255, H = W = the model set's inputSize.
+   * @returns per tap a [1, H/stride, W/stride, channels] tensor, owned by the caller.
+   */
+  extract(image: tf.Tensor3D): Record<TapName, tf.Tensor4D>;
+  dispose(): void;
 }
 
 /** Set at load time. */
@@ -21,4 +40,12 @@ export interface BackboneModelConfig<K extends TapName = TapName> {
   modelUrl?: string | tf.io.IOHandler;
   /** Which taps `extract` returns; all of them by default. */
   taps?: readonly K[];
+}
+
+/** Set at load time, for an "affinitylab-backbone" layer list (layer_backbone.ts). */
+export interface LayerBackboneModelConfig {
+  /** URL of model.json, or an IOHandler (Node: fileModelHandler; tests: tf.io.fromMemory). */
+  modelUrl: string | tf.io.IOHandler;
+  /** Names the model in error messages; defaults to the URL. */
+  name?: string;
 }

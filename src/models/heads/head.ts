@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { fetchJson, httpModelHandler, manifestBytes } from '../http_io';
+import { checkWeights } from '../weights';
 import { expectedWeightShapes, parseHeadModelJson } from './topology';
 import type { ConvLayer, HeadKind, HeadModelConfig, HeadTopology } from './types';
 
@@ -130,21 +131,4 @@ function checkClassifier(topology: HeadTopology, name: string): void {
   if (last.kernel !== 1 || last.inputs.length !== 1 || last.resizeTo !== undefined) {
     throw new Error(`${name}: the CAM head's last layer (${last.name}) must be a 1x1 conv of one input without resize`);
   }
-}
-
-function checkWeights(specs: tf.io.WeightsManifestEntry[], data: tf.io.WeightData | undefined, expected: Map<string, number[]>, name: string): void {
-  const byName = new Map(specs.map((s) => [s.name, s]));
-  for (const [weight, shape] of expected) {
-    const spec = byName.get(weight);
-    if (!spec) throw new Error(`${name}: weight ${weight} is missing (expected shape [${shape}])`);
-    if (spec.shape.length !== shape.length || spec.shape.some((d, i) => d !== shape[i])) {
-      throw new Error(`${name}: weight ${weight} has shape [${spec.shape}], expected [${shape}]`);
-    }
-    if (spec.dtype !== 'float32') throw new Error(`${name}: weight ${weight} has dtype ${spec.dtype}, expected float32`);
-  }
-  const extra = specs.filter((s) => !expected.has(s.name)).map((s) => s.name);
-  if (extra.length > 0) throw new Error(`${name}: weights ${extra.join(', ')} are not used by the topology`);
-  const needed = manifestBytes([{ paths: [], weights: specs }]);
-  const have = data === undefined ? 0 : new tf.io.CompositeArrayBuffer(data).byteLength;
-  if (have !== needed) throw new Error(`${name}: weight shards hold ${have} bytes, the manifest needs ${needed}`);
 }
