@@ -3,7 +3,11 @@
  * the same tfjs graph the app runs, so training and inference see identical
  * features.
  *
- *   npx tsx scripts/extract_features.ts DATA_DIR [--out DIR] [--splits train,val] [--limit N]
+ *   npx tsx scripts/extract_features.ts DATA_DIR [--out DIR] [--backbone MODEL_JSON] [--splits train,val] [--limit N]
+ *
+ * Without --backbone, the taps come from the CenterNet graph in node_modules
+ * (the default model set); with it, from one of our own "affinitylab-backbone"
+ * files (e.g. data/runs/scratch/backbone/model.json, the scratch set).
  *
  * Reads DATA_DIR/<split>/images/<id>.jpg (512x512) and writes, per image and
  * tap, OUT/<split>/<tap>/<id>.npy: float16 '<f2', C order, shape (C, H, W).
@@ -23,8 +27,11 @@ import {
   BACKBONE_MODEL_FILE,
   BACKBONE_MODEL_PACKAGE,
   BACKBONE_TAPS,
+  LAYER_BACKBONE_FORMAT,
   loadBackbone,
+  loadLayerBackbone,
   TAP_NAMES,
+  type FeatureBackbone,
   type TapName,
 } from '../src/models/backbone';
 import { fileModelHandler, packageFilePath } from '../src/models/node_io';
@@ -37,6 +44,8 @@ const PROGRESS_EVERY_MS = 10_000;
 interface Options {
   dataDir: string;
   outDir: string;
+  /** model.json of an affinitylab-backbone, or undefined for the CenterNet graph. */
+  backbone?: string;
   splits: string[];
   limit: number;
 }
@@ -46,16 +55,17 @@ function parseOptions(): Options {
     allowPositionals: true,
     options: {
       out: { type: 'string', default: DEFAULT_OUT },
+      backbone: { type: 'string' },
       splits: { type: 'string', default: 'train,val' },
       limit: { type: 'string' },
     },
   });
   if (positionals.length !== 1) {
-    throw new Error('usage: extract_features.ts DATA_DIR [--out DIR] [--splits train,val] [--limit N (per split)]');
+    throw new Error('usage: extract_features.ts DATA_DIR [--out DIR] [--backbone MODEL_JSON] [--splits train,val] [--limit N (per split)]');
   }
   const limit = values.limit === undefined ? Infinity : Number(values.limit);
   if (!(limit > 0)) throw new Error(`--limit must be a positive number, got ${values.limit}`);
-  return { dataDir: positionals[0], outDir: values.out, splits: values.splits.split(',').filter(Boolean), limit };
+  return { dataDir: positionals[0], outDir: values.out, backbone: values.backbone, splits: values.splits.split(',').filter(Boolean), limit };
 }
 
 /** Writes via a temporary name so that a file that exists is always complete. */
@@ -72,23 +82,37 @@ function modelHashes(modelJson: string): Record<string, string> {
   return Object.fromEntries(files.map((file) => [path.basename(file), createHash('sha256').update(readFileSync(file)).digest('hex')]));
 }
 
-function describeFeatures(): object {
+function tapList(backbone: FeatureBackbone, nodeOf: (key: TapName) => string): object[] {
+  return TAP_NAMES.map((key) => {
+    const { channels, stride } = backbone.tapShapes[key];
+    const grid = BACKBONE_INPUT_SIZE / stride;
+    return { key, node: nodeOf(key), channels, stride, grid: [grid, grid], bytes: channels * grid * grid * 2 };
+  });
+}
+
+function describeFeatures(backbone: FeatureBackbone, backboneJson: string | undefined): object {
+  const common = { dtype: '<f2', layout: 'CHW', path: '<split>/<key>/<id>.npy' };
+  if (backboneJson !== undefined) {
+    const model = JSON.parse(readFileSync(backboneJson, 'utf8')) as { modelTopology: { input: object; taps: Record<TapName, { layer: string }> } };
+    const taps = tapList(backbone, (key) => model.modelTopology.taps[key].layer);
+    return {
+      model: { format: LAYER_BACKBONE_FORMAT, file: backboneJson, sha256: modelHashes(backboneJson) },
+      input: { ...model.modelTopology.input, size: [BACKBONE_INPUT_SIZE, BACKBONE_INPUT_SIZE], decoder: 'jpeg-js' },
+      ...common,
+      taps,
+      bytesPerImage: taps.reduce((sum, tap) => sum + (tap as { bytes: number }).bytes, 0),
+    };
+  }
   const modelJson = packageFilePath(BACKBONE_MODEL_PACKAGE, BACKBONE_MODEL_FILE);
   const version = (JSON.parse(readFileSync(packageFilePath(BACKBONE_MODEL_PACKAGE, 'package.json'), 'utf8')) as { version: string }).version;
-  const taps = TAP_NAMES.map((key) => {
-    const { node, channels, stride } = BACKBONE_TAPS[key];
-    const grid = BACKBONE_INPUT_SIZE / stride;
-    return { key, node, channels, stride, grid: [grid, grid], bytes: channels * grid * grid * 2 };
-  });
+  const taps = tapList(backbone, (key) => BACKBONE_TAPS[key].node);
   return {
     // The hash pins the exact graph, so trained heads can check they match the app's model.
     model: { package: `${BACKBONE_MODEL_PACKAGE}@${version}`, file: BACKBONE_MODEL_FILE, sha256: modelHashes(modelJson) },
     input: { node: BACKBONE_INPUT_NODE, size: [BACKBONE_INPUT_SIZE, BACKBONE_INPUT_SIZE], channels: 'RGB', range: [0, 255], decoder: 'jpeg-js' },
-    dtype: '<f2',
-    layout: 'CHW',
-    path: '<split>/<key>/<id>.npy',
+    ...common,
     taps,
-    bytesPerImage: taps.reduce((sum, tap) => sum + tap.bytes, 0),
+    bytesPerImage: taps.reduce((sum, tap) => sum + (tap as { bytes: number }).bytes, 0),
   };
 }
 
@@ -110,11 +134,12 @@ function formatSeconds(s: number): string {
 async function main(): Promise<void> {
   const options = parseOptions();
   await useNodeWasmBackend();
-  const backbone = await loadBackbone({
-    modelUrl: fileModelHandler(packageFilePath(BACKBONE_MODEL_PACKAGE, BACKBONE_MODEL_FILE)),
-  });
+  const backbone: FeatureBackbone =
+    options.backbone === undefined
+      ? await loadBackbone({ modelUrl: fileModelHandler(packageFilePath(BACKBONE_MODEL_PACKAGE, BACKBONE_MODEL_FILE)) })
+      : await loadLayerBackbone({ modelUrl: fileModelHandler(options.backbone), name: options.backbone });
   mkdirSync(options.outDir, { recursive: true });
-  writeAtomic(path.join(options.outDir, 'features.json'), `${JSON.stringify(describeFeatures(), null, 2)}\n`);
+  writeAtomic(path.join(options.outDir, 'features.json'), `${JSON.stringify(describeFeatures(backbone, options.backbone), null, 2)}\n`);
 
   for (const split of options.splits) {
     const imageDir = path.join(options.dataDir, split, 'images');

@@ -11,6 +11,7 @@ weight names are "<layer>/kernel" and "<layer>/bias", layer names as in
 modelTopology.layers."""
 import json
 import os
+import shutil
 import sys
 import time
 
@@ -20,6 +21,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import evaluate  # noqa: E402
 import train_aff  # noqa: E402
+import train_backbone  # noqa: E402
 import train_cam  # noqa: E402
 import train_seg  # noqa: E402
 from tools.config import load_config, run_path, setup_torch  # noqa: E402
@@ -79,13 +81,37 @@ def heads(cfg, device):
     ]
 
 
+BACKBONE_FILES = ('model.json', 'weights.bin')
+
+
+def backbone_section(cfg, features):
+    """Which backbone the heads were trained on: the CenterNet graph from its
+    npm package, or the set's own one, shipped in <export>/backbone/."""
+    taps = tap_inputs(cfg, [cfg['taps']['cam']] + cfg['taps']['aff'])
+    if 'backbone' not in cfg:
+        return {'package': features['model']['package'], 'file': features['model']['file'],
+                'sha256': features['model']['sha256'], 'input': features['input'], 'taps': taps}
+    b = cfg['backbone']
+    return {'format': train_backbone.FORMAT, 'file': 'backbone/model.json', 'sha256': features['model']['sha256'],
+            'input': features['input'], 'taps': taps,
+            'architecture': {k: b[k] for k in ('architecture', 'width', 'last_channels', 'fpn_channels')},
+            'hyperparameters': {k: b[k] for k in ('train_size', 'crop_min', 'jitter', 'epochs', 'batch_size', 'lr', 'weight_decay')}}
+
+
+def copy_backbone(cfg, out):
+    folder = os.path.join(out, 'backbone')
+    os.makedirs(folder, exist_ok=True)
+    for name in BACKBONE_FILES:
+        shutil.copyfile(run_path(cfg, 'backbone', name), os.path.join(folder, name))
+
+
 def meta(cfg, sizes):
     data = cfg['paths']['data']
     info = dataset_info(data)
     indices = class_indices(data)
     with open(os.path.join(cfg['paths']['features'], 'features.json')) as f:
         features = json.load(f)
-    stages = ('train_cam', 'make_aff_labels', 'train_aff', 'train_seg')
+    stages = ('train_backbone', 'train_cam', 'make_aff_labels', 'train_aff', 'train_seg')
     return {
         'name': cfg['name'],
         'classes': [{'channel': c, 'index': i, 'name': n} for c, (i, n) in enumerate(zip(indices, class_names(indices)))],
@@ -104,9 +130,7 @@ def meta(cfg, sizes):
             'walk: steps x (T v), T = D^-1 W^beta over the full radius disc plus self',
             'upsample the walked maps bilinearly to inputSize, argmax',
         ],
-        'backbone': {'package': features['model']['package'], 'file': features['model']['file'],
-                     'sha256': features['model']['sha256'], 'input': features['input'],
-                     'taps': tap_inputs(cfg, [cfg['taps']['cam']] + cfg['taps']['aff'])},
+        'backbone': backbone_section(cfg, features),
         'data': {k: info[k] for k in ('description', 'seed', 'image_size', 'images', 'images_per_class')},
         'training': {s: read_summary(cfg, s) for s in stages if is_done(cfg, s)},
         'hyperparameters': {k: cfg[k] for k in ('cam', 'aff_labels', 'aff', 'rw', 'seg')},
@@ -124,6 +148,9 @@ def main(cfg):
     for name, net, topology in heads(cfg, device):
         sizes[name] = write_head(os.path.join(out, name), topology, conv_weights(net))
         log(f'exported {name}: {sizes[name]} parameters')
+    if 'backbone' in cfg:
+        copy_backbone(cfg, out)
+        sizes['backbone'] = read_summary(cfg, train_backbone.STAGE)['parameters']
     with open(os.path.join(out, 'meta.json'), 'w') as f:
         json.dump(meta(cfg, sizes), f, indent=1)
     mark_done(cfg, STAGE, {'out': out, 'parameters': sizes})

@@ -3,12 +3,16 @@
 done marker exists (data/runs/<name>/done/<stage>.json), so a stopped run
 resumes where it stopped. Each stage logs to data/runs/<name>/logs/<stage>.log.
 
-    /usr/bin/python3 training/run_pipeline.py [--config training/config/default.json] [--redo STAGE]
+    /usr/bin/python3 training/run_pipeline.py [--config training/config/default.json ...] [--redo STAGE]
 
---redo STAGE reruns STAGE and every later stage.
+Without --config it builds every shipped model set in turn (MODEL_SETS:
+default, then scratch). --redo STAGE reruns STAGE and every later stage.
 """
 import argparse
+import hashlib
+import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -21,15 +25,17 @@ import infer_rw  # noqa: E402
 import infer_seg  # noqa: E402
 import make_aff_labels  # noqa: E402
 import train_aff  # noqa: E402
+import train_backbone  # noqa: E402
 import train_cam  # noqa: E402
 import train_seg  # noqa: E402
-from tools.config import DEFAULT_CONFIG, ROOT, load_config  # noqa: E402
+from tools.config import DEFAULT_CONFIG, ROOT, load_config, run_path  # noqa: E402
 from tools.dataset import read_labels  # noqa: E402
 from tools.features import missing_features  # noqa: E402
 from tools.progress import Logger, format_seconds  # noqa: E402
 from tools.stages import done_path, is_done, mark_done, stage_logger  # noqa: E402
 
 FEATURES = 'features'
+MODEL_SETS = [DEFAULT_CONFIG, os.path.join(ROOT, 'training', 'config', 'scratch.json')]
 SPLITS = ('train', 'val')
 
 
@@ -37,16 +43,49 @@ def all_taps(cfg):
     return sorted({cfg['taps']['cam'], cfg['taps']['seg'], *cfg['taps']['aff']})
 
 
+def own_backbone(cfg):
+    """model.json of the set's own backbone (train_backbone), or None for the CenterNet graph."""
+    return run_path(cfg, 'backbone', 'model.json') if 'backbone' in cfg else None
+
+
+def sha256(path):
+    with open(path, 'rb') as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def drop_stale_features(cfg, model_json, log):
+    """Features cached from an earlier training of the backbone would silently mismatch it."""
+    described = os.path.join(cfg['paths']['features'], 'features.json')
+    if not os.path.exists(described):
+        return
+    with open(described) as f:
+        cached = json.load(f)['model']['sha256']
+    folder = os.path.dirname(model_json)
+    if any(sha256(os.path.join(folder, name)) != digest for name, digest in cached.items()):
+        log(f'the backbone changed since {cfg["paths"]["features"]} was cached; removing it')
+        shutil.rmtree(cfg['paths']['features'])
+
+
 def extract_features(cfg):
-    """Stage 0: cache the backbone taps with the app's own tfjs graph (Node),
-    unless every file is there already (the extractor itself is resumable)."""
+    """Stage 0: cache the backbone taps with the app's own tfjs code (Node),
+    unless every file is there already (the extractor itself is resumable).
+    For a set with its own backbone, also compare PyTorch's and the TS
+    features of one image (train_backbone.parity)."""
+    log = stage_logger(cfg, FEATURES)
     data, out = cfg['paths']['data'], cfg['paths']['features']
+    command = ['npx', 'tsx', 'scripts/extract_features.ts', data, '--out', out]
+    model_json = own_backbone(cfg)
+    if model_json:
+        drop_stale_features(cfg, model_json, log)
+        command += ['--backbone', model_json]
     missing = {s: missing_features(out, s, all_taps(cfg), [sid for sid, _ in read_labels(data, s)]) for s in SPLITS}
     if any(missing.values()):
-        log = stage_logger(cfg, FEATURES)
         log(f'extracting features for {sum(map(len, missing.values()))} missing image/tap files')
-        subprocess.run(['npx', 'tsx', 'scripts/extract_features.ts', data, '--out', out], cwd=ROOT, check=True)
-    mark_done(cfg, FEATURES, {'features': out})
+        subprocess.run(command, cwd=ROOT, check=True)
+    summary = {'features': out}
+    if model_json:
+        summary['parity'] = train_backbone.parity(cfg, log)
+    mark_done(cfg, FEATURES, summary)
 
 
 STAGES = [
@@ -63,8 +102,13 @@ STAGES = [
 ]
 
 
+def stages(cfg):
+    """STAGES, preceded by training the backbone for a set that has its own."""
+    return ([(train_backbone.STAGE, train_backbone.main)] if 'backbone' in cfg else []) + STAGES
+
+
 def clear_from(cfg, stage):
-    names = [name for name, _ in STAGES]
+    names = [name for name, _ in stages(cfg)]
     if stage not in names:
         raise SystemExit(f'unknown stage {stage!r}; stages: {", ".join(names)}')
     for name in names[names.index(stage):]:
@@ -76,26 +120,28 @@ def main(cfg):
     """Runs every stage of `cfg` that is not done yet."""
     log = Logger(os.path.join(cfg['paths']['run'], 'logs', 'pipeline.log'))
     start = time.time()
-    for n, (name, stage_main) in enumerate(STAGES, 1):
+    todo = stages(cfg)
+    for n, (name, stage_main) in enumerate(todo, 1):
         if is_done(cfg, name):
-            log(f'[{n}/{len(STAGES)}] {name}: done already, skipped')
+            log(f'[{n}/{len(todo)}] {name}: done already, skipped')
             continue
-        log(f'[{n}/{len(STAGES)}] {name}: started')
+        log(f'[{n}/{len(todo)}] {name}: started')
         t0 = time.time()
         stage_main(cfg)
-        log(f'[{n}/{len(STAGES)}] {name}: finished in {format_seconds(time.time() - t0)}')
+        log(f'[{n}/{len(todo)}] {name}: finished in {format_seconds(time.time() - t0)}')
     log(f'pipeline {cfg["name"]} complete ({format_seconds(time.time() - start)} this run)')
 
 
 def cli(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--config', default=DEFAULT_CONFIG)
+    parser.add_argument('--config', action='append', help='a model set config; repeatable (default: every shipped set)')
     parser.add_argument('--redo', metavar='STAGE', help='rerun this stage and all later ones')
     args = parser.parse_args(argv)
-    cfg = load_config(args.config)
-    if args.redo:
-        clear_from(cfg, args.redo)
-    main(cfg)
+    for path in args.config or MODEL_SETS:
+        cfg = load_config(path)
+        if args.redo:
+            clear_from(cfg, args.redo)
+        main(cfg)
 
 
 if __name__ == '__main__':

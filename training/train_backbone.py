@@ -235,6 +235,8 @@ def main(cfg):
     summary = {'epochs': b['epochs'], 'seconds': round(seconds), 'train': train_eval, 'val': val_eval,
                'parameters': parameters, 'history': history}
     mark_done(cfg, STAGE, summary)
+    # Only an interrupted training resumes; a rerun of a finished one starts afresh.
+    os.remove(ckpt_path)
     return summary
 
 

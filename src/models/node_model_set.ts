@@ -1,12 +1,13 @@
 /**
- * Node-only: a model set from a folder on disk (models/<id>/), the backbone
- * from its installed npm package. Imports node:fs; never bundle it.
+ * Node-only: a model set from a folder on disk (models/<id>/); the backbone
+ * is the set's own if meta.json names one, else the CenterNet graph from its
+ * installed npm package. Imports node:fs; never bundle it.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BACKBONE_MODEL_FILE, BACKBONE_MODEL_PACKAGE } from './backbone';
 import { HEAD_KINDS, type HeadKind } from './heads';
-import { HEAD_FILES, META_FILE, type ModelSetSource } from './model_set';
+import { HEAD_FILES, META_FILE, ownBackboneFile, type ModelSetSource } from './model_set';
 import { fileModelHandler, packageFilePath } from './node_io';
 
 export function modelSetFromDir(dir: string): ModelSetSource {
@@ -17,10 +18,11 @@ export function modelSetFromDir(dir: string): ModelSetSource {
   } catch (e) {
     throw new Error(`${metaFile}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (e as Error).message}`);
   }
+  const ownFile = ownBackboneFile(meta, metaFile);
   return {
     id: path.basename(path.resolve(dir)),
     meta,
-    backbone: fileModelHandler(packageFilePath(BACKBONE_MODEL_PACKAGE, BACKBONE_MODEL_FILE)),
+    backbone: fileModelHandler(ownFile === undefined ? packageFilePath(BACKBONE_MODEL_PACKAGE, BACKBONE_MODEL_FILE) : path.join(dir, ownFile)),
     heads: Object.fromEntries(HEAD_KINDS.map((kind) => [kind, fileModelHandler(path.join(dir, HEAD_FILES[kind]))])) as Record<HeadKind, ReturnType<typeof fileModelHandler>>,
   };
 }

@@ -1,8 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
-import { Backbone, BACKBONE_TAPS, DEFAULT_BACKBONE_MODEL_URL, loadBackbone } from '../backbone';
+import { DEFAULT_BACKBONE_MODEL_URL, loadBackbone, loadLayerBackbone, type FeatureBackbone } from '../backbone';
 import { HEAD_KINDS, Head, loadHead, type HeadKind } from '../heads';
 import { fetchJson, httpModelHandler, manifestBytes } from '../http_io';
 import type { LoadProgress, ModelSetMeta } from '../pipeline/types';
+import { ownBackboneFile } from './backbone_source';
 import { HEAD_FILES, META_FILE } from './constants';
 import { validateMeta } from './meta';
 
@@ -11,6 +12,7 @@ export interface ModelSetSource {
   id: string;
   /** Parsed meta.json, not yet validated. */
   meta: unknown;
+  /** The CenterNet graph, or the set's own backbone if meta.json names one (ownBackboneFile). */
   backbone: string | tf.io.IOHandler;
   heads: Readonly<Record<HeadKind, string | tf.io.IOHandler>>;
 }
@@ -18,17 +20,18 @@ export interface ModelSetSource {
 /** The loaded networks of one model set; dispose() frees every weight. */
 export interface ModelSet {
   readonly meta: ModelSetMeta;
-  readonly backbone: Backbone;
+  readonly backbone: FeatureBackbone;
   readonly heads: Readonly<Record<HeadKind, Head>>;
   dispose(): void;
 }
 
-const TAP_CHANNELS: Record<string, number> = Object.fromEntries(Object.entries(BACKBONE_TAPS).map(([key, tap]) => [key, tap.channels]));
-
 export interface ModelSetOptions {
   /** Byte progress of all weights together (URL sources only). */
   onProgress?: (progress: LoadProgress) => void;
-  /** The backbone's model.json for URL sources; DEFAULT_BACKBONE_MODEL_URL (served by the app) if not given. */
+  /**
+   * The CenterNet graph's model.json for URL sources; DEFAULT_BACKBONE_MODEL_URL
+   * (served by the app) if not given. Unused by sets with their own backbone.
+   */
   backboneUrl?: string;
 }
 
@@ -39,25 +42,30 @@ export interface ModelSetOptions {
  */
 export async function loadModelSet(source: string | ModelSetSource, { onProgress, backboneUrl = DEFAULT_BACKBONE_MODEL_URL }: ModelSetOptions = {}): Promise<ModelSet> {
   const resolved = typeof source === 'string' ? await fromUrl(source, backboneUrl, onProgress) : source;
-  const meta = validateMeta(resolved.meta, resolved.id, typeof source === 'string' ? `${folderUrl(source)}${META_FILE}` : `${resolved.id}/${META_FILE}`);
-  const loading = [
-    loadBackbone({ modelUrl: resolved.backbone }),
-    ...HEAD_KINDS.map((kind) =>
-      loadHead({ modelUrl: resolved.heads[kind], kind, tapChannels: TAP_CHANNELS, name: headName(source, resolved.id, kind) }),
-    ),
-  ] as const;
-  const settled = await Promise.allSettled(loading);
+  const metaFile = typeof source === 'string' ? `${folderUrl(source)}${META_FILE}` : `${resolved.id}/${META_FILE}`;
+  const meta = validateMeta(resolved.meta, resolved.id, metaFile);
+  const ownFile = ownBackboneFile(resolved.meta, metaFile);
+  const backboneName = ownFile === undefined ? 'CenterNet backbone' : typeof source === 'string' ? `${folderUrl(source)}${ownFile}` : `${resolved.id}/${ownFile}`;
+  // The heads are checked against the taps this set's backbone actually has, so it loads first.
+  const backbone: FeatureBackbone = await (ownFile === undefined
+    ? loadBackbone({ modelUrl: resolved.backbone })
+    : loadLayerBackbone({ modelUrl: resolved.backbone, name: backboneName }));
+  const tapChannels = Object.fromEntries(Object.entries(backbone.tapShapes).map(([key, tap]) => [key, tap.channels]));
+  const settled = await Promise.allSettled(
+    HEAD_KINDS.map((kind) => loadHead({ modelUrl: resolved.heads[kind], kind, tapChannels, name: headName(source, resolved.id, kind) })),
+  );
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) {
     // Free what did load before reporting the first failure.
+    backbone.dispose();
     for (const s of settled) if (s.status === 'fulfilled') s.value.dispose();
     throw failed.reason;
   }
-  const [backbone, ...heads] = settled.map((s) => (s as PromiseFulfilledResult<Backbone | Head>).value);
-  const byKind = Object.fromEntries(HEAD_KINDS.map((kind, i) => [kind, heads[i] as Head])) as Record<HeadKind, Head>;
+  const heads = settled.map((s) => (s as PromiseFulfilledResult<Head>).value);
+  const byKind = Object.fromEntries(HEAD_KINDS.map((kind, i) => [kind, heads[i]])) as Record<HeadKind, Head>;
   return {
     meta,
-    backbone: backbone as Backbone,
+    backbone,
     heads: byKind,
     dispose: () => {
       backbone.dispose();
@@ -78,8 +86,10 @@ function headName(source: string | ModelSetSource, id: string, kind: HeadKind): 
 async function fromUrl(url: string, backboneUrl: string, onProgress?: (progress: LoadProgress) => void): Promise<ModelSetSource> {
   const folder = folderUrl(url);
   const id = folder.split('/').filter(Boolean).pop() ?? folder;
-  const urls = [backboneUrl, ...HEAD_KINDS.map((kind) => `${folder}${HEAD_FILES[kind]}`)];
-  const [meta, ...modelJsons] = await Promise.all([fetchJson(`${folder}${META_FILE}`), ...urls.map((u) => fetchJson(u))]);
+  const meta = await fetchJson(`${folder}${META_FILE}`);
+  const ownFile = ownBackboneFile(meta, `${folder}${META_FILE}`);
+  const urls = [ownFile === undefined ? backboneUrl : `${folder}${ownFile}`, ...HEAD_KINDS.map((kind) => `${folder}${HEAD_FILES[kind]}`)];
+  const modelJsons = await Promise.all(urls.map((u) => fetchJson(u)));
   const total = modelJsons.reduce((sum: number, json, i) => sum + manifestBytesOf(json, urls[i]), 0);
   let loaded = 0;
   onProgress?.({ loaded, total });
