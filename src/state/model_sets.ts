@@ -7,7 +7,7 @@ import { SYNTHETIC_META, SYNTHETIC_MODEL_ID } from './synthetic_pipeline';
  * a meta.json (served at /models/<id>/); this list is the one place that
  * names them. The synthetic stand-in is offered only when the URL asks for it.
  */
-export const MODEL_SET_IDS: readonly string[] = ['default'];
+export const MODEL_SET_IDS: readonly string[] = ['default', 'scratch'];
 
 export interface ModelSetOption {
   id: string;

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../core/seeded_random';
 import { useNodeWasmBackend } from '../node_wasm';
-import { LAYER_BACKBONE_FORMAT } from './constants';
+import { TINY_INPUT, tinyLayerBackbone } from '../testing/tiny_layer_backbone';
 import { loadLayerBackbone } from './layer_backbone';
 import type { TapName } from './types';
 
@@ -67,59 +67,9 @@ function resizeRef(x: Map64, h: number, w: number): Map64 {
   return { h, w, c: x.c, data };
 }
 
-const SCALE = 1 / 127.5;
-const OFFSET = -1;
-
-const conv = (name: string, input: string, kernel: number, stride: number, padding: number, filters: number, activation: Act, extra: object = {}) => ({
-  name, type: 'conv2d', input, kernel, stride, dilation: 1, padding, filters, bias: true, activation, ...extra,
-});
-
-/**
- * A tiny network with every construct the exporter writes: a stride-2 conv
- * (PyTorch padding), a depthwise conv, a residual add, a second stride-2
- * conv, a 1x1 conv resized back up, and a fusing add with ReLU.
- */
-const LAYERS = [
-  conv('stem', 'input', 3, 2, 1, 4, 'relu6'),
-  { ...conv('dw', 'stem', 3, 1, 1, 4, 'relu'), type: 'depthwise_conv2d' },
-  conv('project', 'dw', 1, 1, 0, 4, 'linear'),
-  { name: 'sum', type: 'add', input: 'add(stem,project)', activation: 'linear' },
-  conv('down', 'sum', 3, 2, 1, 6, 'relu6'),
-  conv('up', 'down', 1, 1, 0, 4, 'linear', { then: 'resize_bilinear (half-pixel centres) to the grid of sum' }),
-  { name: 'fused', type: 'add', input: 'add(sum,up)', activation: 'relu' },
-];
-const TAPS = { fpn_s8: { layer: 'fused', stride: 2 }, bb_s8: { layer: 'sum', stride: 2 }, bb_s16: { layer: 'dw', stride: 2 }, bb_s32: { layer: 'down', stride: 4 } };
-const SHAPES: [string, number[]][] = [
-  ['stem/kernel', [3, 3, 3, 4]], ['stem/bias', [4]], ['dw/kernel', [3, 3, 4, 1]], ['dw/bias', [4]],
-  ['project/kernel', [1, 1, 4, 4]], ['project/bias', [4]], ['down/kernel', [3, 3, 4, 6]], ['down/bias', [6]],
-  ['up/kernel', [1, 1, 6, 4]], ['up/bias', [4]],
-];
-
-function tinyBackbone(seed: number, edit: (json: Record<string, unknown>) => void = () => {}) {
-  const random = seededRandom(seed);
-  const weights = new Map(SHAPES.map(([name, shape]) => [name, Float64Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random() - 0.5)]));
-  const bytes = Float32Array.from(SHAPES.flatMap(([name]) => Array.from(weights.get(name)!)));
-  const modelJson: Record<string, unknown> = {
-    format: LAYER_BACKBONE_FORMAT,
-    modelTopology: { input: { channels: 3, range: [0, 255], scale: SCALE, offset: OFFSET }, layers: structuredClone(LAYERS), taps: structuredClone(TAPS) },
-    weightsManifest: [{ paths: ['weights.bin'], weights: SHAPES.map(([name, shape]) => ({ name, shape, dtype: 'float32' })) }],
-  };
-  edit(modelJson);
-  const manifest = modelJson.weightsManifest as tf.io.WeightsManifestConfig;
-  const handler: tf.io.IOHandler = {
-    load: async () => ({
-      format: modelJson.format as string,
-      modelTopology: modelJson.modelTopology as object,
-      weightSpecs: manifest[0].weights,
-      weightData: bytes.buffer,
-    }),
-  };
-  return { handler, weights };
-}
-
 /** The tiny network in float64, layer by layer. */
 function reference(image: Float64Array, size: number, w: Map<string, Float64Array>): Record<TapName, Map64> {
-  const x: Map64 = { h: size, w: size, c: 3, data: image.map((v) => v * SCALE + OFFSET) };
+  const x: Map64 = { h: size, w: size, c: 3, data: image.map((v) => v * TINY_INPUT.scale + TINY_INPUT.offset) };
   const stem = convRef(x, w.get('stem/kernel')!, 3, 2, 1, 4, w.get('stem/bias')!, 'relu6');
   const dw = convRef(stem, w.get('dw/kernel')!, 3, 1, 1, 4, w.get('dw/bias')!, 'relu', true);
   const project = convRef(dw, w.get('project/kernel')!, 1, 1, 0, 4, w.get('project/bias')!, 'linear');
@@ -135,7 +85,7 @@ describe('LayerBackbone', () => {
   });
 
   it('matches a float64 hand computation of every tap and leaks no tensors', async () => {
-    const { handler, weights } = tinyBackbone(3);
+    const { handler, weights } = tinyLayerBackbone(3);
     const backbone = await loadLayerBackbone({ modelUrl: handler, name: 'tiny' });
     expect(backbone.tapShapes).toEqual({ fpn_s8: { channels: 4, stride: 2 }, bb_s8: { channels: 4, stride: 2 }, bb_s16: { channels: 4, stride: 2 }, bb_s32: { channels: 6, stride: 4 } });
     const size = 12;
@@ -159,14 +109,14 @@ describe('LayerBackbone', () => {
   });
 
   it('rejects inputs whose size the strides do not divide', async () => {
-    const backbone = await loadLayerBackbone({ modelUrl: tinyBackbone(1).handler });
+    const backbone = await loadLayerBackbone({ modelUrl: tinyLayerBackbone(1).handler });
     const odd = tf.zeros([10, 10, 3]) as tf.Tensor3D;
     expect(() => backbone.extract(odd)).toThrow('multiples of 4, got 10x10x3');
     odd.dispose();
     backbone.dispose();
   });
 
-  const load = (edit: (json: Record<string, unknown>) => void) => loadLayerBackbone({ modelUrl: tinyBackbone(1, edit).handler, name: 'models/x/backbone/model.json' });
+  const load = (edit: (json: Record<string, unknown>) => void) => loadLayerBackbone({ modelUrl: tinyLayerBackbone(1, edit).handler, name: 'models/x/backbone/model.json' });
   const topology = (json: Record<string, unknown>) => json.modelTopology as { layers: Record<string, unknown>[]; taps: Record<string, unknown> };
   const manifest = (json: Record<string, unknown>) => (json.weightsManifest as tf.io.WeightsManifestConfig)[0].weights;
 
