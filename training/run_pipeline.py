@@ -5,8 +5,9 @@ resumes where it stopped. Each stage logs to data/runs/<name>/logs/<stage>.log.
 
     /usr/bin/python3 training/run_pipeline.py [--config training/config/default.json ...] [--redo STAGE]
 
-Without --config it builds every shipped model set in turn (MODEL_SETS:
-default, then scratch). --redo STAGE reruns STAGE and every later stage.
+--config may be repeated to build several model sets in turn (`npm run
+train` builds default, then scratch). --redo STAGE reruns STAGE and every
+later stage.
 """
 import argparse
 import hashlib
@@ -35,7 +36,6 @@ from tools.progress import Logger, format_seconds  # noqa: E402
 from tools.stages import done_path, is_done, mark_done, stage_logger  # noqa: E402
 
 FEATURES = 'features'
-MODEL_SETS = [DEFAULT_CONFIG, os.path.join(ROOT, 'training', 'config', 'scratch.json')]
 SPLITS = ('train', 'val')
 
 
@@ -134,10 +134,10 @@ def main(cfg):
 
 def cli(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--config', action='append', help='a model set config; repeatable (default: every shipped set)')
+    parser.add_argument('--config', action='append', help=f'a model set config; repeatable (default: {os.path.relpath(DEFAULT_CONFIG, ROOT)})')
     parser.add_argument('--redo', metavar='STAGE', help='rerun this stage and all later ones')
     args = parser.parse_args(argv)
-    for path in args.config or MODEL_SETS:
+    for path in args.config or [DEFAULT_CONFIG]:
         cfg = load_config(path)
         if args.redo:
             clear_from(cfg, args.redo)
