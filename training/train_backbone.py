@@ -228,11 +228,15 @@ def main(cfg):
 
     train_eval = evaluate(net, images, targets, cfg)
     val_eval = evaluate(net, val_images, val_targets, cfg)
-    log(f'final at 512px: train {train_eval}, val {val_eval}')
+    # The app runs at 512 px; the same images at the training scale show what the scale change costs.
+    half = b['train_size'] / images.shape[-1]
+    val_small = evaluate(net, F.interpolate(val_images.float(), scale_factor=half, mode='bilinear', align_corners=False, antialias=True),
+                         val_targets, cfg)
+    log(f'final at 512px: train {train_eval}, val {val_eval}; val at {b["train_size"]}px: {val_small}')
     parameters = export(net.cpu(), cfg, run_path(cfg, 'backbone'))
     write_reference(net, cfg, val_images[0], val_rows[0][0], reference_dir(cfg))
     log(f'exported {parameters} parameters (BatchNorm folded) to {run_path(cfg, "backbone")}')
-    summary = {'epochs': b['epochs'], 'seconds': round(seconds), 'train': train_eval, 'val': val_eval,
+    summary = {'epochs': b['epochs'], 'seconds': round(seconds), 'train': train_eval, 'val': val_eval, 'val_at_train_size': val_small,
                'parameters': parameters, 'history': history}
     mark_done(cfg, STAGE, summary)
     # Only an interrupted training resumes; a rerun of a finished one starts afresh.
