@@ -46,6 +46,11 @@ def read_png(path):
     return np.array(Image.open(path))
 
 
+def read_image(data_dir, split, sid):
+    """(H, W, 3) uint8 RGB."""
+    return np.array(Image.open(os.path.join(data_dir, split, 'images', sid + '.jpg')).convert('RGB'))
+
+
 def read_mask(data_dir, split, sid):
     return read_png(os.path.join(data_dir, split, 'masks', sid + '.png'))
 
