@@ -26,6 +26,7 @@ import run_pipeline  # noqa: E402
 import train_aff  # noqa: E402
 import train_cam  # noqa: E402
 import train_seg  # noqa: E402
+from tools import crf  # noqa: E402
 from tools.config import load_config  # noqa: E402
 from tools.dataset import cam_path, pred_path, read_labels  # noqa: E402
 from tools.features import read_batch  # noqa: E402
@@ -136,7 +137,46 @@ def check_export_matches(cfg):
             assert got.shape == want.shape and err < 1e-4, f'{head}: shape {tuple(got.shape)}, relative error {err}'
 
 
+def dense_crf_reference(probs, colour, p):
+    """Mean field with every pair written out in float64 (one image)."""
+    labels, h, w = probs.shape
+    cells = [(y, x) for y in range(h) for x in range(w)]
+    pos = np.array(cells, np.float64) * p['cell']
+    rgb = colour.reshape(3, -1).T.astype(np.float64)
+    d2 = ((pos[:, None] - pos[None]) ** 2).sum(-1)
+    kernels = []
+    for sxy, srgb, compat in ((p['bilateral_sxy'], p['bilateral_srgb'], p['bilateral_compat']),
+                              (p['gaussian_sxy'], None, p['gaussian_compat'])):
+        k = np.exp(-d2 / (2 * sxy ** 2))
+        if srgb is not None:
+            k *= np.exp(-((rgb[:, None] - rgb[None]) ** 2).sum(-1) / (2 * srgb ** 2))
+        norm = 1 / np.sqrt(k.sum(1))  # the diagonal is exp(0) = 1: the cell itself
+        np.fill_diagonal(k, 0)
+        kernels.append(compat * k * norm[:, None] * norm[None])
+    k = sum(kernels)
+    unary = np.log(np.clip(probs.reshape(labels, -1).astype(np.float64), 1e-8, None))
+    q = probs.reshape(labels, -1) / probs.reshape(labels, -1).sum(0)
+    for _ in range(p['iterations']):
+        logits = unary + q @ k.T
+        q = np.exp(logits - logits.max(0))
+        q /= q.sum(0)
+    return q.reshape(labels, h, w)
+
+
+def check_crf():
+    """The windowed CRF equals a dense float64 one when the window covers the grid."""
+    rng = np.random.default_rng(1)
+    p = dict(cell=8, radius=8, iterations=5, bilateral_sxy=80, bilateral_srgb=13, bilateral_compat=10,
+             gaussian_sxy=3, gaussian_compat=3)
+    probs = rng.random((3, 5, 6)).astype(np.float32)
+    colour = (rng.random((3, 5, 6)) * 60).astype(np.float32)
+    got = crf.mean_field(torch.from_numpy(probs)[None], torch.from_numpy(colour)[None], p)[0].double().numpy()
+    err = np.abs(got - dense_crf_reference(probs, colour, p)).max()
+    assert err < 1e-5, f'windowed CRF differs from the dense reference by {err}'
+
+
 def main(keep=False):
+    check_crf()
     tmp = tempfile.mkdtemp(prefix='affinitylab-smoke-')
     try:
         paths = {'data': os.path.join(tmp, 'synth'), 'features': os.path.join(tmp, 'features'),
