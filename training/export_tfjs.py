@@ -15,7 +15,6 @@ import shutil
 import sys
 import time
 
-import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -25,6 +24,7 @@ import train_backbone  # noqa: E402
 import train_cam  # noqa: E402
 import train_seg  # noqa: E402
 from tools.config import load_config, run_path, setup_torch  # noqa: E402
+from tools.tfjs_model import write_model  # noqa: E402
 from tools.dataset import class_names, class_indices, dataset_info  # noqa: E402
 from tools.stages import is_done, mark_done, read_summary, stage_logger  # noqa: E402
 
@@ -44,21 +44,7 @@ def conv_weights(net):
 
 
 def write_head(folder, topology, weights):
-    """model.json + one float32 little-endian weights.bin in manifest order."""
-    os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, 'weights.bin'), 'wb') as f:
-        for _, array in weights:
-            f.write(np.ascontiguousarray(array, dtype='<f4').tobytes())
-    model = {
-        'format': FORMAT,
-        'generatedBy': GENERATED_BY,
-        'modelTopology': topology,
-        'weightsManifest': [{'paths': ['weights.bin'],
-                             'weights': [{'name': n, 'shape': list(a.shape), 'dtype': 'float32'} for n, a in weights]}],
-    }
-    with open(os.path.join(folder, 'model.json'), 'w') as f:
-        json.dump(model, f, indent=1)
-    return sum(a.size for _, a in weights)
+    return write_model(folder, FORMAT, GENERATED_BY, topology, weights)
 
 
 def tap_inputs(cfg, taps):

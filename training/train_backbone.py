@@ -30,6 +30,7 @@ from tools.config import load_config, run_path, setup_torch  # noqa: E402
 from tools.dataset import class_indices, label_vector, read_labels  # noqa: E402
 from tools.progress import Progress, format_seconds  # noqa: E402
 from tools.stages import mark_done, stage_logger  # noqa: E402
+from tools.tfjs_model import write_model  # noqa: E402
 
 STAGE = 'train_backbone'
 FORMAT = 'affinitylab-backbone'
@@ -101,7 +102,6 @@ def evaluate(net, images, targets, cfg, batch_size=8):
 def export(net, cfg, folder):
     """model.json + weights.bin: layer list with BatchNorm folded, kernels
     HWIO (depthwise: [k, k, C, 1], tf.depthwiseConv2d's layout), float32."""
-    os.makedirs(folder, exist_ok=True)
     weights = []
     for name, (kernel, bias) in net.kernels().items():
         kernel = kernel.detach()
@@ -110,25 +110,14 @@ def export(net, cfg, folder):
         else:
             hwio = kernel.permute(2, 3, 1, 0)
         weights += [(f'{name}/kernel', hwio.contiguous().numpy()), (f'{name}/bias', bias.detach().numpy())]
-    with open(os.path.join(folder, 'weights.bin'), 'wb') as f:
-        for _, array in weights:
-            f.write(np.ascontiguousarray(array, dtype='<f4').tobytes())
     taps = {role: {'layer': layer, 'stride': stride} for role, (layer, stride) in net.taps().items()}
-    model = {
-        'format': FORMAT,
-        'generatedBy': GENERATED_BY,
-        'modelTopology': {
-            'input': {'channels': 3, 'range': [0, 255], **cfg['backbone']['input'],
-                      'note': 'RGB 0..255; the first layer reads input * scale + offset'},
-            'layers': net.topology(),
-            'taps': taps,
-        },
-        'weightsManifest': [{'paths': ['weights.bin'],
-                             'weights': [{'name': n, 'shape': list(a.shape), 'dtype': 'float32'} for n, a in weights]}],
+    topology = {
+        'input': {'channels': 3, 'range': [0, 255], **cfg['backbone']['input'],
+                  'note': 'RGB 0..255; the first layer reads input * scale + offset'},
+        'layers': net.topology(),
+        'taps': taps,
     }
-    with open(os.path.join(folder, 'model.json'), 'w') as f:
-        json.dump(model, f, indent=1)
-    return sum(a.size for _, a in weights)
+    return write_model(folder, FORMAT, GENERATED_BY, topology, weights)
 
 
 @torch.no_grad()
