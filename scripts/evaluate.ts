@@ -4,14 +4,17 @@
  * PyTorch pipeline's (training/), which must agree on >= 99% of pixels.
  *
  *   npm run eval -- [--split val] [--model models/default] [--data data/synth] [--run data/runs/default] [--limit N] [--order psa|grid]
+ *                   [--alpha A] [--beta B] [--steps T]
  *
  * mIoU (VOC style: mean over the classes present in ground truth or
  * prediction) of CAM (constant background 0.2), CAM + random walk (alpha,
- * beta, steps from meta.json: psa's 16, 8, 256) and the segmentation head,
+ * beta, steps from meta.json unless given; psa's are 16, 8, 256) and the segmentation head,
  * with ground-truth image labels (as psa's label generation) and with
  * predicted labels (class score >= 0.5). Reads PyTorch's masks from
  * RUN/pred_<split>/{cam,rw,seg}/<id>.png (made with ground-truth labels)
- * when present. Writes RUN/eval_ts[_<split>].json and prints a markdown table.
+ * when present (the walk's only when alpha, beta and steps are meta.json's,
+ * which PyTorch used). Writes RUN/eval_ts[_<split>][_<order>][_walk-aA-bB-tT].json
+ * and prints a markdown table.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -45,12 +48,28 @@ function options() {
       run: { type: 'string', default: 'data/runs/default' },
       limit: { type: 'string' },
       order: { type: 'string', default: 'psa' },
+      alpha: { type: 'string' },
+      beta: { type: 'string' },
+      steps: { type: 'string' },
     },
   });
   if (!SCORE_ORDERS.includes(values.order as ScoreOrder)) throw new Error(`--order must be one of ${SCORE_ORDERS.join(', ')}`);
   const limit = values.limit === undefined ? Infinity : Number(values.limit);
   if (!(limit > 0)) throw new Error(`--limit must be a positive number, got ${values.limit}`);
-  return { ...values, limit, order: values.order as ScoreOrder };
+  const walk = {
+    alpha: positiveOption(values.alpha, 'alpha'),
+    beta: positiveOption(values.beta, 'beta'),
+    steps: positiveOption(values.steps, 'steps'),
+  };
+  if (walk.steps !== undefined && !Number.isInteger(walk.steps)) throw new Error(`--steps must be an integer, got ${values.steps}`);
+  return { ...values, limit, order: values.order as ScoreOrder, walk };
+}
+
+function positiveOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n > 0)) throw new Error(`--${name} must be a positive number, got ${value}`);
+  return n;
 }
 
 /** labels.tsv: "id<TAB>8,15" per line after a header. */
@@ -73,7 +92,15 @@ async function main(): Promise<void> {
   await useNodeWasmBackend();
   const pipeline = await loadPipeline(modelSetFromDir(opt.model));
   const { meta } = pipeline;
-  const params: MaskParameters = { ...meta.defaults, order: opt.order };
+  const walk = {
+    alpha: opt.walk.alpha ?? meta.defaults.alpha,
+    beta: opt.walk.beta ?? meta.defaults.beta,
+    steps: opt.walk.steps ?? meta.defaults.steps,
+  };
+  const params: MaskParameters = { ...meta.defaults, ...walk, order: opt.order };
+  // PyTorch's walk masks were made with meta.json's parameters.
+  const ownWalk = walk.alpha !== meta.defaults.alpha || walk.beta !== meta.defaults.beta || walk.steps !== meta.defaults.steps;
+  const torchStages = STAGES.filter((stage) => !(stage === 'rw' && ownWalk));
   const rows = readLabels(path.join(opt.data, opt.split, 'labels.tsv')).slice(0, opt.limit);
   const torchDir = path.join(opt.run, `pred_${opt.split}`);
   const haveTorch = existsSync(torchDir);
@@ -118,7 +145,7 @@ async function main(): Promise<void> {
       for (const stage of STAGES) addConfusion(confusion[source][stage], confusionMatrix(masks[source][stage], gt.labels, NUM_CLASSES));
     }
     if (haveTorch) {
-      for (const stage of STAGES) {
+      for (const stage of torchStages) {
         const file = path.join(torchDir, TORCH_DIR[stage], `${id}.png`);
         if (!existsSync(file)) {
           agree[stage].missing++;
@@ -163,14 +190,16 @@ async function main(): Promise<void> {
       ? {
           dir: torchDir,
           miou: Object.fromEntries(STAGES.map((st) => [st, miou(torchConfusion[st])])),
-          // NaN (null in the JSON) for a stage PyTorch has not written yet.
+          // NaN (null in the JSON) for a stage PyTorch has not written, or a walk with other parameters.
           pixelAgreement: Object.fromEntries(STAGES.map((st) => [st, agree[st].total > 0 ? agree[st].same / agree[st].total : NaN])),
           missingFiles: Object.fromEntries(STAGES.map((st) => [st, agree[st].missing])),
         }
       : null,
     msPerImage: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, v / rows.length])),
   };
-  const suffix = `${opt.split === 'val' ? '' : `_${opt.split}`}${opt.order === 'psa' ? '' : `_${opt.order}`}`;
+  const suffix =
+    `${opt.split === 'val' ? '' : `_${opt.split}`}${opt.order === 'psa' ? '' : `_${opt.order}`}` +
+    (ownWalk ? `_walk-a${walk.alpha}-b${walk.beta}-t${walk.steps}` : '');
   const outFile = path.join(opt.run, `eval_ts${suffix}.json`);
   writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
 

@@ -61,7 +61,7 @@ def heads(cfg, device):
                       'output': 'CAMs (classes, H, W) on the input grid, channel order = meta.json classes'}),
         ('aff', aff, {'inputs': tap_inputs(cfg, cfg['taps']['aff']), 'layers': aff.topology(),
                       'output': 'f_aff (D, H, W) on the stride-8 grid; W_ij = exp(-mean_d |f_i - f_j|)'}),
-        ('seg', seg, {'inputs': tap_inputs(cfg, [cfg['taps']['seg']]), 'layers': seg.topology(cfg['taps']['seg']),
+        ('seg', seg, {'inputs': tap_inputs(cfg, cfg['taps']['seg']), 'layers': seg.topology(),
                       'output': 'logits (1 + classes, H, W): channel 0 background, then meta.json classes; '
                                 'upsample bilinearly (half-pixel centres) to the image, argmax'}),
     ]

@@ -20,7 +20,7 @@ SPLITS = ('train', 'val')
 
 
 def infer_split(cfg, net, split, device, log):
-    data, run, tap = cfg['paths']['data'], cfg['paths']['run'], cfg['taps']['seg']
+    data, run = cfg['paths']['data'], cfg['paths']['run']
     channel_classes = torch.tensor([[0] + class_indices(data)])
     rows = read_labels(data, split)
     size = cfg['seg']['batch_size']
@@ -28,7 +28,7 @@ def infer_split(cfg, net, split, device, log):
     for start in range(0, len(rows), size):
         ids = [sid for sid, _ in rows[start:start + size]]
         with torch.no_grad():
-            logits = net(read_batch(cfg['paths']['features'], split, [tap], ids, device)[tap])
+            logits = net(read_batch(cfg['paths']['features'], split, cfg['taps']['seg'], ids, device))
             labels = channel_argmax(upsample(logits, cfg['grid']['input_size']).cpu(),
                                     channel_classes.expand(len(ids), -1)).numpy()
         for sid, label in zip(ids, labels):

@@ -40,7 +40,7 @@ SPLITS = ('train', 'val')
 
 
 def all_taps(cfg):
-    return sorted({cfg['taps']['cam'], cfg['taps']['seg'], *cfg['taps']['aff']})
+    return sorted({cfg['taps']['cam'], *cfg['taps']['seg'], *cfg['taps']['aff']})
 
 
 def own_backbone(cfg):

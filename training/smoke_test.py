@@ -36,7 +36,7 @@ TAPS = {'fpn_s8': (192, 8), 'bb_s8': (32, 8), 'bb_s16': (88, 16), 'bb_s32': (480
 SIZE = 512
 TINY = {
     'cam': {'hidden': 8, 'epochs': 1, 'batch_size': 6},
-    'aff': {'stage_channels': [4, 4, 4], 'embed_channels': 8, 'epochs': 1, 'batch_size': 6},
+    'aff': {'embed_channels': 8, 'epochs': 1, 'batch_size': 6},  # and 4 channels per tap (main)
     'rw': {'steps': 2, 'batch_size': 4},
     'seg': {'hidden': 8, 'epochs': 1, 'batch_size': 6},
 }
@@ -124,13 +124,13 @@ def run_exported(folder, feats):
 def check_export_matches(cfg):
     """The exported heads reproduce the PyTorch heads on real (fake) features."""
     ids = [sid for sid, _ in read_labels(cfg['paths']['data'], 'val')]
-    taps = sorted({cfg['taps']['cam'], cfg['taps']['seg'], *cfg['taps']['aff']})
+    taps = sorted({cfg['taps']['cam'], *cfg['taps']['seg'], *cfg['taps']['aff']})
     feats = read_batch(cfg['paths']['features'], 'val', taps, ids, torch.device('cpu'))
     device = torch.device('cpu')
     with torch.no_grad():
         expected = {'cam': train_cam.load(cfg, device).forward_cam(feats[cfg['taps']['cam']]),
                     'aff': train_aff.load(cfg, device)(feats),
-                    'seg': train_seg.load(cfg, device)(feats[cfg['taps']['seg']])}
+                    'seg': train_seg.load(cfg, device)(feats)}
         for head, want in expected.items():
             got = run_exported(os.path.join(cfg['paths']['export'], head), feats)
             err = float((got - want).abs().max() / want.abs().max().clamp(min=1e-12))
@@ -184,6 +184,7 @@ def main(keep=False):
         build_dataset(paths['data'])
         fake_features(paths['data'], paths['features'], np.random.default_rng(0))
         cfg = load_config(overrides=dict(TINY, name='smoke', paths=paths))
+        cfg['aff']['stage_channels'] = [4] * len(cfg['taps']['aff'])
         run_pipeline.main(cfg)
         check_outputs(cfg)
         check_export_matches(cfg)

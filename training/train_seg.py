@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from networks import seg_head  # noqa: E402
 from tools.config import load_config, run_path, setup_torch  # noqa: E402
 from tools.dataset import class_indices, pred_path, read_labels, read_png  # noqa: E402
-from tools.features import channel_rms, load_split  # noqa: E402
+from tools.features import batch, channel_rms, load_split  # noqa: E402
 from tools.stages import mark_done, stage_logger  # noqa: E402
 from tools.train_loop import fit  # noqa: E402
 
@@ -30,7 +30,8 @@ STAGE = 'train_seg'
 
 def build(cfg, in_channels):
     hp = cfg['seg']
-    return seg_head.Net(in_channels, hp['hidden'], 1 + len(class_indices(cfg['paths']['data'])), hp['dilation'])
+    return seg_head.Net(cfg['taps']['seg'], in_channels, hp['hidden'], 1 + len(class_indices(cfg['paths']['data'])),
+                        hp['dilation'])
 
 
 def load(cfg, device):
@@ -50,7 +51,7 @@ def soft_targets(label, channel_of_class, num_channels, stride):
 def main(cfg):
     log = stage_logger(cfg, STAGE)
     device = setup_torch(cfg)
-    data, run, tap = cfg['paths']['data'], cfg['paths']['run'], cfg['taps']['seg']
+    data, run, taps = cfg['paths']['data'], cfg['paths']['run'], cfg['taps']['seg']
     indices = class_indices(data)
     channel_of_class = np.zeros(256, np.int64)
     channel_of_class[indices] = np.arange(1, len(indices) + 1)
@@ -58,19 +59,20 @@ def main(cfg):
     if not ids:
         raise FileNotFoundError('no random-walk pseudo labels; run infer_rw first')
     log(f'{len(ids)} train images with pseudo labels')
-    feats = load_split(cfg['paths']['features'], 'train', [tap], ids, log)[tap]
+    feats = load_split(cfg['paths']['features'], 'train', taps, ids, log)
     targets = torch.stack([soft_targets(read_png(pred_path(run, 'train', 'rw', sid)), channel_of_class,
                                         1 + len(indices), cfg['grid']['stride']).half() for sid in ids])
-    net = build(cfg, feats.shape[1]).to(device)
-    net.conv1.set_input_rms(channel_rms(feats))
+    in_channels = [feats[tap].shape[1] for tap in taps]
+    net = build(cfg, in_channels).to(device)
+    net.set_input_rms([channel_rms(feats[tap]) for tap in taps])
 
     def batch_loss(index):
-        logits = net(feats[index].to(device, torch.float32))
+        logits = net(batch(feats, index, device))
         loss = F.cross_entropy(logits, targets[index].to(device, torch.float32))
         return loss, {'loss': loss.item()}
 
     summary = fit(net, len(ids), batch_loss, cfg['seg'], log, 'seg')
-    torch.save({'state_dict': net.state_dict(), 'in_channels': feats.shape[1]}, run_path(cfg, 'seg_head.pt'))
+    torch.save({'state_dict': net.state_dict(), 'in_channels': in_channels}, run_path(cfg, 'seg_head.pt'))
     summary['images'] = len(ids)
     log(f'segmentation head trained: {summary["history"][-1]} in {summary["seconds"]}s')
     mark_done(cfg, STAGE, summary)

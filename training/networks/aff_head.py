@@ -12,6 +12,8 @@ from .scaled_conv import ScaledConv2d
 class Net(nn.Module):
     def __init__(self, taps, in_channels, stage_channels, embed_channels):
         super().__init__()
+        if not len(taps) == len(in_channels) == len(stage_channels):
+            raise ValueError(f'{len(taps)} taps, {len(in_channels)} input widths, {len(stage_channels)} stage widths')
         self.taps = list(taps)
         self.stages = nn.ModuleList(ScaledConv2d(i, o, 1, bias=False) for i, o in zip(in_channels, stage_channels))
         self.embed = nn.Conv2d(sum(stage_channels), embed_channels, 1, bias=False)
