@@ -45,11 +45,11 @@ export function WalkControls() {
       </div>
       <label className="slider" title="Affinities are raised to the power β before the walk: higher β trusts only strong affinities">
         <span>β = <output>{beta}</output> <span className="muted">(affinity power; psa: 8)</span></span>
-        <input type="range" data-testid="beta-slider" min={1} max={16} step={1} value={beta} onChange={(e) => setBeta(Number(e.currentTarget.value))} />
+        <input type="range" data-testid="beta-slider" min={1} max={32} step={1} value={beta} onChange={(e) => setBeta(Number(e.currentTarget.value))} />
       </label>
       <label className="slider" title="Background score (1 − max CAM)^α: higher α shrinks the background">
         <span>α = <output>{alpha}</output> <span className="muted">(background power; psa: 16)</span></span>
-        <input type="range" data-testid="alpha-slider" min={1} max={32} step={1} value={alpha} onChange={(e) => setAlpha(Number(e.currentTarget.value))} />
+        <input type="range" data-testid="alpha-slider" min={1} max={64} step={1} value={alpha} onChange={(e) => setAlpha(Number(e.currentTarget.value))} />
       </label>
       <label className="slider">
         <span>overlay opacity <output>{Math.round(opacity * 100)}%</output></span>
