@@ -23,7 +23,7 @@ import train_aff  # noqa: E402
 import train_backbone  # noqa: E402
 import train_cam  # noqa: E402
 import train_seg  # noqa: E402
-from tools.config import load_config, run_path, setup_torch  # noqa: E402
+from tools.config import all_taps, load_config, run_path, setup_torch  # noqa: E402
 from tools.tfjs_model import write_model  # noqa: E402
 from tools.dataset import class_names, class_indices, dataset_info  # noqa: E402
 from tools.stages import is_done, mark_done, read_summary, stage_logger  # noqa: E402
@@ -73,7 +73,7 @@ BACKBONE_FILES = ('model.json', 'weights.bin')
 def backbone_section(cfg, features):
     """Which backbone the heads were trained on: the CenterNet graph from its
     npm package, or the set's own one, shipped in <export>/backbone/."""
-    taps = tap_inputs(cfg, [cfg['taps']['cam']] + cfg['taps']['aff'])
+    taps = tap_inputs(cfg, all_taps(cfg))
     if 'backbone' not in cfg:
         return {'package': features['model']['package'], 'file': features['model']['file'],
                 'sha256': features['model']['sha256'], 'input': features['input'], 'taps': taps}

@@ -29,7 +29,7 @@ import train_aff  # noqa: E402
 import train_backbone  # noqa: E402
 import train_cam  # noqa: E402
 import train_seg  # noqa: E402
-from tools.config import DEFAULT_CONFIG, ROOT, load_config, run_path  # noqa: E402
+from tools.config import DEFAULT_CONFIG, ROOT, all_taps, load_config, run_path  # noqa: E402
 from tools.dataset import read_labels  # noqa: E402
 from tools.features import missing_features  # noqa: E402
 from tools.progress import Logger, format_seconds  # noqa: E402
@@ -37,10 +37,6 @@ from tools.stages import done_path, is_done, mark_done, stage_logger  # noqa: E4
 
 FEATURES = 'features'
 SPLITS = ('train', 'val')
-
-
-def all_taps(cfg):
-    return sorted({cfg['taps']['cam'], *cfg['taps']['seg'], *cfg['taps']['aff']})
 
 
 def own_backbone(cfg):

@@ -27,7 +27,7 @@ import train_aff  # noqa: E402
 import train_cam  # noqa: E402
 import train_seg  # noqa: E402
 from tools import crf  # noqa: E402
-from tools.config import load_config  # noqa: E402
+from tools.config import all_taps, load_config  # noqa: E402
 from tools.dataset import cam_path, pred_path, read_labels  # noqa: E402
 from tools.features import read_batch  # noqa: E402
 from tools.stages import is_done  # noqa: E402
@@ -124,7 +124,7 @@ def run_exported(folder, feats):
 def check_export_matches(cfg):
     """The exported heads reproduce the PyTorch heads on real (fake) features."""
     ids = [sid for sid, _ in read_labels(cfg['paths']['data'], 'val')]
-    taps = sorted({cfg['taps']['cam'], *cfg['taps']['seg'], *cfg['taps']['aff']})
+    taps = all_taps(cfg)
     feats = read_batch(cfg['paths']['features'], 'val', taps, ids, torch.device('cpu'))
     device = torch.device('cpu')
     with torch.no_grad():

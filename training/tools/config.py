@@ -34,6 +34,11 @@ def merge(base, extra):
             base[key] = copy.deepcopy(value)
 
 
+def all_taps(cfg):
+    """Every backbone tap some head reads, each once, sorted."""
+    return sorted({cfg['taps']['cam'], *cfg['taps']['seg'], *cfg['taps']['aff']})
+
+
 def run_path(cfg, *parts):
     """A path inside this model set's run directory (data/runs/<name>/...)."""
     return os.path.join(cfg['paths']['run'], *parts)
