@@ -1,0 +1,80 @@
+/**
+ * Takes the README's screenshots (docs/screenshots/{cam,affinity,compare}.png)
+ * of the lab running a trained model set on a validation sample:
+ *
+ *   npm run screenshots -- [--model default] [--sample val-cow-cat]
+ *
+ * Builds the app, serves it on 127.0.0.1 and drives Debian's Chromium on the
+ * wasm backend (the fastest one without a GPU).
+ */
+import { mkdirSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { Page } from 'playwright-core';
+import { build, preview } from 'vite';
+import { launchChromium } from '../e2e/browser';
+
+const OUT_DIR = 'docs/screenshots';
+const TIMEOUT_MS = 300_000;
+
+async function visible(page: Page, testId: string): Promise<void> {
+  await page.getByTestId(testId).waitFor({ state: 'visible', timeout: TIMEOUT_MS });
+}
+
+/** Waits until a canvas has drawn at least one non-transparent pixel. */
+async function drawn(page: Page, testId: string): Promise<void> {
+  await page.waitForFunction(
+    (id) => {
+      const canvas = document.querySelector(`[data-testid="${id}"]`) as HTMLCanvasElement | null;
+      if (!canvas || canvas.width === 0 || canvas.height === 0) return false;
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) return true;
+      return false;
+    },
+    testId,
+    { timeout: TIMEOUT_MS },
+  );
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { model: { type: 'string', default: 'default' }, sample: { type: 'string', default: 'val-cow-cat' } } });
+  await build({ logLevel: 'warn' });
+  const server = await preview({ logLevel: 'warn', preview: { host: '127.0.0.1', port: 4320, strictPort: false } });
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error('vite preview did not report a URL');
+  const browser = await launchChromium({ webgpu: false });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${url.replace(/\/$/, '')}?model=${values.model}&backend=wasm`);
+    await page.getByTestId(`sample-${values.sample}`).click({ timeout: TIMEOUT_MS });
+    await drawn(page, 'cam-heatmap');
+    // psa's label generation: the classes present come from the ground truth.
+    await page.getByTestId('labels-ground-truth').check();
+    mkdirSync(OUT_DIR, { recursive: true });
+    await page.screenshot({ path: `${OUT_DIR}/cam.png`, fullPage: true });
+
+    await page.getByTestId('tab-affinity').click();
+    await drawn(page, 'affinity-boundary');
+    const box = await page.getByTestId('affinity-neighbours').locator('..').boundingBox();
+    if (!box) throw new Error('the affinity view has no neighbour panel');
+    await page.mouse.click(box.x + box.width * 0.55, box.y + box.height * 0.5);
+    await drawn(page, 'affinity-transition');
+    await page.screenshot({ path: `${OUT_DIR}/affinity.png`, fullPage: true });
+
+    await page.getByTestId('tab-compare').click();
+    const slider = page.getByTestId('t-slider');
+    await slider.focus();
+    await slider.press('End');
+    await page.waitForFunction(() => document.querySelector('[data-testid="panel-rw"]')?.getAttribute('data-t') === '256', null, { timeout: TIMEOUT_MS });
+    await visible(page, 'miou-plot');
+    await page.screenshot({ path: `${OUT_DIR}/compare.png`, fullPage: true });
+    console.log(`wrote ${OUT_DIR}/cam.png, affinity.png, compare.png (model ${values.model}, sample ${values.sample})`);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exitCode = 1;
+});
