@@ -5,7 +5,7 @@
  *   npm run screenshots -- [--model default] [--sample val-cow-cat]
  *
  * Builds the app, serves it on 127.0.0.1 and drives Debian's Chromium on the
- * wasm backend (the fastest one without a GPU).
+ * backend the app picks without WebGPU.
  */
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -14,7 +14,7 @@ import { build, preview } from 'vite';
 import { launchChromium } from '../e2e/browser';
 
 const OUT_DIR = 'docs/screenshots';
-const TIMEOUT_MS = 300_000;
+const TIMEOUT_MS = Number(process.env.SCREENSHOT_TIMEOUT_MS ?? 300_000);
 
 async function visible(page: Page, testId: string): Promise<void> {
   await page.getByTestId(testId).waitFor({ state: 'visible', timeout: TIMEOUT_MS });
@@ -42,9 +42,15 @@ async function main(): Promise<void> {
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('vite preview did not report a URL');
   const browser = await launchChromium({ webgpu: false });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('console', (message) => {
+    if (message.type() === 'error') console.error(`page: ${message.text()}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400) console.error(`page: ${response.status()} ${response.url()}`);
+  });
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${url.replace(/\/$/, '')}?model=${values.model}&backend=wasm`);
+    await page.goto(`${url.replace(/\/$/, '')}?model=${values.model}`);
     await page.getByTestId(`sample-${values.sample}`).click({ timeout: TIMEOUT_MS });
     await drawn(page, 'cam-heatmap');
     // psa's label generation: the classes present come from the ground truth.
@@ -68,6 +74,9 @@ async function main(): Promise<void> {
     await visible(page, 'miou-plot');
     await page.screenshot({ path: `${OUT_DIR}/compare.png`, fullPage: true });
     console.log(`wrote ${OUT_DIR}/cam.png, affinity.png, compare.png (model ${values.model}, sample ${values.sample})`);
+  } catch (error) {
+    await page.screenshot({ path: 'test-results/screenshots-failed.png', fullPage: true });
+    throw error;
   } finally {
     await browser.close();
     await server.close();
