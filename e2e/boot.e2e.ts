@@ -8,14 +8,14 @@ afterEach(async () => {
   browser = undefined;
 });
 
-async function badgeText(webgpu: boolean, screenshot: string): Promise<string> {
+async function badgeText(webgpu: boolean, screenshot: string, query = ''): Promise<string> {
   browser = await launchChromium({ webgpu });
   const page = await browser.newPage();
   const external: string[] = [];
   page.on('request', (req) => {
     if (!req.url().startsWith(baseUrl()) && !req.url().startsWith('data:') && !req.url().startsWith('blob:')) external.push(req.url());
   });
-  await page.goto(baseUrl());
+  await page.goto(baseUrl() + query);
   const badge = page.getByTestId('backend-badge');
   await expect.poll(async () => badge.getAttribute('data-backend'), { timeout: 120_000, interval: 500 }).not.toBeNull();
   await saveScreenshot(page, screenshot);
@@ -33,5 +33,10 @@ describe('app boot', () => {
     const text = await badgeText(false, 'boot-fallback');
     expect(text).toMatch(/backend: (webgl|wasm|cpu)/);
     expect(text).toContain('fell back from webgpu');
+  });
+
+  it('starts on wasm when asked to (?backend=wasm)', async () => {
+    const text = await badgeText(false, 'boot-wasm', '?backend=wasm');
+    expect(text).toContain('backend: wasm');
   });
 });
