@@ -1,5 +1,5 @@
-import { build, preview } from 'vite';
 import type { TestProject } from 'vitest/node';
+import { serveBuiltApp } from '../build/serve_built_app';
 import { FAKE_META, writeFakeModelSet } from '../src/models/testing/fake_model_set';
 
 /**
@@ -11,14 +11,11 @@ export const E2E_MODEL_SET = 'e2e-random';
 
 /** Builds the app once and serves it on 127.0.0.1 for every e2e file. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  await build({ logLevel: 'warn' });
-  // Before preview starts: its static server lists dist/ once.
-  writeFakeModelSet(`dist/models/${E2E_MODEL_SET}`, 1, { ...FAKE_META, name: 'random weights (browser tests only)' });
-  const server = await preview({ logLevel: 'warn', preview: { host: '127.0.0.1', port: 4310, strictPort: false } });
-  const url = server.resolvedUrls?.local[0];
-  if (!url) throw new Error('vite preview did not report a URL');
-  project.provide('baseUrl', url.replace(/\/$/, ''));
-  return async () => {
-    await server.close();
-  };
+  const app = await serveBuiltApp({
+    port: 4310,
+    beforeServe: () =>
+      writeFakeModelSet(`dist/models/${E2E_MODEL_SET}`, 1, { ...FAKE_META, name: 'random weights (browser tests only)' }),
+  });
+  project.provide('baseUrl', app.url);
+  return () => app.close();
 }

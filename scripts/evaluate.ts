@@ -19,6 +19,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { numberOption } from '../cli/args';
 import { SCORE_ORDERS, stageMasks, type MaskParameters, type ScoreOrder, type StageMasks } from '../cli/masks';
 import { DEFAULT_THRESHOLD } from '../cli/commands/infer';
 import { VOC_CLASSES } from '../src/core/constants';
@@ -54,22 +55,13 @@ function options() {
     },
   });
   if (!SCORE_ORDERS.includes(values.order as ScoreOrder)) throw new Error(`--order must be one of ${SCORE_ORDERS.join(', ')}`);
-  const limit = values.limit === undefined ? Infinity : Number(values.limit);
-  if (!(limit > 0)) throw new Error(`--limit must be a positive number, got ${values.limit}`);
+  const limit = numberOption(values.limit, 'limit', Infinity, { integer: true, above: 0 });
   const walk = {
-    alpha: positiveOption(values.alpha, 'alpha'),
-    beta: positiveOption(values.beta, 'beta'),
-    steps: positiveOption(values.steps, 'steps'),
+    alpha: numberOption(values.alpha, 'alpha', undefined, { above: 0 }),
+    beta: numberOption(values.beta, 'beta', undefined, { above: 0 }),
+    steps: numberOption(values.steps, 'steps', undefined, { integer: true, above: 0 }),
   };
-  if (walk.steps !== undefined && !Number.isInteger(walk.steps)) throw new Error(`--steps must be an integer, got ${values.steps}`);
   return { ...values, limit, order: values.order as ScoreOrder, walk };
-}
-
-function positiveOption(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!(n > 0)) throw new Error(`--${name} must be a positive number, got ${value}`);
-  return n;
 }
 
 /** labels.tsv: "id<TAB>8,15" per line after a header. */

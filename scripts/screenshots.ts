@@ -10,7 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
-import { build, preview } from 'vite';
+import { serveBuiltApp } from '../build/serve_built_app';
 import { launchChromium } from '../e2e/browser';
 
 const OUT_DIR = 'docs/screenshots';
@@ -37,10 +37,7 @@ async function drawn(page: Page, testId: string): Promise<void> {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { model: { type: 'string', default: 'default' }, sample: { type: 'string', default: 'val-cow-cat' } } });
-  await build({ logLevel: 'warn' });
-  const server = await preview({ logLevel: 'warn', preview: { host: '127.0.0.1', port: 4320, strictPort: false } });
-  const url = server.resolvedUrls?.local[0];
-  if (!url) throw new Error('vite preview did not report a URL');
+  const app = await serveBuiltApp({ port: 4320 });
   const browser = await launchChromium({ webgpu: false });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('console', (message) => {
@@ -50,7 +47,7 @@ async function main(): Promise<void> {
     if (response.status() >= 400) console.error(`page: ${response.status()} ${response.url()}`);
   });
   try {
-    await page.goto(`${url.replace(/\/$/, '')}?model=${values.model}`);
+    await page.goto(`${app.url}?model=${values.model}`);
     await page.getByTestId(`sample-${values.sample}`).click({ timeout: TIMEOUT_MS });
     await drawn(page, 'cam-heatmap');
     // psa's label generation: the classes present come from the ground truth.
@@ -79,7 +76,7 @@ async function main(): Promise<void> {
     throw error;
   } finally {
     await browser.close();
-    await server.close();
+    await app.close();
   }
 }
 
