@@ -4,6 +4,7 @@
  * features.
  *
  *   npx tsx scripts/extract_features.ts DATA_DIR [--out DIR] [--backbone MODEL_JSON] [--splits train,val] [--limit N]
+ *   npx tsx scripts/extract_features.ts --reference DIR --backbone MODEL_JSON
  *
  * Without --backbone, the taps come from the CenterNet graph in node_modules
  * (the default model set); with it, from one of our own "affinitylab-backbone"
@@ -14,6 +15,10 @@
  * OUT/features.json describes the taps. Outputs newer than their image are
  * skipped, and every file is written under a temporary name and then renamed,
  * so a killed run can simply be started again.
+ *
+ * With --reference, it only runs the backbone on DIR/input.png (a lossless
+ * copy of the pixels PyTorch saw) and writes DIR/ts/<tap>.npy in float32, so
+ * train_backbone.parity compares the two implementations on identical input.
  */
 import * as tf from '@tensorflow/tfjs';
 import jpeg from 'jpeg-js';
@@ -37,11 +42,14 @@ import {
 import { fileModelHandler, packageFilePath } from '../src/models/node_io';
 import { useNodeWasmBackend } from '../src/models/node_wasm';
 import { serializeNpy } from '../src/core/npy';
+import { decodeImage } from '../src/io/image_decode';
 
 const DEFAULT_OUT = 'data/features/default';
 const PROGRESS_EVERY_MS = 10_000;
 
 interface Options {
+  /** Folder with input.png: extract its taps only (see the header). */
+  reference?: string;
   dataDir: string;
   outDir: string;
   /** model.json of an affinitylab-backbone, or undefined for the CenterNet graph. */
@@ -58,8 +66,13 @@ function parseOptions(): Options {
       backbone: { type: 'string' },
       splits: { type: 'string', default: 'train,val' },
       limit: { type: 'string' },
+      reference: { type: 'string' },
     },
   });
+  if (values.reference !== undefined) {
+    if (values.backbone === undefined || positionals.length !== 0) throw new Error('usage: extract_features.ts --reference DIR --backbone MODEL_JSON');
+    return { reference: values.reference, dataDir: '', outDir: values.out, backbone: values.backbone, splits: [], limit: 0 };
+  }
   if (positionals.length !== 1) {
     throw new Error('usage: extract_features.ts DATA_DIR [--out DIR] [--backbone MODEL_JSON] [--splits train,val] [--limit N (per split)]');
   }
@@ -124,6 +137,38 @@ function decodeRgb(file: string): tf.Tensor3D {
   return tf.tensor3d(Float32Array.from(data), [height, width, 3]);
 }
 
+/** The backbone's taps, as (C, H, W) tensors in TAP_NAMES order; disposes `image`. */
+function extractChw(backbone: FeatureBackbone, image: tf.Tensor3D): tf.Tensor[] {
+  // tfjs maps are [1, H, W, C]; PyTorch wants (C, H, W).
+  const maps = tf.tidy(() => {
+    const nhwc = backbone.extract(image);
+    return TAP_NAMES.map((key) => tf.transpose(nhwc[key].squeeze([0]), [2, 0, 1]));
+  });
+  image.dispose();
+  return maps;
+}
+
+async function writeMaps(maps: tf.Tensor[], fileOf: (key: TapName) => string, dtype: '<f2' | '<f4'): Promise<void> {
+  try {
+    for (let t = 0; t < TAP_NAMES.length; t++) {
+      const data = (await maps[t].data()) as Float32Array;
+      writeAtomic(fileOf(TAP_NAMES[t]), serializeNpy(data, maps[t].shape, dtype));
+    }
+  } finally {
+    tf.dispose(maps);
+  }
+}
+
+/** --reference: the taps of DIR/input.png, lossless pixels, in float32. */
+async function extractReference(backbone: FeatureBackbone, dir: string): Promise<void> {
+  const { width, height, data } = decodeImage(readFileSync(path.join(dir, 'input.png')));
+  const rgb = new Float32Array(width * height * 3);
+  for (let i = 0; i < width * height; i++) for (let c = 0; c < 3; c++) rgb[i * 3 + c] = data[i * 4 + c];
+  mkdirSync(path.join(dir, 'ts'), { recursive: true });
+  await writeMaps(extractChw(backbone, tf.tensor3d(rgb, [height, width, 3])), (key) => path.join(dir, 'ts', `${key}.npy`), '<f4');
+  console.log(`reference: wrote the taps of ${path.join(dir, 'input.png')} to ${path.join(dir, 'ts')}`);
+}
+
 function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return '?';
   const total = Math.round(s);
@@ -138,6 +183,11 @@ async function main(): Promise<void> {
     options.backbone === undefined
       ? await loadBackbone({ modelUrl: fileModelHandler(packageFilePath(BACKBONE_MODEL_PACKAGE, BACKBONE_MODEL_FILE)) })
       : await loadLayerBackbone({ modelUrl: fileModelHandler(options.backbone), name: options.backbone });
+  if (options.reference !== undefined) {
+    await extractReference(backbone, options.reference);
+    backbone.dispose();
+    return;
+  }
   mkdirSync(options.outDir, { recursive: true });
   writeAtomic(path.join(options.outDir, 'features.json'), `${JSON.stringify(describeFeatures(backbone, options.backbone), null, 2)}\n`);
 
@@ -162,21 +212,7 @@ async function main(): Promise<void> {
     let lastReport = start;
     for (let i = 0; i < todo.length; i++) {
       const id = todo[i];
-      const image = decodeRgb(path.join(imageDir, `${id}.jpg`));
-      // tfjs maps are [1, H, W, C]; PyTorch wants (C, H, W).
-      const maps = tf.tidy(() => {
-        const nhwc = backbone.extract(image);
-        return TAP_NAMES.map((key) => tf.transpose(nhwc[key].squeeze([0]), [2, 0, 1]));
-      });
-      image.dispose();
-      try {
-        for (let t = 0; t < TAP_NAMES.length; t++) {
-          const data = (await maps[t].data()) as Float32Array;
-          writeAtomic(outFile(TAP_NAMES[t], id), serializeNpy(data, maps[t].shape, '<f2'));
-        }
-      } finally {
-        tf.dispose(maps);
-      }
+      await writeMaps(extractChw(backbone, decodeRgb(path.join(imageDir, `${id}.jpg`))), (key) => outFile(key, id), '<f2');
 
       const now = performance.now();
       if (now - lastReport >= PROGRESS_EVERY_MS || i === todo.length - 1) {

@@ -10,12 +10,13 @@ own code.
 Training sees random crops (crop_min..512 px square, resized to train_size),
 flips and colour jitter; validation runs on the whole 512x512 images, as the
 app does. Resumable per epoch (<run>/backbone_ckpt.pt). Also writes the
-PyTorch features of the first validation image (<run>/backbone/reference/),
-which the features stage compares with the TypeScript ones (`parity`).
+first validation image's pixels and PyTorch features (<run>/backbone/reference/),
+which the features stage compares with the TypeScript backbone's (`parity`).
 """
 import json
 import math
 import os
+import subprocess
 import sys
 import time
 
@@ -26,7 +27,7 @@ from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from networks import mobilenet_v2  # noqa: E402
-from tools.config import load_config, run_path, setup_torch  # noqa: E402
+from tools.config import ROOT, load_config, run_path, setup_torch  # noqa: E402
 from tools.dataset import class_indices, label_vector, read_labels  # noqa: E402
 from tools.progress import Progress, format_seconds  # noqa: E402
 from tools.stages import mark_done, stage_logger  # noqa: E402
@@ -35,6 +36,9 @@ from tools.tfjs_model import write_model  # noqa: E402
 STAGE = 'train_backbone'
 FORMAT = 'affinitylab-backbone'
 GENERATED_BY = 'AffinityLab training/train_backbone.py (PyTorch %s)' % torch.__version__
+REFERENCE_TAPS = {'fpn_s8': 'fpn', 'bb_s8': 's8', 'bb_s16': 's16', 'bb_s32': 's32'}
+# float32 on both sides; summation order alone differs.
+PARITY_TOLERANCE = 1e-4
 
 
 def build(cfg):
@@ -122,38 +126,56 @@ def export(net, cfg, folder):
 
 @torch.no_grad()
 def write_reference(net, cfg, image, sid, folder):
-    """PyTorch's float32 (C, H, W) maps of every tap for one image."""
+    """PyTorch's float32 (C, H, W) maps of every tap for one image, and the
+    exact pixels they came from (input.png), for `parity`."""
     net.eval()
     maps = net.stages(normalise(image[None].float(), cfg))
-    roles = {'fpn_s8': 'fpn', 'bb_s8': 's8', 'bb_s16': 's16', 'bb_s32': 's32'}
     os.makedirs(folder, exist_ok=True)
-    for role, key in roles.items():
+    Image.fromarray(image.permute(1, 2, 0).numpy()).save(os.path.join(folder, 'input.png'))
+    for role, key in REFERENCE_TAPS.items():
         np.save(os.path.join(folder, f'{sid}_{role}.npy'), maps[key][0].numpy().astype(np.float32))
     with open(os.path.join(folder, 'reference.json'), 'w') as f:
-        json.dump({'split': 'val', 'id': sid, 'taps': list(roles)}, f)
+        json.dump({'split': 'val', 'id': sid, 'taps': list(REFERENCE_TAPS)}, f)
 
 
 def reference_dir(cfg):
     return run_path(cfg, 'backbone', 'reference')
 
 
+def compare(torch_map, ts_map, what):
+    if torch_map.shape != ts_map.shape:
+        raise ValueError(f'{what}: PyTorch shape {torch_map.shape}, TS {ts_map.shape}')
+    diff, scale = float(np.abs(torch_map - ts_map).max()), float(np.abs(torch_map).max())
+    significant = lambda v: float(f'{v:.3g}')  # noqa: E731
+    return {'max_abs_diff': significant(diff), 'max_abs': significant(scale), 'relative': significant(diff / max(scale, 1e-12))}
+
+
 def parity(cfg, log):
-    """Compares the cached TS features of the reference image with PyTorch's:
-    max |difference| relative to the tap's max |value|, per tap."""
-    with open(os.path.join(reference_dir(cfg), 'reference.json')) as f:
+    """PyTorch vs the TS backbone (scripts/extract_features.ts --reference) on
+    the same lossless pixels; fails beyond PARITY_TOLERANCE. Also logs how far
+    the cached features drift because the pipeline decodes the JPEG with
+    jpeg-js while PyTorch trained on PIL's decode: a property of the network
+    (its sensitivity to decoder rounding), not an error."""
+    folder = reference_dir(cfg)
+    with open(os.path.join(folder, 'reference.json')) as f:
         ref = json.load(f)
-    out = {}
+    subprocess.run(['npx', 'tsx', 'scripts/extract_features.ts', '--reference', folder,
+                    '--backbone', run_path(cfg, 'backbone', 'model.json')], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    out, decoder = {}, {}
     for role in ref['taps']:
-        torch_map = np.load(os.path.join(reference_dir(cfg), f'{ref["id"]}_{role}.npy'))
-        ts_map = np.load(os.path.join(cfg['paths']['features'], ref['split'], role, ref['id'] + '.npy')).astype(np.float32)
-        if torch_map.shape != ts_map.shape:
-            raise ValueError(f'parity {role}: PyTorch shape {torch_map.shape}, TS {ts_map.shape}')
-        diff = float(np.abs(torch_map - ts_map).max())
-        scale = float(np.abs(torch_map).max())
-        out[role] = {'max_abs_diff': round(diff, 5), 'max_abs': round(scale, 4), 'relative': round(diff / max(scale, 1e-12), 5)}
-        log(f'parity PyTorch vs TS features, {ref["split"]}/{ref["id"]} {role}: max |diff| {diff:.4g} '
-            f'of max |value| {scale:.4g} (relative {diff / max(scale, 1e-12):.2e})')
-    return out
+        torch_map = np.load(os.path.join(folder, f'{ref["id"]}_{role}.npy'))
+        out[role] = compare(torch_map, np.load(os.path.join(folder, 'ts', role + '.npy')), f'parity {role}')
+        log(f'parity PyTorch vs TS backbone, {ref["split"]}/{ref["id"]} {role}, same pixels: '
+            f'max |diff| {out[role]["max_abs_diff"]:.3g} of max |value| {out[role]["max_abs"]:.4g} (relative {out[role]["relative"]:.1e})')
+        cached = np.load(os.path.join(cfg['paths']['features'], ref['split'], role, ref['id'] + '.npy')).astype(np.float32)
+        decoder[role] = compare(torch_map, cached, f'decoders {role}')
+        log(f'  JPEG decoders (PIL in training, jpeg-js in the features): max |diff| {decoder[role]["max_abs_diff"]:.3g} '
+            f'(relative {decoder[role]["relative"]:.1e})')
+    worst = max(p['relative'] for p in out.values())
+    if worst > PARITY_TOLERANCE:
+        raise ValueError(f'the TS backbone disagrees with PyTorch on identical pixels: relative difference {worst:.2e} '
+                         f'> {PARITY_TOLERANCE:g}; see {folder}')
+    return {'same_pixels': out, 'jpeg_decoders': decoder}
 
 
 def main(cfg):
