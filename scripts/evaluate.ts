@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   let lastReport = start;
 
   for (const [n, { id, classes }] of rows.entries()) {
-    const image = decodeImage(readFileSync(path.join(opt.data, opt.split, 'images', `${id}.jpg`)));
+    const image = await decodeImage(readFileSync(path.join(opt.data, opt.split, 'images', `${id}.jpg`)));
     const gt = decodeLabelPng(readFileSync(path.join(opt.data, opt.split, 'masks', `${id}.png`)));
     if (gt.width !== image.width || gt.height !== image.height) throw new Error(`${id}: mask ${gt.width}x${gt.height} vs image ${image.width}x${image.height}`);
     const result = await pipeline.run(image);

@@ -21,7 +21,6 @@
  * train_backbone.parity compares the two implementations on identical input.
  */
 import * as tf from '@tensorflow/tfjs';
-import jpeg from 'jpeg-js';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -43,6 +42,7 @@ import { fileModelHandler, packageFilePath } from '../src/models/node_io';
 import { useNodeWasmBackend } from '../src/models/node_wasm';
 import { serializeNpy } from '../src/core/npy';
 import { decodeImage } from '../src/io/image_decode';
+import { JPEG_DECODER } from '../src/io/jpeg_decode';
 
 const DEFAULT_OUT = 'data/features/default';
 const PROGRESS_EVERY_MS = 10_000;
@@ -110,7 +110,7 @@ function describeFeatures(backbone: FeatureBackbone, backboneJson: string | unde
     const taps = tapList(backbone, (key) => model.modelTopology.taps[key].layer);
     return {
       model: { format: LAYER_BACKBONE_FORMAT, file: backboneJson, sha256: modelHashes(backboneJson) },
-      input: { ...model.modelTopology.input, size: [BACKBONE_INPUT_SIZE, BACKBONE_INPUT_SIZE], decoder: 'jpeg-js' },
+      input: { ...model.modelTopology.input, size: [BACKBONE_INPUT_SIZE, BACKBONE_INPUT_SIZE], decoder: JPEG_DECODER },
       ...common,
       taps,
       bytesPerImage: taps.reduce((sum, tap) => sum + (tap as { bytes: number }).bytes, 0),
@@ -122,19 +122,20 @@ function describeFeatures(backbone: FeatureBackbone, backboneJson: string | unde
   return {
     // The hash pins the exact graph, so trained heads can check they match the app's model.
     model: { package: `${BACKBONE_MODEL_PACKAGE}@${version}`, file: BACKBONE_MODEL_FILE, sha256: modelHashes(modelJson) },
-    input: { node: BACKBONE_INPUT_NODE, size: [BACKBONE_INPUT_SIZE, BACKBONE_INPUT_SIZE], channels: 'RGB', range: [0, 255], decoder: 'jpeg-js' },
+    input: { node: BACKBONE_INPUT_NODE, size: [BACKBONE_INPUT_SIZE, BACKBONE_INPUT_SIZE], channels: 'RGB', range: [0, 255], decoder: JPEG_DECODER },
     ...common,
     taps,
     bytesPerImage: taps.reduce((sum, tap) => sum + (tap as { bytes: number }).bytes, 0),
   };
 }
 
-function decodeRgb(file: string): tf.Tensor3D {
-  const { width, height, data } = jpeg.decode(readFileSync(file), { useTArray: true, formatAsRGBA: false });
-  if (width !== BACKBONE_INPUT_SIZE || height !== BACKBONE_INPUT_SIZE) {
-    throw new Error(`${file}: ${width}x${height}, expected ${BACKBONE_INPUT_SIZE}x${BACKBONE_INPUT_SIZE}`);
-  }
-  return tf.tensor3d(Float32Array.from(data), [height, width, 3]);
+/** RGB float 0..255 of a JPEG or PNG, decoded as the browser does. */
+async function decodeRgb(file: string, size?: number): Promise<tf.Tensor3D> {
+  const { width, height, data } = await decodeImage(readFileSync(file));
+  if (size !== undefined && (width !== size || height !== size)) throw new Error(`${file}: ${width}x${height}, expected ${size}x${size}`);
+  const rgb = new Float32Array(width * height * 3);
+  for (let i = 0; i < width * height; i++) for (let c = 0; c < 3; c++) rgb[i * 3 + c] = data[i * 4 + c];
+  return tf.tensor3d(rgb, [height, width, 3]);
 }
 
 /** The backbone's taps, as (C, H, W) tensors in TAP_NAMES order; disposes `image`. */
@@ -161,12 +162,19 @@ async function writeMaps(maps: tf.Tensor[], fileOf: (key: TapName) => string, dt
 
 /** --reference: the taps of DIR/input.png, lossless pixels, in float32. */
 async function extractReference(backbone: FeatureBackbone, dir: string): Promise<void> {
-  const { width, height, data } = decodeImage(readFileSync(path.join(dir, 'input.png')));
-  const rgb = new Float32Array(width * height * 3);
-  for (let i = 0; i < width * height; i++) for (let c = 0; c < 3; c++) rgb[i * 3 + c] = data[i * 4 + c];
   mkdirSync(path.join(dir, 'ts'), { recursive: true });
-  await writeMaps(extractChw(backbone, tf.tensor3d(rgb, [height, width, 3])), (key) => path.join(dir, 'ts', `${key}.npy`), '<f4');
+  await writeMaps(extractChw(backbone, await decodeRgb(path.join(dir, 'input.png'))), (key) => path.join(dir, 'ts', `${key}.npy`), '<f4');
   console.log(`reference: wrote the taps of ${path.join(dir, 'input.png')} to ${path.join(dir, 'ts')}`);
+}
+
+/** Features cached from another decoder's pixels would silently mix with new ones. */
+function refuseOtherDecoder(outDir: string): void {
+  const file = path.join(outDir, 'features.json');
+  if (!existsSync(file)) return;
+  const decoder = (JSON.parse(readFileSync(file, 'utf8')) as { input?: { decoder?: string } }).input?.decoder;
+  if (decoder !== JPEG_DECODER) {
+    throw new Error(`${outDir} holds features of images decoded by ${decoder ?? 'an unrecorded decoder'}, not ${JPEG_DECODER}; delete it and run again`);
+  }
 }
 
 function formatSeconds(s: number): string {
@@ -188,6 +196,7 @@ async function main(): Promise<void> {
     backbone.dispose();
     return;
   }
+  refuseOtherDecoder(options.outDir);
   mkdirSync(options.outDir, { recursive: true });
   writeAtomic(path.join(options.outDir, 'features.json'), `${JSON.stringify(describeFeatures(backbone, options.backbone), null, 2)}\n`);
 
@@ -212,7 +221,7 @@ async function main(): Promise<void> {
     let lastReport = start;
     for (let i = 0; i < todo.length; i++) {
       const id = todo[i];
-      await writeMaps(extractChw(backbone, decodeRgb(path.join(imageDir, `${id}.jpg`))), (key) => outFile(key, id), '<f2');
+      await writeMaps(extractChw(backbone, await decodeRgb(path.join(imageDir, `${id}.jpg`), BACKBONE_INPUT_SIZE)), (key) => outFile(key, id), '<f2');
 
       const now = performance.now();
       if (now - lastReport >= PROGRESS_EVERY_MS || i === todo.length - 1) {

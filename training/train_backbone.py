@@ -39,6 +39,8 @@ GENERATED_BY = 'AffinityLab training/train_backbone.py (PyTorch %s)' % torch.__v
 REFERENCE_TAPS = {'fpn_s8': 'fpn', 'bb_s8': 's8', 'bb_s16': 's16', 'bb_s32': 's32'}
 # float32 on both sides; summation order alone differs.
 PARITY_TOLERANCE = 1e-4
+# The cache is float16 (relative step 1e-3); a different JPEG decoder moved the scratch taps by up to 28%.
+CACHED_TOLERANCE = 5e-3
 
 
 def build(cfg):
@@ -152,10 +154,9 @@ def compare(torch_map, ts_map, what):
 
 def parity(cfg, log):
     """PyTorch vs the TS backbone (scripts/extract_features.ts --reference) on
-    the same lossless pixels; fails beyond PARITY_TOLERANCE. Also logs how far
-    the cached features drift because the pipeline decodes the JPEG with
-    jpeg-js while PyTorch trained on PIL's decode: a property of the network
-    (its sensitivity to decoder rounding), not an error."""
+    the same lossless pixels, and PyTorch (PIL's JPEG decode) vs the cached
+    features (the pipeline's decoder, which must match PIL's and the
+    browser's); fails beyond PARITY_TOLERANCE or CACHED_TOLERANCE."""
     folder = reference_dir(cfg)
     with open(os.path.join(folder, 'reference.json')) as f:
         ref = json.load(f)
@@ -169,13 +170,17 @@ def parity(cfg, log):
             f'max |diff| {out[role]["max_abs_diff"]:.3g} of max |value| {out[role]["max_abs"]:.4g} (relative {out[role]["relative"]:.1e})')
         cached = np.load(os.path.join(cfg['paths']['features'], ref['split'], role, ref['id'] + '.npy')).astype(np.float32)
         decoder[role] = compare(torch_map, cached, f'decoders {role}')
-        log(f'  JPEG decoders (PIL in training, jpeg-js in the features): max |diff| {decoder[role]["max_abs_diff"]:.3g} '
+        log(f'  cached features (the JPEG decoded by the pipeline, float16): max |diff| {decoder[role]["max_abs_diff"]:.3g} '
             f'(relative {decoder[role]["relative"]:.1e})')
     worst = max(p['relative'] for p in out.values())
     if worst > PARITY_TOLERANCE:
         raise ValueError(f'the TS backbone disagrees with PyTorch on identical pixels: relative difference {worst:.2e} '
                          f'> {PARITY_TOLERANCE:g}; see {folder}')
-    return {'same_pixels': out, 'jpeg_decoders': decoder}
+    worst = max(p['relative'] for p in decoder.values())
+    if worst > CACHED_TOLERANCE:
+        raise ValueError(f'the cached features differ from PyTorch by {worst:.2e} relative (> {CACHED_TOLERANCE:g}): '
+                         'does the pipeline decode JPEGs differently from PIL?')
+    return {'same_pixels': out, 'cached': decoder}
 
 
 def main(cfg):

@@ -117,7 +117,7 @@ async function inferOne(pipeline: LabPipeline, file: string, outStem: string, pa
   }
   let image;
   try {
-    image = decodeImage(bytes);
+    image = await decodeImage(bytes);
   } catch (e) {
     throw new Error(`cannot decode: ${(e as Error).message}`);
   }

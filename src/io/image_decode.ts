@@ -1,11 +1,13 @@
 import { convertIndexedToRgb, decode as decodePngData, hasPngSignature } from 'fast-png';
-import jpeg from 'jpeg-js';
+import { decodeJpeg } from './jpeg_decode';
+import { jpegSize } from './jpeg_size';
 import { unpackRows } from './label_png';
 
 /**
  * JPEG and PNG files to RGBA pixels in pure JS, for Node (CLI, evaluation)
- * where no canvas exists. JPEGs go through jpeg-js, the decoder the training
- * features were extracted with, so evaluation sees the same pixels.
+ * where no canvas exists. JPEGs decode bit-identically to the browser (see
+ * jpeg_decode.ts), so the CLI, evaluation, training features and the app all
+ * see the same pixels.
  */
 
 export interface RgbaImage {
@@ -15,22 +17,27 @@ export interface RgbaImage {
   data: Uint8Array;
 }
 
-/** Largest image accepted, in pixels: jpeg-js' own default cap is 100 MP, too much for one process here. */
+/** Largest image accepted, in pixels: checked from the header, before decoding. */
 const MAX_PIXELS = 64 * 1024 * 1024;
 
-export function decodeImage(bytes: Uint8Array): RgbaImage {
+export async function decodeImage(bytes: Uint8Array): Promise<RgbaImage> {
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
-    const { width, height, data } = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PIXELS / 2 ** 20 });
-    return { width, height, data };
+    const { width, height } = jpegSize(bytes);
+    checkSize(width, height);
+    return decodeJpeg(bytes);
   }
   if (hasPngSignature(bytes)) return decodePng(bytes);
   throw new Error('not a JPEG or PNG file');
 }
 
+function checkSize(width: number, height: number): void {
+  if (width * height > MAX_PIXELS) throw new Error(`image is ${width}x${height}, larger than ${MAX_PIXELS} pixels`);
+}
+
 function decodePng(bytes: Uint8Array): RgbaImage {
   const png = decodePngData(bytes);
   const { width, height } = png;
-  if (width * height > MAX_PIXELS) throw new Error(`image is ${width}x${height}, larger than ${MAX_PIXELS} pixels`);
+  checkSize(width, height);
   let channels = png.channels;
   let values: ArrayLike<number> = png.data;
   let shift = png.depth === 16 ? 8 : 0; // keep the high byte of 16-bit samples
