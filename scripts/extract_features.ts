@@ -42,6 +42,7 @@ import { fileModelHandler, packageFilePath } from '../src/models/node_io';
 import { useNodeWasmBackend } from '../src/models/node_wasm';
 import { serializeNpy } from '../src/core/npy';
 import { decodeImage } from '../src/io/image_decode';
+import { rgbTensor } from '../src/models/pipeline/input';
 import { JPEG_DECODER } from '../src/io/jpeg_decode';
 
 const DEFAULT_OUT = 'data/features/default';
@@ -131,11 +132,9 @@ function describeFeatures(backbone: FeatureBackbone, backboneJson: string | unde
 
 /** RGB float 0..255 of a JPEG or PNG, decoded as the browser does. */
 async function decodeRgb(file: string, size?: number): Promise<tf.Tensor3D> {
-  const { width, height, data } = await decodeImage(readFileSync(file));
-  if (size !== undefined && (width !== size || height !== size)) throw new Error(`${file}: ${width}x${height}, expected ${size}x${size}`);
-  const rgb = new Float32Array(width * height * 3);
-  for (let i = 0; i < width * height; i++) for (let c = 0; c < 3; c++) rgb[i * 3 + c] = data[i * 4 + c];
-  return tf.tensor3d(rgb, [height, width, 3]);
+  const image = await decodeImage(readFileSync(file));
+  if (size !== undefined && (image.width !== size || image.height !== size)) throw new Error(`${file}: ${image.width}x${image.height}, expected ${size}x${size}`);
+  return rgbTensor(image);
 }
 
 /** The backbone's taps, as (C, H, W) tensors in TAP_NAMES order; disposes `image`. */
