@@ -5,6 +5,7 @@ import { parseNpy } from '../src/core/npy';
 import { decodeLabelPng } from '../src/io/label_png';
 import { baseUrl, launchChromium, saveScreenshot } from './browser';
 import { E2E_MODEL_SET } from './global_setup';
+import { scrubTo, waitForDrawn } from './lab_page';
 
 /**
  * Most tests drive the UI with the synthetic stand-in (fast, no weights); one
@@ -70,16 +71,8 @@ function canvasStats(page: Page, testId: string): Promise<CanvasStats> {
   });
 }
 
-async function waitForResult(page: Page): Promise<void> {
-  await expect.poll(async () => (await canvasStats(page, 'cam-heatmap')).opaque, POLL).toBeGreaterThan(0);
-}
-
-/** Moves the t slider with the keyboard (Home/End) and waits until panel-rw shows that step. */
-async function scrubTo(page: Page, key: 'Home' | 'End', t: number): Promise<void> {
-  const slider = page.getByTestId('t-slider');
-  await slider.focus();
-  await slider.press(key);
-  await expect.poll(() => page.getByTestId('panel-rw').getAttribute('data-t'), POLL).toBe(String(t));
+function waitForResult(page: Page): Promise<void> {
+  return waitForDrawn(page, 'cam-heatmap', POLL.timeout);
 }
 
 describe('interactive lab', () => {
@@ -103,11 +96,11 @@ describe('interactive lab', () => {
     await saveScreenshot(page, 'lab-cam-background-1280');
 
     await page.getByTestId('tab-affinity').click();
-    await expect.poll(async () => (await canvasStats(page, 'affinity-boundary')).opaque, POLL).toBeGreaterThan(0);
+    await waitForDrawn(page, 'affinity-boundary', POLL.timeout);
     const stage = page.getByTestId('affinity-neighbours').locator('..');
     const box = (await stage.boundingBox())!;
     await page.mouse.click(box.x + box.width * 0.55, box.y + box.height * 0.5);
-    await expect.poll(async () => (await canvasStats(page, 'affinity-transition')).opaque, POLL).toBeGreaterThan(0);
+    await waitForDrawn(page, 'affinity-transition', POLL.timeout);
     // Arrow keys move the probe one cell.
     const probeText = () => page.getByTestId('probe-cell').textContent();
     const [x, y] = (await probeText())!.match(/\d+/g)!.map(Number);
@@ -115,13 +108,13 @@ describe('interactive lab', () => {
     await expect.poll(probeText, POLL).toBe(`(${x + 1}, ${y})`);
     await saveScreenshot(page, 'lab-affinity-1280');
     await page.getByTestId('layer-graph').check();
-    await expect.poll(async () => (await canvasStats(page, 'affinity-graph')).opaque, POLL).toBeGreaterThan(0);
+    await waitForDrawn(page, 'affinity-graph', POLL.timeout);
     await saveScreenshot(page, 'lab-affinity-graph-1280');
 
     await page.getByTestId('tab-compare').click();
-    await scrubTo(page, 'End', 256);
+    await scrubTo(page, 'End', 256, POLL.timeout);
     const late = await canvasStats(page, 'panel-rw');
-    await scrubTo(page, 'Home', 0);
+    await scrubTo(page, 'Home', 0, POLL.timeout);
     const early = await canvasStats(page, 'panel-rw');
     expect(early.hash).not.toBe(late.hash);
     for (const id of ['panel-cam', 'panel-rw', 'panel-final']) {
@@ -129,7 +122,7 @@ describe('interactive lab', () => {
       expect(panel.width, id).toBeGreaterThan(100);
       expect(panel.colours, id).toBeGreaterThan(10);
     }
-    await scrubTo(page, 'End', 256);
+    await scrubTo(page, 'End', 256, POLL.timeout);
     await saveScreenshot(page, 'lab-compare-1280');
   });
 
@@ -149,7 +142,7 @@ describe('interactive lab', () => {
       await expect.poll(() => page.getByTestId(id).textContent(), POLL).toMatch(/^\d+\.\d%$/);
     }
     await expect.poll(() => page.getByTestId('miou-plot').isVisible(), POLL).toBe(true);
-    await scrubTo(page, 'End', 256);
+    await scrubTo(page, 'End', 256, POLL.timeout);
     await saveScreenshot(page, 'lab-compare-1920');
     await page.getByTestId('compare-swipe').check();
     await saveScreenshot(page, 'lab-compare-swipe-1920');
@@ -251,10 +244,10 @@ describe('interactive lab', () => {
     await expect.poll(() => page.getByTestId('stages').textContent(), POLL).toMatch(/segmentation\s*\d+/);
     await saveScreenshot(page, 'lab-webgpu-cam');
     await page.getByTestId('tab-affinity').click();
-    await expect.poll(async () => (await canvasStats(page, 'affinity-boundary')).opaque, POLL).toBeGreaterThan(0);
+    await waitForDrawn(page, 'affinity-boundary', POLL.timeout);
     await saveScreenshot(page, 'lab-webgpu-affinity');
     await page.getByTestId('tab-compare').click();
-    await scrubTo(page, 'End', 256);
+    await scrubTo(page, 'End', 256, POLL.timeout);
     for (const id of ['panel-cam', 'panel-rw', 'panel-final']) expect((await canvasStats(page, id)).opaque, id).toBeGreaterThan(0);
     await saveScreenshot(page, 'lab-webgpu-compare');
   });
@@ -266,10 +259,10 @@ describe('interactive lab', () => {
     await waitForResult(page);
     await saveScreenshot(page, 'lab-trained-cam');
     await page.getByTestId('tab-affinity').click();
-    await expect.poll(async () => (await canvasStats(page, 'affinity-boundary')).opaque, POLL).toBeGreaterThan(0);
+    await waitForDrawn(page, 'affinity-boundary', POLL.timeout);
     await saveScreenshot(page, 'lab-trained-affinity');
     await page.getByTestId('tab-compare').click();
-    await scrubTo(page, 'End', 256);
+    await scrubTo(page, 'End', 256, POLL.timeout);
     await expect.poll(() => page.getByTestId('panel-rw-miou').textContent(), POLL).toMatch(/^\d+\.\d%$/);
     await expect.poll(() => page.getByTestId('miou-plot').isVisible(), POLL).toBe(true);
     await saveScreenshot(page, 'lab-trained-compare');

@@ -12,27 +12,13 @@ import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { serveBuiltApp } from '../build/serve_built_app';
 import { launchChromium } from '../e2e/browser';
+import { scrubTo, waitForDrawn } from '../e2e/lab_page';
 
 const OUT_DIR = 'docs/screenshots';
 const TIMEOUT_MS = Number(process.env.SCREENSHOT_TIMEOUT_MS ?? 300_000);
 
 async function visible(page: Page, testId: string): Promise<void> {
   await page.getByTestId(testId).waitFor({ state: 'visible', timeout: TIMEOUT_MS });
-}
-
-/** Waits until a canvas has drawn at least one non-transparent pixel. */
-async function drawn(page: Page, testId: string): Promise<void> {
-  await page.waitForFunction(
-    (id) => {
-      const canvas = document.querySelector(`[data-testid="${id}"]`) as HTMLCanvasElement | null;
-      if (!canvas || canvas.width === 0 || canvas.height === 0) return false;
-      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) return true;
-      return false;
-    },
-    testId,
-    { timeout: TIMEOUT_MS },
-  );
 }
 
 async function main(): Promise<void> {
@@ -49,25 +35,22 @@ async function main(): Promise<void> {
   try {
     await page.goto(`${app.url}?model=${values.model}`);
     await page.getByTestId(`sample-${values.sample}`).click({ timeout: TIMEOUT_MS });
-    await drawn(page, 'cam-heatmap');
+    await waitForDrawn(page, 'cam-heatmap', TIMEOUT_MS);
     // psa's label generation: the classes present come from the ground truth.
     await page.getByTestId('labels-ground-truth').check();
     mkdirSync(OUT_DIR, { recursive: true });
     await page.screenshot({ path: `${OUT_DIR}/cam.png`, fullPage: true });
 
     await page.getByTestId('tab-affinity').click();
-    await drawn(page, 'affinity-boundary');
+    await waitForDrawn(page, 'affinity-boundary', TIMEOUT_MS);
     const box = await page.getByTestId('affinity-neighbours').locator('..').boundingBox();
     if (!box) throw new Error('the affinity view has no neighbour panel');
     await page.mouse.click(box.x + box.width * 0.55, box.y + box.height * 0.5);
-    await drawn(page, 'affinity-transition');
+    await waitForDrawn(page, 'affinity-transition', TIMEOUT_MS);
     await page.screenshot({ path: `${OUT_DIR}/affinity.png`, fullPage: true });
 
     await page.getByTestId('tab-compare').click();
-    const slider = page.getByTestId('t-slider');
-    await slider.focus();
-    await slider.press('End');
-    await page.waitForFunction(() => document.querySelector('[data-testid="panel-rw"]')?.getAttribute('data-t') === '256', null, { timeout: TIMEOUT_MS });
+    await scrubTo(page, 'End', 256, TIMEOUT_MS);
     await visible(page, 'miou-plot');
     await page.screenshot({ path: `${OUT_DIR}/compare.png`, fullPage: true });
     console.log(`wrote ${OUT_DIR}/cam.png, affinity.png, compare.png (model ${values.model}, sample ${values.sample})`);
