@@ -162,25 +162,25 @@ def parity(cfg, log):
         ref = json.load(f)
     subprocess.run(['npx', 'tsx', 'scripts/extract_features.ts', '--reference', folder,
                     '--backbone', run_path(cfg, 'backbone', 'model.json')], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    out, decoder = {}, {}
+    out, cached = {}, {}
     for role in ref['taps']:
         torch_map = np.load(os.path.join(folder, f'{ref["id"]}_{role}.npy'))
         out[role] = compare(torch_map, np.load(os.path.join(folder, 'ts', role + '.npy')), f'parity {role}')
         log(f'parity PyTorch vs TS backbone, {ref["split"]}/{ref["id"]} {role}, same pixels: '
             f'max |diff| {out[role]["max_abs_diff"]:.3g} of max |value| {out[role]["max_abs"]:.4g} (relative {out[role]["relative"]:.1e})')
-        cached = np.load(os.path.join(cfg['paths']['features'], ref['split'], role, ref['id'] + '.npy')).astype(np.float32)
-        decoder[role] = compare(torch_map, cached, f'decoders {role}')
-        log(f'  cached features (the JPEG decoded by the pipeline, float16): max |diff| {decoder[role]["max_abs_diff"]:.3g} '
-            f'(relative {decoder[role]["relative"]:.1e})')
+        cached_map = np.load(os.path.join(cfg['paths']['features'], ref['split'], role, ref['id'] + '.npy')).astype(np.float32)
+        cached[role] = compare(torch_map, cached_map, f'cached {role}')
+        log(f'  cached features (the JPEG decoded by the pipeline, float16): max |diff| {cached[role]["max_abs_diff"]:.3g} '
+            f'(relative {cached[role]["relative"]:.1e})')
     worst = max(p['relative'] for p in out.values())
     if worst > PARITY_TOLERANCE:
         raise ValueError(f'the TS backbone disagrees with PyTorch on identical pixels: relative difference {worst:.2e} '
                          f'> {PARITY_TOLERANCE:g}; see {folder}')
-    worst = max(p['relative'] for p in decoder.values())
+    worst = max(p['relative'] for p in cached.values())
     if worst > CACHED_TOLERANCE:
         raise ValueError(f'the cached features differ from PyTorch by {worst:.2e} relative (> {CACHED_TOLERANCE:g}): '
                          'does the pipeline decode JPEGs differently from PIL?')
-    return {'same_pixels': out, 'cached': decoder}
+    return {'same_pixels': out, 'cached': cached}
 
 
 def main(cfg):

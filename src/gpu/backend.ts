@@ -49,8 +49,9 @@ async function describeAdapter(): Promise<AdapterSummary> {
 /** setBackend can succeed on a backend that then fails its first kernel, so run one. */
 async function trySelect(name: BackendName): Promise<void> {
   if (!tf.findBackendFactory(name)) throw new Error(`the ${name} backend is not registered in this browser`);
-  // The threaded wasm build's worker, once bundled, dies with "e is not defined"
-  // and setBackend never settles; the single-threaded SIMD build works.
+  // The threaded wasm build's workers, once minified, die with "e is not defined"
+  // (tfjs stringifies a factory whose closure variable the minifier renamed) and
+  // setBackend never settles; the single-threaded SIMD build works.
   if (name === 'wasm') tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend failed to initialise`);
   await tf.ready();
