@@ -26,7 +26,9 @@ import run_pipeline  # noqa: E402
 import train_aff  # noqa: E402
 import train_cam  # noqa: E402
 import train_seg  # noqa: E402
+import walk_ceiling  # noqa: E402
 from tools import crf  # noqa: E402
+from tools.affinity import random_walk, same_label, transition  # noqa: E402
 from tools.config import all_taps, load_config  # noqa: E402
 from tools.dataset import cam_path, pred_path, read_labels  # noqa: E402
 from tools.features import read_batch  # noqa: E402
@@ -175,8 +177,28 @@ def check_crf():
     assert err < 1e-5, f'windowed CRF differs from the dense reference by {err}'
 
 
+def check_ideal_walk():
+    """With same-label affinities nothing crosses a label boundary, and within
+    a 6x3 segment five steps of a radius-5 walk reach every cell."""
+    labels = torch.zeros(1, 1, 6, 6)
+    labels[..., 3:] = 1
+    scores = torch.zeros(1, 1, 6, 6)
+    scores[0, 0, 2, 1] = 1
+    offsets, trans = transition(labels, 5, 1, same_label)
+    walked = random_walk(scores, offsets, trans, 5)[0, 0]
+    assert (walked[:, 3:] == 0).all(), f'the ideal walk crossed the boundary: {walked}'
+    assert (walked[:, :3] > 0).all(), f'the ideal walk left cells of the segment unreached: {walked}'
+
+
+def check_walk_ceiling(cfg):
+    result = walk_ceiling.measure(cfg, 'val', None, [16], cfg['rw']['beta'], lambda *_: None)
+    assert set(result) == {'cam', 'walk_alpha16', 'ideal_alpha16'}, result
+    assert all(0 <= v <= 100 for v in result.values()), result
+
+
 def main(keep=False):
     check_crf()
+    check_ideal_walk()
     tmp = tempfile.mkdtemp(prefix='affinitylab-smoke-')
     try:
         paths = {'data': os.path.join(tmp, 'synth'), 'features': os.path.join(tmp, 'features'),
@@ -188,6 +210,7 @@ def main(keep=False):
         run_pipeline.main(cfg)
         check_outputs(cfg)
         check_export_matches(cfg)
+        check_walk_ceiling(cfg)
         print(f'smoke test passed ({tmp})')
     finally:
         if not keep:

@@ -76,26 +76,32 @@ def _spans(d, n):
     return slice(max(0, -d), n - max(0, d)), slice(max(0, d), n + min(0, d))
 
 
-def neighbour_affinities(embed, radius):
-    """W from every cell to each full-disc neighbour: (B, K, H, W) in
-    full_disc_offsets order, 0 where the neighbour is outside the grid.
-    Each unordered pair is computed once and written in both directions."""
+def same_label(a, b):
+    """The ideal affinity of grid labels (B, 1, H, W): 1 inside a segment, 0 across."""
+    return (a == b).squeeze(1).float()
+
+
+def neighbour_affinities(embed, radius, pair=l1_affinity):
+    """W = pair(cell, neighbour) from every cell to each full-disc neighbour:
+    (B, K, H, W) in full_disc_offsets order, 0 where the neighbour is outside
+    the grid. Each unordered pair is computed once and written in both
+    directions."""
     b, _, h, w = embed.shape
     offsets = full_disc_offsets(radius)
     out = embed.new_zeros(b, len(offsets), h, w)
     for dy, dx in half_disc_offsets(radius):
         (sy, ty), (sx, tx) = _spans(dy, h), _spans(dx, w)
-        aff = l1_affinity(embed[:, :, sy, sx], embed[:, :, ty, tx])
+        aff = pair(embed[:, :, sy, sx], embed[:, :, ty, tx])
         out[:, offsets.index((dy, dx)), sy, sx] = aff
         out[:, offsets.index((-dy, -dx)), ty, tx] = aff
     return offsets, out
 
 
-def transition(embed, radius, beta):
+def transition(embed, radius, beta, pair=l1_affinity):
     """The walk operator T = D^-1 A, A = W^beta over each cell itself (W = 1)
     and its full disc. Returns offsets (self first) and T as (B, K+1, H, W):
     T[:, k, y, x] weighs the neighbour (y + dy_k, x + dx_k)."""
-    offsets, aff = neighbour_affinities(embed, radius)
+    offsets, aff = neighbour_affinities(embed, radius, pair)
     a = torch.cat([torch.ones_like(aff[:, :1]), aff ** beta], dim=1)
     return [(0, 0)] + offsets, a / a.sum(dim=1, keepdim=True)
 
