@@ -17,7 +17,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import train_aff  # noqa: E402
-from tools.affinity import random_walk, transition  # noqa: E402
+from tools.affinity import l1_affinity, random_walk, transition  # noqa: E402
 from tools.config import load_config, run_path  # noqa: E402
 from tools.dataset import batches_by_class_count, pred_path, read_cams, read_labels, write_png  # noqa: E402
 from tools.features import read_batch  # noqa: E402
@@ -29,12 +29,13 @@ STAGE = 'infer_rw'
 SPLITS = ('val', 'train')  # val first: its numbers are wanted early
 
 
-def walk_labels(embed, cams, classes, cfg):
+def walk_labels(embed, cams, classes, cfg, alpha=None, beta=None, pair=l1_affinity):
     """Embeddings (B, D, H, W), grid CAMs (B, K, H, W), class ids (B, K) ->
-    uint8 label maps (B, size, size) after the walk."""
+    uint8 label maps (B, size, size) after the walk; alpha and beta default
+    to the config's, `pair` turns two cells' embeddings into W."""
     hp = cfg['rw']
-    offsets, trans = transition(embed, hp['radius'], hp['beta'])
-    walked = random_walk(grid_scores(cams, hp['alpha'], cfg), offsets, trans, hp['steps'])
+    offsets, trans = transition(embed, hp['radius'], hp['beta'] if beta is None else beta, pair)
+    walked = random_walk(grid_scores(cams, hp['alpha'] if alpha is None else alpha, cfg), offsets, trans, hp['steps'])
     channel_classes = torch.cat([torch.zeros_like(classes[:, :1]), classes], dim=1)
     return channel_argmax(upsample(walked, cfg['grid']['input_size']), channel_classes).numpy()
 

@@ -191,8 +191,8 @@ def check_ideal_walk():
 
 
 def check_walk_ceiling(cfg):
-    result = walk_ceiling.measure(cfg, 'val', None, [16], cfg['rw']['beta'], lambda *_: None)
-    assert set(result) == {'cam', 'walk_alpha16', 'ideal_alpha16'}, result
+    images, result = walk_ceiling.measure(cfg, 'val', None, [16], cfg['rw']['beta'], lambda *_: None)
+    assert images == 3 and set(result) == {'cam', 'walk_alpha16', 'ideal_alpha16'}, result
     assert all(0 <= v <= 100 for v in result.values()), result
 
 

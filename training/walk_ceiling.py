@@ -21,11 +21,12 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import train_aff  # noqa: E402
-from tools.affinity import l1_affinity, random_walk, same_label, transition  # noqa: E402
+from infer_cam import cam_prediction  # noqa: E402
+from infer_rw import walk_labels  # noqa: E402
+from tools.affinity import same_label  # noqa: E402
 from tools.config import load_config, run_path, setup_torch  # noqa: E402
 from tools.dataset import batches_by_class_count, read_cams, read_labels, read_mask  # noqa: E402
 from tools.features import read_batch  # noqa: E402
-from tools.maps import channel_argmax, grid_scores, image_cams, upsample, with_constant_background  # noqa: E402
 from tools.metrics import confusion, mean_iou  # noqa: E402
 from tools.progress import Progress  # noqa: E402
 
@@ -37,20 +38,11 @@ def grid_labels(masks, stride):
     return masks[:, stride // 2::stride, stride // 2::stride].unsqueeze(1).float()
 
 
-def walked_labels(scores, embed_or_labels, pair, beta, cfg, channel_classes):
-    offsets, trans = transition(embed_or_labels, cfg['rw']['radius'], beta, pair)
-    walked = random_walk(scores, offsets, trans, cfg['rw']['steps'])
-    return channel_argmax(upsample(walked, cfg['grid']['input_size']), channel_classes).numpy()
-
-
 def measure(cfg, split, limit, alphas, beta, log):
-    """Confusion-matrix mIoU (%) of CAM, the trained walk and the ideal walk per alpha."""
+    """Images read and the confusion-matrix mIoU (%) of CAM, the trained walk and the ideal walk per alpha."""
     device = setup_torch(cfg)
     run = cfg['paths']['run']
-    ckpt = torch.load(run_path(cfg, 'aff_head.pt'), map_location=device)
-    net = train_aff.build(cfg, ckpt['in_channels'])
-    net.load_state_dict(ckpt['state_dict'])
-    net.eval()
+    net = train_aff.load(cfg, device)
     rows = read_labels(cfg['paths']['data'], split)[:limit]
     conf = {'cam': np.zeros((CLASSES, CLASSES), np.int64)}
     for a in alphas:
@@ -63,21 +55,18 @@ def measure(cfg, split, limit, alphas, beta, log):
         cams, classes = (torch.from_numpy(a) for a in read_cams(run, split, batch))
         gts = [read_mask(cfg['paths']['data'], split, sid) for sid in ids]
         labels = grid_labels(torch.from_numpy(np.stack(gts).astype(np.int64)), cfg['grid']['stride'])
-        channel_classes = torch.cat([torch.zeros_like(classes[:, :1]), classes], dim=1)
         with torch.no_grad():
-            outputs = {'cam': channel_argmax(with_constant_background(image_cams(cams, cfg), cfg['cam']['bg_score']),
-                                             channel_classes).numpy()}
+            outputs = {'cam': cam_prediction(cams, classes, cfg)}
             embed = net(read_batch(cfg['paths']['features'], split, cfg['taps']['aff'], ids, device))
             for a in alphas:
-                scores = grid_scores(cams, a, cfg)
-                outputs[f'walk_alpha{a}'] = walked_labels(scores, embed, l1_affinity, beta, cfg, channel_classes)
-                outputs[f'ideal_alpha{a}'] = walked_labels(scores, labels, same_label, 1, cfg, channel_classes)
+                outputs[f'walk_alpha{a}'] = walk_labels(embed, cams, classes, cfg, alpha=a, beta=beta)
+                outputs[f'ideal_alpha{a}'] = walk_labels(labels, cams, classes, cfg, alpha=a, beta=1, pair=same_label)
         for key, maps in outputs.items():
             for pred, gt in zip(maps, gts):
                 conf[key] += confusion(pred, gt, CLASSES)
         done += len(batch)
         progress.update(done)
-    return {key: round(100 * mean_iou(c), 2) for key, c in conf.items()}
+    return len(rows), {key: round(100 * mean_iou(c), 2) for key, c in conf.items()}
 
 
 def main():
@@ -91,14 +80,14 @@ def main():
     cfg = load_config(args.config)
     alphas = [float(a) if '.' in a else int(a) for a in args.alpha.split(',')]
     beta = cfg['rw']['beta'] if args.beta is None else args.beta
-    result = measure(cfg, args.split, args.limit, alphas, beta, print)
-    print(f'{cfg["name"]} {args.split}: CAM {result["cam"]:.1f}')
+    images, result = measure(cfg, args.split, args.limit, alphas, beta, print)
+    print(f'{cfg["name"]} {args.split}, {images} images: CAM {result["cam"]:.1f}')
     for a in alphas:
         print(f'  alpha {a}: walk (trained AffinityNet, beta {beta:g}) {result[f"walk_alpha{a}"]:.1f}, '
               f'walk with ideal affinities {result[f"ideal_alpha{a}"]:.1f}')
     out = run_path(cfg, f'walk_ceiling_{args.split}.json')
     with open(out, 'w') as f:
-        json.dump({'split': args.split, 'images': args.limit, 'beta': beta, 'steps': cfg['rw']['steps'],
+        json.dump({'split': args.split, 'images': images, 'beta': beta, 'steps': cfg['rw']['steps'],
                    'miou_percent': result}, f, indent=1)
     print(f'written to {out}')
 
