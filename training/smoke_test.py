@@ -194,6 +194,8 @@ def check_walk_ceiling(cfg):
     images, result = walk_ceiling.measure(cfg, 'val', None, [16], cfg['rw']['beta'], lambda *_: None)
     assert images == 3 and set(result) == {'cam', 'walk_alpha16', 'ideal_alpha16'}, result
     assert all(0 <= v <= 100 for v in result.values()), result
+    images, ideal = walk_ceiling.measure(cfg, 'val', None, [16], cfg['rw']['beta'], lambda *_: None, trained=False)
+    assert set(ideal) == {'cam', 'ideal_alpha16'} and ideal['ideal_alpha16'] == result['ideal_alpha16'], ideal
 
 
 def main(keep=False):

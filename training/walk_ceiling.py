@@ -6,10 +6,11 @@ reports mIoU of CAM, walk and ideal walk. When the ideal walk gains little,
 the CAMs are the limit, not the affinities.
 
     /usr/bin/python3 training/walk_ceiling.py --config training/config/scratch.json \
-        [--split val] [--limit N] [--alpha 16,32,64] [--beta 16]
+        [--split val] [--limit N] [--alpha 16,32,64] [--beta 16] [--ideal-only]
 
-Writes <run>/walk_ceiling_<split>.json. Needs the run's CAMs (infer_cam) and
-aff_head.pt (train_aff).
+Writes <run>/walk_ceiling_<split>.json. Needs the run's CAMs (infer_cam) and,
+unless --ideal-only, aff_head.pt (train_aff): the ideal walk alone tells
+whether new CAMs are worth training an AffinityNet for.
 """
 import argparse
 import json
@@ -38,15 +39,17 @@ def grid_labels(masks, stride):
     return masks[:, stride // 2::stride, stride // 2::stride].unsqueeze(1).float()
 
 
-def measure(cfg, split, limit, alphas, beta, log):
-    """Images read and the confusion-matrix mIoU (%) of CAM, the trained walk and the ideal walk per alpha."""
+def measure(cfg, split, limit, alphas, beta, log, trained=True):
+    """Images read and the confusion-matrix mIoU (%) of CAM, the trained walk
+    (unless trained is False) and the ideal walk per alpha."""
     device = setup_torch(cfg)
     run = cfg['paths']['run']
-    net = train_aff.load(cfg, device)
+    net = train_aff.load(cfg, device) if trained else None
     rows = read_labels(cfg['paths']['data'], split)[:limit]
     conf = {'cam': np.zeros((CLASSES, CLASSES), np.int64)}
     for a in alphas:
-        conf[f'walk_alpha{a}'] = np.zeros((CLASSES, CLASSES), np.int64)
+        if trained:
+            conf[f'walk_alpha{a}'] = np.zeros((CLASSES, CLASSES), np.int64)
         conf[f'ideal_alpha{a}'] = np.zeros((CLASSES, CLASSES), np.int64)
     progress = Progress(log, f'walk ceiling {split}', len(rows), unit='img')
     done = 0
@@ -57,9 +60,10 @@ def measure(cfg, split, limit, alphas, beta, log):
         labels = grid_labels(torch.from_numpy(np.stack(gts).astype(np.int64)), cfg['grid']['stride'])
         with torch.no_grad():
             outputs = {'cam': cam_prediction(cams, classes, cfg)}
-            embed = net(read_batch(cfg['paths']['features'], split, cfg['taps']['aff'], ids, device))
+            embed = net(read_batch(cfg['paths']['features'], split, cfg['taps']['aff'], ids, device)) if trained else None
             for a in alphas:
-                outputs[f'walk_alpha{a}'] = walk_labels(embed, cams, classes, cfg, alpha=a, beta=beta)
+                if trained:
+                    outputs[f'walk_alpha{a}'] = walk_labels(embed, cams, classes, cfg, alpha=a, beta=beta)
                 outputs[f'ideal_alpha{a}'] = walk_labels(labels, cams, classes, cfg, alpha=a, beta=1, pair=same_label)
         for key, maps in outputs.items():
             for pred, gt in zip(maps, gts):
@@ -76,15 +80,17 @@ def main():
     parser.add_argument('--limit', type=int, default=None, help='first N images of the split')
     parser.add_argument('--alpha', default='16,32,64', help='comma-separated background exponents')
     parser.add_argument('--beta', type=float, default=None, help="the trained walk's beta (default: the config's)")
+    parser.add_argument('--ideal-only', action='store_true', help='skip the trained walk (no aff_head.pt needed)')
     args = parser.parse_args()
     cfg = load_config(args.config)
     alphas = [float(a) if '.' in a else int(a) for a in args.alpha.split(',')]
     beta = cfg['rw']['beta'] if args.beta is None else args.beta
-    images, result = measure(cfg, args.split, args.limit, alphas, beta, print)
+    images, result = measure(cfg, args.split, args.limit, alphas, beta, print, trained=not args.ideal_only)
     print(f'{cfg["name"]} {args.split}, {images} images: CAM {result["cam"]:.1f}')
     for a in alphas:
-        print(f'  alpha {a}: walk (trained AffinityNet, beta {beta:g}) {result[f"walk_alpha{a}"]:.1f}, '
-              f'walk with ideal affinities {result[f"ideal_alpha{a}"]:.1f}')
+        trained = '' if args.ideal_only else \
+            f'walk (trained AffinityNet, beta {beta:g}) {result[f"walk_alpha{a}"]:.1f}, '
+        print(f'  alpha {a}: {trained}walk with ideal affinities {result[f"ideal_alpha{a}"]:.1f}')
     out = run_path(cfg, f'walk_ceiling_{args.split}.json')
     with open(out, 'w') as f:
         json.dump({'split': args.split, 'images': images, 'beta': beta, 'steps': cfg['rw']['steps'],
