@@ -81,7 +81,7 @@ def backbone_section(cfg, features):
     return {'format': train_backbone.FORMAT, 'file': 'backbone/model.json', 'sha256': features['model']['sha256'],
             'input': features['input'], 'taps': taps,
             'architecture': {k: b[k] for k in ('architecture', 'width', 'last_channels', 'fpn_channels')},
-            'hyperparameters': {k: b[k] for k in ('train_size', 'crop_min', 'jitter', 'hue', 'grayscale', 'hide', 'epochs', 'batch_size', 'lr', 'weight_decay')}}
+            'hyperparameters': {k: b[k] for k in ('train_size', 'crop_min', 'jitter', 'epochs', 'batch_size', 'lr', 'weight_decay')}}
 
 
 def copy_backbone(cfg, out):

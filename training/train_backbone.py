@@ -8,7 +8,7 @@ that src/models/backbone runs, so the features stage extracts with the app's
 own code.
 
 Training sees random crops (crop_min..512 px square, resized to train_size),
-flips, colour jitter, hue rotation, greyscale and hidden patches; validation runs on the whole 512x512 images, as the
+flips and colour jitter; validation runs on the whole 512x512 images, as the
 app does. Resumable per epoch (<run>/backbone_ckpt.pt). Also writes the
 first validation image's pixels and PyTorch features (<run>/backbone/reference/),
 which the features stage compares with the TypeScript backbone's (`parity`).
@@ -64,30 +64,9 @@ def read_images(data_dir, split, ids):
     return out
 
 
-def hue_rotation(degrees):
-    """3x3 matrix rotating RGB about the grey axis: shifts hue, keeps grey grey."""
-    t = math.radians(degrees)
-    k = torch.full((3,), 1 / math.sqrt(3))
-    cross = torch.tensor([[0, -k[2], k[1]], [k[2], 0, -k[0]], [-k[1], k[0], 0]])
-    return math.cos(t) * torch.eye(3) + math.sin(t) * cross + (1 - math.cos(t)) * torch.outer(k, k)
-
-
-def hide_patches(crop, patch, p, gen):
-    """Hide-and-seek (Singh & Lee 2017): grey out each patch x patch cell with
-    probability p, so the classifier must use every part of an object, which
-    spreads its CAM beyond the single most telling part."""
-    cells = -(-crop.shape[-1] // patch)
-    keep = (torch.rand(cells, cells, generator=gen) >= p).float()
-    mask = keep.repeat_interleave(patch, 0).repeat_interleave(patch, 1)[:crop.shape[-2], :crop.shape[-1]]
-    return crop * mask + 127.5 * (1 - mask)
-
-
 def augment(images, b, gen):
     """Random square crop (side crop_min..full), resize to train_size, flip,
-    brightness/contrast/saturation jitter, hue rotation (up to b['hue']
-    degrees), greyscale (probability b['grayscale']) and hidden patches
-    (b['hide']); float (B, 3, s, s) in 0..255. Hue and greyscale keep colour
-    from identifying the few cut-outs of a class."""
+    brightness/contrast/saturation jitter; float (B, 3, s, s) in 0..255."""
     size, full = b['train_size'], images.shape[-1]
     out = []
     for img in images:
@@ -102,13 +81,6 @@ def augment(images, b, gen):
         gray = crop.mean(0, keepdim=True)
         crop = gray + (crop - gray) * sat
         crop = crop.mean() + (crop - crop.mean()) * contrast
-        if b['hue']:
-            degrees = float(torch.rand(1, generator=gen) * 2 - 1) * b['hue']
-            crop = torch.einsum('ij,jhw->ihw', hue_rotation(degrees), crop)
-        if torch.rand(1, generator=gen) < b['grayscale']:
-            crop = crop.mean(0, keepdim=True).expand(3, -1, -1)
-        if b['hide']['p']:
-            crop = hide_patches(crop, b['hide']['patch'], b['hide']['p'], gen)
         out.append((crop * bright).clamp(0, 255))
     return torch.stack(out)
 
