@@ -26,12 +26,10 @@ from infer_cam import cam_prediction  # noqa: E402
 from infer_rw import walk_labels  # noqa: E402
 from tools.affinity import same_label  # noqa: E402
 from tools.config import load_config, run_path, setup_torch  # noqa: E402
-from tools.dataset import batches_by_class_count, read_cams, read_labels, read_mask  # noqa: E402
+from tools.dataset import VOC_CLASSES, batches_by_class_count, read_cams, read_labels, read_mask  # noqa: E402
 from tools.features import read_batch  # noqa: E402
 from tools.metrics import confusion, mean_iou  # noqa: E402
 from tools.progress import Progress  # noqa: E402
-
-CLASSES = 21
 
 
 def grid_labels(masks, stride):
@@ -46,11 +44,8 @@ def measure(cfg, split, limit, alphas, beta, log, trained=True):
     run = cfg['paths']['run']
     net = train_aff.load(cfg, device) if trained else None
     rows = read_labels(cfg['paths']['data'], split)[:limit]
-    conf = {'cam': np.zeros((CLASSES, CLASSES), np.int64)}
-    for a in alphas:
-        if trained:
-            conf[f'walk_alpha{a}'] = np.zeros((CLASSES, CLASSES), np.int64)
-        conf[f'ideal_alpha{a}'] = np.zeros((CLASSES, CLASSES), np.int64)
+    n = len(VOC_CLASSES)
+    conf = {}
     progress = Progress(log, f'walk ceiling {split}', len(rows), unit='img')
     done = 0
     for batch in batches_by_class_count(rows, cfg['rw']['batch_size']):
@@ -67,7 +62,8 @@ def measure(cfg, split, limit, alphas, beta, log, trained=True):
                 outputs[f'ideal_alpha{a}'] = walk_labels(labels, cams, classes, cfg, alpha=a, beta=1, pair=same_label)
         for key, maps in outputs.items():
             for pred, gt in zip(maps, gts):
-                conf[key] += confusion(pred, gt, CLASSES)
+                conf.setdefault(key, np.zeros((n, n), np.int64))
+                conf[key] += confusion(pred, gt, n)
         done += len(batch)
         progress.update(done)
     return len(rows), {key: round(100 * mean_iou(c), 2) for key, c in conf.items()}
