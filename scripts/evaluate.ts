@@ -13,7 +13,9 @@
  * predicted labels (class score >= 0.5). Reads PyTorch's masks from
  * RUN/pred_<split>/{cam,rw,seg}/<id>.png (made with ground-truth labels)
  * when present (the walk's only when alpha, beta and steps are meta.json's,
- * which PyTorch used). Writes RUN/eval_ts[_<split>][_<order>][_walk-aA-bB-tT].json
+ * which PyTorch used). Masks are made at the network input, as the app makes
+ * them, and scaled to the image (nearest neighbour) for both comparisons, as
+ * the PyTorch pipeline scales its own. Writes RUN/eval_ts[_<split>][_<order>][_walk-aA-bB-tT].json
  * and prints a markdown table.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,7 +25,7 @@ import { numberOption } from '../cli/args';
 import { SCORE_ORDERS, stageMasks, type MaskParameters, type ScoreOrder, type StageMasks } from '../cli/masks';
 import { DEFAULT_THRESHOLD } from '../cli/commands/infer';
 import { VOC_CLASSES } from '../src/core/constants';
-import { classesAbove } from '../src/core/label_maps';
+import { classesAbove, resizeLabelsNearest } from '../src/core/label_maps';
 import { addConfusion, confusionMatrix, iouPerClass, meanIoU } from '../src/core/metrics';
 import { decodeImage } from '../src/io/image_decode';
 import { decodeLabelPng } from '../src/io/label_png';
@@ -118,8 +120,8 @@ async function main(): Promise<void> {
     if (gt.width !== image.width || gt.height !== image.height) throw new Error(`${id}: mask ${gt.width}x${gt.height} vs image ${image.width}x${image.height}`);
     const result = await pipeline.run(image);
     for (const [k, v] of Object.entries(result.timings)) timings[k] = (timings[k] ?? 0) + v;
-    // The synthetic images are already input-sized; masks at placement size = image size.
-    if (result.placement.width !== image.width || result.placement.height !== image.height) throw new Error(`${id}: images must be ${meta.inputSize}x${meta.inputSize}`);
+    const { width, height } = result.placement;
+    const toImage = (labels: Uint8Array) => (width === image.width && height === image.height ? labels : resizeLabelsNearest(labels, width, height, image.width, image.height));
 
     const gtKeep = classes.map((voc) => meta.classes.findIndex((c) => c.voc === voc)).filter((c) => c >= 0);
     const predictedKeep = classesAbove(result.classScores, DEFAULT_THRESHOLD);
@@ -131,7 +133,9 @@ async function main(): Promise<void> {
 
     // The masks depend on the label set only (not its order): skip a second walk when they agree.
     const sameLabels = predictedKeep.length === gtKeep.length && predictedKeep.every((c) => gtKeep.includes(c));
-    const [gtMasks, predictedMasks = gtMasks] = stageMasks(result, meta, sameLabels ? [gtKeep] : [gtKeep, predictedKeep], params);
+    const [gtMasks, predictedMasks = gtMasks] = stageMasks(result, meta, sameLabels ? [gtKeep] : [gtKeep, predictedKeep], params).map(
+      (m): StageMasks => ({ cam: toImage(m.cam), rw: toImage(m.rw), final: toImage(m.final) }),
+    );
     const masks: Record<LabelSource, StageMasks> = { gt: gtMasks, predicted: predictedMasks };
     for (const source of LABEL_SOURCES) {
       for (const stage of STAGES) addConfusion(confusion[source][stage], confusionMatrix(masks[source][stage], gt.labels, NUM_CLASSES));

@@ -3,15 +3,17 @@
  * the same tfjs graph the app runs, so training and inference see identical
  * features.
  *
- *   npx tsx scripts/extract_features.ts DATA_DIR [--out DIR] [--backbone MODEL_JSON] [--splits train,val] [--limit N]
+ *   npx tsx scripts/extract_features.ts DATA_DIR [--out DIR] [--backbone MODEL_JSON] [--input-size N] [--splits train,val] [--limit N]
  *   npx tsx scripts/extract_features.ts --reference DIR --backbone MODEL_JSON
  *
  * Without --backbone, the taps come from the CenterNet graph in node_modules
  * (the default model set); with it, from one of our own "affinitylab-backbone"
  * files (e.g. data/runs/scratch/backbone/model.json, the scratch set).
  *
- * Reads DATA_DIR/<split>/images/<id>.jpg (512x512) and writes, per image and
- * tap, OUT/<split>/<tap>/<id>.npy: float16 '<f2', C order, shape (C, H, W).
+ * Reads DATA_DIR/<split>/images/<id>.jpg (square), resizes it to the network
+ * input (--input-size, 512 unless told; only our own backbones take another)
+ * as the app does, and writes, per image and tap,
+ * OUT/<split>/<tap>/<id>.npy: float16 '<f2', C order, shape (C, H, W).
  * OUT/features.json describes the taps. Outputs newer than their image are
  * skipped, and every file is written under a temporary name and then renamed,
  * so a killed run can simply be started again.
@@ -42,7 +44,9 @@ import { fileModelHandler, packageFilePath } from '../src/models/node_io';
 import { useNodeWasmBackend } from '../src/models/node_wasm';
 import { serializeNpy } from '../src/core/npy';
 import { decodeImage } from '../src/io/image_decode';
-import { rgbTensor } from '../src/models/pipeline/input';
+import { networkInput, rgbTensor } from '../src/models/pipeline/input';
+import { placeImage } from '../src/models/pipeline/placement';
+import { GRID_STRIDE } from '../src/core/constants';
 import { JPEG_DECODER } from '../src/io/jpeg_decode';
 
 const DEFAULT_OUT = 'data/features/default';
@@ -55,6 +59,8 @@ interface Options {
   outDir: string;
   /** model.json of an affinitylab-backbone, or undefined for the CenterNet graph. */
   backbone?: string;
+  /** Side of the square network input the images are resized to. */
+  inputSize: number;
   splits: string[];
   limit: number;
 }
@@ -65,6 +71,7 @@ function parseOptions(): Options {
     options: {
       out: { type: 'string', default: DEFAULT_OUT },
       backbone: { type: 'string' },
+      'input-size': { type: 'string' },
       splits: { type: 'string', default: 'train,val' },
       limit: { type: 'string' },
       reference: { type: 'string' },
@@ -72,14 +79,17 @@ function parseOptions(): Options {
   });
   if (values.reference !== undefined) {
     if (values.backbone === undefined || positionals.length !== 0) throw new Error('usage: extract_features.ts --reference DIR --backbone MODEL_JSON');
-    return { reference: values.reference, dataDir: '', outDir: values.out, backbone: values.backbone, splits: [], limit: 0 };
+    return { reference: values.reference, dataDir: '', outDir: values.out, backbone: values.backbone, inputSize: 0, splits: [], limit: 0 };
   }
   if (positionals.length !== 1) {
-    throw new Error('usage: extract_features.ts DATA_DIR [--out DIR] [--backbone MODEL_JSON] [--splits train,val] [--limit N (per split)]');
+    throw new Error('usage: extract_features.ts DATA_DIR [--out DIR] [--backbone MODEL_JSON] [--input-size N] [--splits train,val] [--limit N (per split)]');
   }
+  const inputSize = values['input-size'] === undefined ? BACKBONE_INPUT_SIZE : Number(values['input-size']);
+  if (!Number.isInteger(inputSize) || inputSize <= 0 || inputSize % 32 !== 0) throw new Error(`--input-size must be a positive multiple of 32, got ${values['input-size']}`);
+  if (values.backbone === undefined && inputSize !== BACKBONE_INPUT_SIZE) throw new Error(`the CenterNet graph takes ${BACKBONE_INPUT_SIZE} px inputs only; --input-size needs --backbone`);
   const limit = values.limit === undefined ? Infinity : Number(values.limit);
   if (!(limit > 0)) throw new Error(`--limit must be a positive number, got ${values.limit}`);
-  return { dataDir: positionals[0], outDir: values.out, backbone: values.backbone, splits: values.splits.split(',').filter(Boolean), limit };
+  return { dataDir: positionals[0], outDir: values.out, backbone: values.backbone, inputSize, splits: values.splits.split(',').filter(Boolean), limit };
 }
 
 /** Writes via a temporary name so that a file that exists is always complete. */
@@ -96,22 +106,22 @@ function modelHashes(modelJson: string): Record<string, string> {
   return Object.fromEntries(files.map((file) => [path.basename(file), createHash('sha256').update(readFileSync(file)).digest('hex')]));
 }
 
-function tapList(backbone: FeatureBackbone, nodeOf: (key: TapName) => string): object[] {
+function tapList(backbone: FeatureBackbone, inputSize: number, nodeOf: (key: TapName) => string): object[] {
   return TAP_NAMES.map((key) => {
     const { channels, stride } = backbone.tapShapes[key];
-    const grid = BACKBONE_INPUT_SIZE / stride;
+    const grid = inputSize / stride;
     return { key, node: nodeOf(key), channels, stride, grid: [grid, grid], bytes: channels * grid * grid * 2 };
   });
 }
 
-function describeFeatures(backbone: FeatureBackbone, backboneJson: string | undefined): object {
+function describeFeatures(backbone: FeatureBackbone, backboneJson: string | undefined, inputSize: number): object {
   const common = { dtype: '<f2', layout: 'CHW', path: '<split>/<key>/<id>.npy' };
   if (backboneJson !== undefined) {
     const model = JSON.parse(readFileSync(backboneJson, 'utf8')) as { modelTopology: { input: object; taps: Record<TapName, { layer: string }> } };
-    const taps = tapList(backbone, (key) => model.modelTopology.taps[key].layer);
+    const taps = tapList(backbone, inputSize, (key) => model.modelTopology.taps[key].layer);
     return {
       model: { format: LAYER_BACKBONE_FORMAT, file: backboneJson, sha256: modelHashes(backboneJson) },
-      input: { ...model.modelTopology.input, size: [BACKBONE_INPUT_SIZE, BACKBONE_INPUT_SIZE], decoder: JPEG_DECODER },
+      input: { ...model.modelTopology.input, size: [inputSize, inputSize], decoder: JPEG_DECODER },
       ...common,
       taps,
       bytesPerImage: taps.reduce((sum, tap) => sum + (tap as { bytes: number }).bytes, 0),
@@ -119,7 +129,7 @@ function describeFeatures(backbone: FeatureBackbone, backboneJson: string | unde
   }
   const modelJson = packageFilePath(BACKBONE_MODEL_PACKAGE, BACKBONE_MODEL_FILE);
   const version = (JSON.parse(readFileSync(packageFilePath(BACKBONE_MODEL_PACKAGE, 'package.json'), 'utf8')) as { version: string }).version;
-  const taps = tapList(backbone, (key) => BACKBONE_TAPS[key].node);
+  const taps = tapList(backbone, inputSize, (key) => BACKBONE_TAPS[key].node);
   return {
     // The hash pins the exact graph, so trained heads can check they match the app's model.
     model: { package: `${BACKBONE_MODEL_PACKAGE}@${version}`, file: BACKBONE_MODEL_FILE, sha256: modelHashes(modelJson) },
@@ -131,10 +141,15 @@ function describeFeatures(backbone: FeatureBackbone, backboneJson: string | unde
 }
 
 /** RGB float 0..255 of a JPEG or PNG, decoded as the browser does. */
-async function decodeRgb(file: string, size?: number): Promise<tf.Tensor3D> {
+async function decodeRgb(file: string): Promise<tf.Tensor3D> {
+  return rgbTensor(await decodeImage(readFileSync(file)));
+}
+
+/** A square image decoded and resized to the network input as the app does it. */
+async function decodeNetworkInput(file: string, inputSize: number): Promise<tf.Tensor3D> {
   const image = await decodeImage(readFileSync(file));
-  if (size !== undefined && (image.width !== size || image.height !== size)) throw new Error(`${file}: ${image.width}x${image.height}, expected ${size}x${size}`);
-  return rgbTensor(image);
+  if (image.width !== image.height) throw new Error(`${file}: ${image.width}x${image.height}; the data set's images must be square`);
+  return networkInput(image, placeImage(image.width, image.height, inputSize, GRID_STRIDE), inputSize);
 }
 
 /** The backbone's taps, as (C, H, W) tensors in TAP_NAMES order; disposes `image`. */
@@ -197,7 +212,7 @@ async function main(): Promise<void> {
   }
   refuseOtherDecoder(options.outDir);
   mkdirSync(options.outDir, { recursive: true });
-  writeAtomic(path.join(options.outDir, 'features.json'), `${JSON.stringify(describeFeatures(backbone, options.backbone), null, 2)}\n`);
+  writeAtomic(path.join(options.outDir, 'features.json'), `${JSON.stringify(describeFeatures(backbone, options.backbone, options.inputSize), null, 2)}\n`);
 
   for (const split of options.splits) {
     const imageDir = path.join(options.dataDir, split, 'images');
@@ -220,7 +235,7 @@ async function main(): Promise<void> {
     let lastReport = start;
     for (let i = 0; i < todo.length; i++) {
       const id = todo[i];
-      await writeMaps(extractChw(backbone, await decodeRgb(path.join(imageDir, `${id}.jpg`), BACKBONE_INPUT_SIZE)), (key) => outFile(key, id), '<f2');
+      await writeMaps(extractChw(backbone, await decodeNetworkInput(path.join(imageDir, `${id}.jpg`), options.inputSize)), (key) => outFile(key, id), '<f2');
 
       const now = performance.now();
       if (now - lastReport >= PROGRESS_EVERY_MS || i === todo.length - 1) {

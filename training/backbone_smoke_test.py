@@ -2,7 +2,8 @@
 """Smoke run, in seconds, of a model set's own backbone: train it for one
 tiny epoch on a generated 6 + 3 image dataset, export it, extract its
 features with the TypeScript backbone (scripts/extract_features.ts, the
-app's code) and check them against PyTorch's (train_backbone.parity).
+app's code, resizing the images to the network input as the app does) and
+check them against PyTorch's (train_backbone.parity).
 
     /usr/bin/python3 training/backbone_smoke_test.py [--keep]
 """
@@ -34,11 +35,16 @@ def main(keep=False):
         summary = train_backbone.main(cfg)
         assert summary['parameters'] > 0 and 'val' in summary['history'][-1], summary
         subprocess.run(['npx', 'tsx', 'scripts/extract_features.ts', paths['data'], '--out', paths['features'],
-                        '--backbone', os.path.join(paths['run'], 'backbone', 'model.json')],
+                        '--backbone', os.path.join(paths['run'], 'backbone', 'model.json'),
+                        '--input-size', str(cfg['grid']['input_size'])],
                        cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
         # parity raises beyond its tolerance; the assert guards against an empty comparison.
-        parity = train_backbone.parity(cfg, Logger(os.path.join(tmp, 'parity.log')))['same_pixels']
-        assert set(parity) == set(train_backbone.REFERENCE_TAPS), parity
+        # The scratch config's network sees the 512 px images at 256 px: the
+        # cached maps are compared with PyTorch's on the same resize.
+        checks = train_backbone.parity(cfg, Logger(os.path.join(tmp, 'parity.log')))
+        parity, cached = checks['same_pixels'], checks['cached']
+        assert set(parity) == set(cached) == set(train_backbone.REFERENCE_TAPS), checks
+        assert cfg['grid']['input_size'] == 256 and all(p['max_abs'] > 0 for p in cached.values()), (cfg['grid'], cached)
         worst = max(p['relative'] for p in parity.values())
         print(f'backbone smoke test passed (worst relative PyTorch/TS difference {worst:.2e}; {tmp})')
     finally:

@@ -13,9 +13,9 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import train_cam  # noqa: E402
 from tools.config import load_config  # noqa: E402
-from tools.dataset import batches_by_class_count, cam_path, class_indices, pred_path, read_labels, write_png  # noqa: E402
+from tools.dataset import batches_by_class_count, cam_path, class_indices, image_side, pred_path, read_labels, write_png  # noqa: E402
 from tools.features import read_batch  # noqa: E402
-from tools.maps import channel_argmax, image_cams, with_constant_background  # noqa: E402
+from tools.maps import channel_argmax, input_cams, labels_to_image, with_constant_background  # noqa: E402
 from tools.progress import Progress  # noqa: E402
 from tools.stages import run_inference_stage  # noqa: E402
 
@@ -30,10 +30,11 @@ def gt_class_cams(all_cams, classes, indices):
 
 
 def cam_prediction(cams, classes, cfg):
-    """CAM-only label maps at image size: argmax against a constant background."""
-    scores = with_constant_background(image_cams(cams, cfg), cfg['cam']['bg_score'])
+    """CAM-only label maps at image size: argmax against a constant background
+    at the network's input resolution, scaled to the image."""
+    scores = with_constant_background(input_cams(cams, cfg), cfg['cam']['bg_score'])
     channel_classes = torch.cat([torch.zeros_like(classes[:, :1]), classes], dim=1)
-    return channel_argmax(scores, channel_classes).numpy()
+    return labels_to_image(channel_argmax(scores, channel_classes), image_side(cfg)).numpy()
 
 
 def infer_split(cfg, net, split, device, log):

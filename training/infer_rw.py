@@ -3,7 +3,8 @@
 pseudo labels for the segmentation head) and val (evaluation). Score maps
 get a background of exponent alpha and are average-pooled to the grid
 (maps.grid_scores), walked `steps` times with T = D^-1 W^beta over the full
-radius disc plus self, upsampled bilinearly to the image and argmaxed.
+radius disc plus self, upsampled bilinearly to the network input, argmaxed
+and scaled to the image (maps.input_labels).
 Writes dataset.pred_path(..., 'rw', ...).
 
 Resumable per image: label maps that exist are kept as long as they were
@@ -19,9 +20,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import train_aff  # noqa: E402
 from tools.affinity import l1_affinity, random_walk, transition  # noqa: E402
 from tools.config import load_config, run_path  # noqa: E402
-from tools.dataset import batches_by_class_count, pred_path, read_cams, read_labels, write_png  # noqa: E402
+from tools.dataset import batches_by_class_count, image_side, pred_path, read_cams, read_labels, write_png  # noqa: E402
 from tools.features import read_batch  # noqa: E402
-from tools.maps import channel_argmax, grid_scores, upsample  # noqa: E402
+from tools.maps import grid_scores, input_labels  # noqa: E402
 from tools.progress import Progress  # noqa: E402
 from tools.stages import run_inference_stage  # noqa: E402
 
@@ -31,13 +32,13 @@ SPLITS = ('val', 'train')  # val first: its numbers are wanted early
 
 def walk_labels(embed, cams, classes, cfg, alpha=None, beta=None, pair=l1_affinity):
     """Embeddings (B, D, H, W), grid CAMs (B, K, H, W), class ids (B, K) ->
-    uint8 label maps (B, size, size) after the walk; alpha and beta default
+    uint8 image-size label maps (B, size, size) after the walk; alpha and beta default
     to the config's, `pair` turns two cells' embeddings into W."""
     hp = cfg['rw']
     offsets, trans = transition(embed, hp['radius'], hp['beta'] if beta is None else beta, pair)
     walked = random_walk(grid_scores(cams, hp['alpha'] if alpha is None else alpha, cfg), offsets, trans, hp['steps'])
     channel_classes = torch.cat([torch.zeros_like(classes[:, :1]), classes], dim=1)
-    return channel_argmax(upsample(walked, cfg['grid']['input_size']), channel_classes).numpy()
+    return input_labels(walked, channel_classes, cfg, image_side(cfg)).numpy()
 
 
 def keep_outputs_of_current_head(cfg):

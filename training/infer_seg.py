@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Stage 7: segmentation-head predictions for train and val: grid logits,
-bilinear upsampling to the image, argmax. Writes dataset.pred_path(..., 'seg', ...)."""
+bilinear upsampling to the network input, argmax, scaling to the image
+(maps.input_labels). Writes dataset.pred_path(..., 'seg', ...)."""
 import os
 import sys
 
@@ -9,9 +10,9 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import train_seg  # noqa: E402
 from tools.config import load_config  # noqa: E402
-from tools.dataset import class_indices, pred_path, read_labels, write_png  # noqa: E402
+from tools.dataset import class_indices, image_side, pred_path, read_labels, write_png  # noqa: E402
 from tools.features import read_batch  # noqa: E402
-from tools.maps import channel_argmax, upsample  # noqa: E402
+from tools.maps import input_labels  # noqa: E402
 from tools.progress import Progress  # noqa: E402
 from tools.stages import run_inference_stage  # noqa: E402
 
@@ -23,14 +24,13 @@ def infer_split(cfg, net, split, device, log):
     data, run = cfg['paths']['data'], cfg['paths']['run']
     channel_classes = torch.tensor([[0] + class_indices(data)])
     rows = read_labels(data, split)
-    size = cfg['seg']['batch_size']
+    size, side = cfg['seg']['batch_size'], image_side(cfg)
     progress = Progress(log, f'segmentation {split}', len(rows), unit='img')
     for start in range(0, len(rows), size):
         ids = [sid for sid, _ in rows[start:start + size]]
         with torch.no_grad():
             logits = net(read_batch(cfg['paths']['features'], split, cfg['taps']['seg'], ids, device))
-            labels = channel_argmax(upsample(logits, cfg['grid']['input_size']).cpu(),
-                                    channel_classes.expand(len(ids), -1)).numpy()
+            labels = input_labels(logits.cpu(), channel_classes.expand(len(ids), -1), cfg, side).numpy()
         for sid, label in zip(ids, labels):
             write_png(pred_path(run, split, 'seg', sid), label)
         progress.update(start + len(ids))

@@ -2,8 +2,8 @@
 """Stage 3: affinity labels on the feature grid (SPEC.md §2) for the train split.
 
 Done on the grid score maps the random walk also uses (maps.grid_scores):
-CAMs upsampled to the image, normalised there, given a background with
-alpha_low or alpha_high, 8x8 average-pooled back to the grid; then argmax.
+CAMs upsampled to the network input, normalised there, given a background
+with alpha_low or alpha_high, 8x8 average-pooled back to the grid; then argmax.
 psa takes the argmax at image resolution after a dense CRF and pools the
 label image; without a CRF, pooling the scores first gives the same labels
 away from boundaries and avoids a 512x512 argmax per alpha. With
@@ -11,7 +11,8 @@ aff_labels.crf set, both score maps are first refined by a windowed dense CRF
 on the grid (tools/crf.py) with psa's CRF parameters; without it, the coarse
 stride-32 CAMs spill over the object edges (on 200 train images, 67% of the
 confident-foreground cells were right without the CRF, 79% with it). Writes
-<run>/aff_labels/<id>.png: 64x64, VOC index, 0 background, 255 ignore.
+<run>/aff_labels/<id>.png: grid size (64x64 for a 512 px input), VOC
+index, 0 background, 255 ignore.
 
 An image whose CAM is zero everywhere for one of its labelled classes gets
 no labels at all (all ignore): its object would otherwise be confident
@@ -27,7 +28,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tools.affinity import IGNORE, combine_alpha_labels  # noqa: E402
 from tools.config import load_config, run_path, setup_torch  # noqa: E402
 from tools.crf import cell_colours, mean_field  # noqa: E402
-from tools.dataset import batches_by_class_count, read_cams, read_image, read_labels, write_png  # noqa: E402
+from tools.dataset import batches_by_class_count, cell_pixels, read_cams, read_image, read_labels, write_png  # noqa: E402
 from tools.maps import channel_argmax, grid_scores  # noqa: E402
 from tools.progress import Progress  # noqa: E402
 from tools.stages import mark_done, stage_logger  # noqa: E402
@@ -45,11 +46,12 @@ def affinity_labels(cams, classes, images, cfg):
     images -> uint8 grid labels (B, H, W)."""
     channel_classes = torch.cat([torch.zeros_like(classes[:, :1]), classes], dim=1)
     crf = cfg['aff_labels'].get('crf')
-    colours = None if crf is None else cell_colours(images, cfg['grid']['stride'])
+    cell = cell_pixels(cfg)
+    colours = None if crf is None else cell_colours(images, cell)
 
     def scores(alpha):
         s = grid_scores(cams, alpha, cfg)
-        return s if crf is None else mean_field(s, colours, dict(crf, cell=cfg['grid']['stride']))
+        return s if crf is None else mean_field(s, colours, dict(crf, cell=cell))
 
     low, high = (channel_argmax(scores(cfg['aff_labels'][key]), channel_classes) for key in ('alpha_low', 'alpha_high'))
     labels = combine_alpha_labels(low, high)

@@ -50,15 +50,19 @@ def sha256(path):
 
 
 def drop_stale_features(cfg, model_json, log):
-    """Features cached from an earlier training of the backbone would silently mismatch it."""
+    """Features cached from an earlier training of the backbone, or at another
+    input size, would silently mismatch it."""
     described = os.path.join(cfg['paths']['features'], 'features.json')
     if not os.path.exists(described):
         return
     with open(described) as f:
-        cached = json.load(f)['model']['sha256']
+        cached = json.load(f)
     folder = os.path.dirname(model_json)
-    if any(sha256(os.path.join(folder, name)) != digest for name, digest in cached.items()):
+    if any(sha256(os.path.join(folder, name)) != digest for name, digest in cached['model']['sha256'].items()):
         log(f'the backbone changed since {cfg["paths"]["features"]} was cached; removing it')
+        shutil.rmtree(cfg['paths']['features'])
+    elif cached['input']['size'][0] != cfg['grid']['input_size']:
+        log(f'{cfg["paths"]["features"]} holds features of {cached["input"]["size"][0]} px inputs; removing it')
         shutil.rmtree(cfg['paths']['features'])
 
 
@@ -69,7 +73,7 @@ def extract_features(cfg):
     features of one image (train_backbone.parity)."""
     log = stage_logger(cfg, FEATURES)
     data, out = cfg['paths']['data'], cfg['paths']['features']
-    command = ['npx', 'tsx', 'scripts/extract_features.ts', data, '--out', out]
+    command = ['npx', 'tsx', 'scripts/extract_features.ts', data, '--out', out, '--input-size', str(cfg['grid']['input_size'])]
     model_json = own_backbone(cfg)
     if model_json:
         drop_stale_features(cfg, model_json, log)

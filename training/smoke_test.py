@@ -27,7 +27,7 @@ import train_aff  # noqa: E402
 import train_cam  # noqa: E402
 import train_seg  # noqa: E402
 import walk_ceiling  # noqa: E402
-from tools import crf  # noqa: E402
+from tools import crf, maps  # noqa: E402
 from tools.affinity import random_walk, same_label, transition  # noqa: E402
 from tools.config import all_taps, load_config  # noqa: E402
 from tools.dataset import cam_path, pred_path, read_labels  # noqa: E402
@@ -35,7 +35,9 @@ from tools.features import read_batch  # noqa: E402
 from tools.stages import is_done  # noqa: E402
 
 TAPS = {'fpn_s8': (192, 8), 'bb_s8': (32, 8), 'bb_s16': (88, 16), 'bb_s32': (480, 32)}
-SIZE = 512
+# The network sees the 512 px images at 256 px (as the scratch set does), so
+# every image-size output goes through the input-to-image scaling.
+INPUT_SIZE = 256
 TINY = {
     'cam': {'hidden': 8, 'epochs': 1, 'batch_size': 6},
     'aff': {'embed_channels': 8, 'epochs': 1, 'batch_size': 6},  # and 4 channels per tap (main)
@@ -55,9 +57,9 @@ def fake_features(data_dir, feat_dir, rng):
         for sid, _ in read_labels(data_dir, split):
             for tap, (channels, stride) in TAPS.items():
                 os.makedirs(os.path.join(feat_dir, split, tap), exist_ok=True)
-                shape = (channels, SIZE // stride, SIZE // stride)
+                shape = (channels, INPUT_SIZE // stride, INPUT_SIZE // stride)
                 np.save(os.path.join(feat_dir, split, tap, sid + '.npy'), rng.random(shape, np.float32).astype(np.float16))
-    spec = {'model': {'package': 'fake', 'file': 'fake.json', 'sha256': {}}, 'input': {'size': [SIZE, SIZE]},
+    spec = {'model': {'package': 'fake', 'file': 'fake.json', 'sha256': {}}, 'input': {'size': [INPUT_SIZE, INPUT_SIZE]},
             'taps': [{'key': t, 'node': t, 'channels': c, 'stride': s} for t, (c, s) in TAPS.items()]}
     with open(os.path.join(feat_dir, 'features.json'), 'w') as f:
         json.dump(spec, f)
@@ -79,7 +81,7 @@ def check_outputs(cfg):
         check_export(os.path.join(cfg['paths']['export'], head))
     with open(os.path.join(cfg['paths']['export'], 'meta.json')) as f:
         meta = json.load(f)
-    assert len(meta['classes']) == 12 and meta['gridStride'] == 8, meta['classes']
+    assert len(meta['classes']) == 12 and meta['gridStride'] == 8 and meta['inputSize'] == INPUT_SIZE, meta
 
 
 def check_export(folder):
@@ -177,6 +179,19 @@ def check_crf():
     assert err < 1e-5, f'windowed CRF differs from the dense reference by {err}'
 
 
+def check_labels_to_image():
+    """A 2x2 label map scaled to 4 px repeats each label over a 2x2 block;
+    a size that is no whole multiple is refused."""
+    got = maps.labels_to_image(torch.tensor([[[1, 2], [3, 4]]], dtype=torch.uint8), 4)
+    want = [[1, 1, 2, 2], [1, 1, 2, 2], [3, 3, 4, 4], [3, 3, 4, 4]]
+    assert got.tolist() == [want], got
+    try:
+        maps.labels_to_image(got, 6)
+    except ValueError:
+        return
+    raise AssertionError('labels_to_image scaled 4 px labels to 6 px')
+
+
 def check_ideal_walk():
     """With same-label affinities nothing crosses a label boundary, and within
     a 6x3 segment five steps of a radius-5 walk reach every cell."""
@@ -200,6 +215,7 @@ def check_walk_ceiling(cfg):
 
 def main(keep=False):
     check_crf()
+    check_labels_to_image()
     check_ideal_walk()
     tmp = tempfile.mkdtemp(prefix='affinitylab-smoke-')
     try:
@@ -207,7 +223,7 @@ def main(keep=False):
                  'run': os.path.join(tmp, 'run'), 'export': os.path.join(tmp, 'models')}
         build_dataset(paths['data'])
         fake_features(paths['data'], paths['features'], np.random.default_rng(0))
-        cfg = load_config(overrides=dict(TINY, name='smoke', paths=paths))
+        cfg = load_config(overrides=dict(TINY, name='smoke', paths=paths, grid={'input_size': INPUT_SIZE}))
         cfg['aff']['stage_channels'] = [4] * len(cfg['taps']['aff'])
         run_pipeline.main(cfg)
         check_outputs(cfg)

@@ -8,8 +8,9 @@ that src/models/backbone runs, so the features stage extracts with the app's
 own code.
 
 Training sees random crops (crop_min..512 px square, resized to train_size),
-flips and colour jitter; validation runs on the whole 512x512 images, as the
-app does. Resumable per epoch (<run>/backbone_ckpt.pt). Also writes the
+flips and colour jitter; validation runs on the whole images, at 512 px and
+resized to train_size (the scale the network is trained at, and the one
+the app should run it at: grid.input_size, 256 for the scratch set). Resumable per epoch (<run>/backbone_ckpt.pt). Also writes the
 first validation image's pixels and PyTorch features (<run>/backbone/reference/),
 which the features stage compares with the TypeScript backbone's (`parity`).
 """
@@ -41,6 +42,8 @@ REFERENCE_TAPS = {'fpn_s8': 'fpn', 'bb_s8': 's8', 'bb_s16': 's16', 'bb_s32': 's3
 PARITY_TOLERANCE = 1e-4
 # The cache is float16 (relative step 1e-3); a different JPEG decoder moved the scratch taps by up to 28%.
 CACHED_TOLERANCE = 5e-3
+# Suffix of the reference maps of the image resized to the network input (write_reference).
+RESIZED = '_resized'
 
 
 def build(cfg):
@@ -129,13 +132,21 @@ def export(net, cfg, folder):
 @torch.no_grad()
 def write_reference(net, cfg, image, sid, folder):
     """PyTorch's float32 (C, H, W) maps of every tap for one image, and the
-    exact pixels they came from (input.png), for `parity`."""
+    exact pixels they came from (input.png), for `parity`; for a set whose
+    network input is smaller than the image, also the maps of the image
+    resized as the pipeline resizes it (bilinear, half-pixel centres, no
+    antialiasing, not rounded: rounding alone moves the maps by 1-3%)."""
     net.eval()
-    maps = net.stages(normalise(image[None].float(), cfg))
     os.makedirs(folder, exist_ok=True)
     Image.fromarray(image.permute(1, 2, 0).numpy()).save(os.path.join(folder, 'input.png'))
-    for role, key in REFERENCE_TAPS.items():
-        np.save(os.path.join(folder, f'{sid}_{role}.npy'), maps[key][0].numpy().astype(np.float32))
+    size = cfg['grid']['input_size']
+    inputs = {'': image[None].float()}
+    if image.shape[-1] != size:
+        inputs[RESIZED] = F.interpolate(inputs[''], size=(size, size), mode='bilinear', align_corners=False)
+    for suffix, x in inputs.items():
+        maps = net.stages(normalise(x, cfg))
+        for role, key in REFERENCE_TAPS.items():
+            np.save(os.path.join(folder, f'{sid}_{role}{suffix}.npy'), maps[key][0].numpy().astype(np.float32))
     with open(os.path.join(folder, 'reference.json'), 'w') as f:
         json.dump({'split': 'val', 'id': sid, 'taps': list(REFERENCE_TAPS)}, f)
 
@@ -169,7 +180,8 @@ def parity(cfg, log):
         log(f'parity PyTorch vs TS backbone, {ref["split"]}/{ref["id"]} {role}, same pixels: '
             f'max |diff| {out[role]["max_abs_diff"]:.3g} of max |value| {out[role]["max_abs"]:.4g} (relative {out[role]["relative"]:.1e})')
         cached_map = np.load(os.path.join(cfg['paths']['features'], ref['split'], role, ref['id'] + '.npy')).astype(np.float32)
-        cached[role] = compare(torch_map, cached_map, f'cached {role}')
+        resized = os.path.join(folder, f'{ref["id"]}_{role}{RESIZED}.npy')
+        cached[role] = compare(np.load(resized) if os.path.exists(resized) else torch_map, cached_map, f'cached {role}')
         log(f'  cached features (the JPEG decoded by the pipeline, float16): max |diff| {cached[role]["max_abs_diff"]:.3g} '
             f'(relative {cached[role]["relative"]:.1e})')
     worst = max(p['relative'] for p in out.values())
@@ -244,7 +256,7 @@ def main(cfg):
 
     train_eval = evaluate(net, images, targets, cfg)
     val_eval = evaluate(net, val_images, val_targets, cfg)
-    # The app runs at 512 px; the same images at the training scale show what the scale change costs.
+    # Objects look twice as large at 512 px as in training; the scores at both sizes show what that costs.
     half = b['train_size'] / images.shape[-1]
     val_small = evaluate(net, F.interpolate(val_images.float(), scale_factor=half, mode='bilinear', align_corners=False, antialias=True),
                          val_targets, cfg)

@@ -20,7 +20,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from networks import seg_head  # noqa: E402
 from tools.config import load_config, run_path, setup_torch  # noqa: E402
-from tools.dataset import class_indices, pred_path, read_labels, read_png  # noqa: E402
+from tools.dataset import cell_pixels, class_indices, pred_path, read_labels, read_png  # noqa: E402
 from tools.features import batch, channel_rms, load_split  # noqa: E402
 from tools.stages import mark_done, stage_logger  # noqa: E402
 from tools.train_loop import fit  # noqa: E402
@@ -61,7 +61,7 @@ def main(cfg):
     log(f'{len(ids)} train images with pseudo labels')
     feats = load_split(cfg['paths']['features'], 'train', taps, ids, log)
     targets = torch.stack([soft_targets(read_png(pred_path(run, 'train', 'rw', sid)), channel_of_class,
-                                        1 + len(indices), cfg['grid']['stride']).half() for sid in ids])
+                                        1 + len(indices), cell_pixels(cfg)).half() for sid in ids])
     in_channels = [feats[tap].shape[1] for tap in taps]
     net = build(cfg, in_channels).to(device)
     net.set_input_rms([channel_rms(feats[tap]) for tap in taps])

@@ -26,15 +26,15 @@ from infer_cam import cam_prediction  # noqa: E402
 from infer_rw import walk_labels  # noqa: E402
 from tools.affinity import same_label  # noqa: E402
 from tools.config import load_config, run_path, setup_torch  # noqa: E402
-from tools.dataset import VOC_CLASSES, batches_by_class_count, read_cams, read_labels, read_mask  # noqa: E402
+from tools.dataset import VOC_CLASSES, batches_by_class_count, cell_pixels, read_cams, read_labels, read_mask  # noqa: E402
 from tools.features import read_batch  # noqa: E402
 from tools.metrics import confusion, mean_iou  # noqa: E402
 from tools.progress import Progress  # noqa: E402
 
 
-def grid_labels(masks, stride):
-    """Image-size masks (B, S, S) -> the label at each grid cell's centre pixel, float (B, 1, S/stride, S/stride)."""
-    return masks[:, stride // 2::stride, stride // 2::stride].unsqueeze(1).float()
+def grid_labels(masks, cell):
+    """Image-size masks (B, S, S) -> the label at each grid cell's centre pixel, float (B, 1, S/cell, S/cell)."""
+    return masks[:, cell // 2::cell, cell // 2::cell].unsqueeze(1).float()
 
 
 def measure(cfg, split, limit, alphas, beta, log, trained=True):
@@ -52,7 +52,7 @@ def measure(cfg, split, limit, alphas, beta, log, trained=True):
         ids = [sid for sid, _ in batch]
         cams, classes = (torch.from_numpy(a) for a in read_cams(run, split, batch))
         gts = [read_mask(cfg['paths']['data'], split, sid) for sid in ids]
-        labels = grid_labels(torch.from_numpy(np.stack(gts).astype(np.int64)), cfg['grid']['stride'])
+        labels = grid_labels(torch.from_numpy(np.stack(gts).astype(np.int64)), cell_pixels(cfg))
         with torch.no_grad():
             outputs = {'cam': cam_prediction(cams, classes, cfg)}
             embed = net(read_batch(cfg['paths']['features'], split, cfg['taps']['aff'], ids, device)) if trained else None

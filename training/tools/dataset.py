@@ -22,6 +22,21 @@ def dataset_info(data_dir):
         return json.load(f)
 
 
+def image_side(cfg):
+    """The side of the data set's square images, in pixels."""
+    return dataset_info(cfg['paths']['data'])['image_size']
+
+
+def cell_pixels(cfg):
+    """Image pixels per grid cell: the data set's image side over the grid
+    side (the stride when the network sees the images at their own size)."""
+    grid = cfg['grid']['input_size'] // cfg['grid']['stride']
+    cell, rest = divmod(image_side(cfg), grid)
+    if rest:
+        raise ValueError(f'a {grid}x{grid} grid does not tile the data set\'s images')
+    return cell
+
+
 def class_indices(data_dir):
     """VOC indices of the head channels, e.g. [1, 3, 4, ...]."""
     return [c['index'] for c in dataset_info(data_dir)['classes']]

@@ -31,16 +31,34 @@ def with_constant_background(cams, score):
     return torch.cat([bg, cams], dim=1)
 
 
-def image_cams(grid_cams, cfg):
-    """Raw grid CAMs -> normalised CAMs at image resolution."""
+def input_cams(grid_cams, cfg):
+    """Raw grid CAMs -> normalised CAMs at the network's input resolution."""
     return normalize_cams(upsample(grid_cams, cfg['grid']['input_size']), cfg['cam']['norm_eps'])
 
 
 def grid_scores(grid_cams, alpha, cfg):
-    """(C+1)-channel score maps on the grid: image-resolution CAMs with a
-    background of exponent alpha, 8x8 average-pooled (psa's walk input)."""
+    """(C+1)-channel score maps on the grid: input-resolution CAMs with a
+    background of exponent alpha, stride x stride average-pooled (psa's walk input)."""
     stride = cfg['grid']['stride']
-    return F.avg_pool2d(with_background(image_cams(grid_cams, cfg), alpha), stride, stride)
+    return F.avg_pool2d(with_background(input_cams(grid_cams, cfg), alpha), stride, stride)
+
+
+def input_labels(scores, channel_classes, cfg, image_size):
+    """Grid scores -> uint8 label maps (B, image_size, image_size): bilinear
+    upsampling to the network input and argmax there, as the app does, then
+    nearest-neighbour scaling to the image (a set whose network sees the
+    512 px images at 256 px labels 2x2 pixel blocks)."""
+    labels = channel_argmax(upsample(scores, cfg['grid']['input_size']), channel_classes)
+    return labels_to_image(labels, image_size)
+
+
+def labels_to_image(labels, image_size):
+    """Label maps (B, n, n) -> (B, image_size, image_size), each label
+    repeated over a k x k block; k = image_size / n must be a whole number."""
+    k, rest = divmod(image_size, labels.shape[-1])
+    if rest:
+        raise ValueError(f'{labels.shape[-1]} px labels do not scale to {image_size} px images by a whole factor')
+    return labels.repeat_interleave(k, dim=-2).repeat_interleave(k, dim=-1)
 
 
 def channel_argmax(scores, channel_classes):

@@ -25,6 +25,12 @@ export const DEFAULT_WALK_PARAMETERS: ModelSetMeta['defaults'] = {
   camBackground: DEFAULT_CAM_BG_SCORE,
 };
 
-/** The only network geometry the shipped backbone supports. */
-export const SUPPORTED_INPUT_SIZES: readonly number[] = [BACKBONE_INPUT_SIZE];
+/** The CenterNet graph's one input size. */
+export const GRAPH_INPUT_SIZES: readonly number[] = [BACKBONE_INPUT_SIZE];
+/**
+ * Our own backbones are fully convolutional: any side their largest stride
+ * (32) divides, up to twice the graph's, so a set can run at the scale it
+ * was trained at (the scratch set: 256).
+ */
+export const OWN_BACKBONE_INPUT_SIZES: readonly number[] = Array.from({ length: (2 * BACKBONE_INPUT_SIZE) / 32 - 1 }, (_, i) => 64 + 32 * i);
 export const SUPPORTED_GRID_STRIDES: readonly number[] = [GRID_STRIDE];

@@ -1,6 +1,7 @@
 import { CAM_NORM_EPS, VOC_CLASSES } from '../../core/constants';
 import type { ModelClass, ModelSetMeta } from '../pipeline/types';
-import { DEFAULT_WALK_PARAMETERS, SUPPORTED_GRID_STRIDES, SUPPORTED_INPUT_SIZES } from './constants';
+import { ownBackboneFile } from './backbone_source';
+import { DEFAULT_WALK_PARAMETERS, GRAPH_INPUT_SIZES, OWN_BACKBONE_INPUT_SIZES, SUPPORTED_GRID_STRIDES } from './constants';
 
 /**
  * meta.json as training/export_tfjs.py writes it: classes [{channel, index,
@@ -36,9 +37,12 @@ export function validateMeta(json: unknown, id: string, file: string): ModelSetM
     seen.add(c.voc);
   }
 
-  const inputSize = meta.inputSize ?? SUPPORTED_INPUT_SIZES[0];
-  if (!SUPPORTED_INPUT_SIZES.includes(inputSize as number)) {
-    throw new Error(`${at('inputSize')} is ${JSON.stringify(inputSize)}; supported: ${SUPPORTED_INPUT_SIZES.join(', ')}`);
+  const own = ownBackboneFile(meta, file) !== undefined;
+  const inputSizes = own ? OWN_BACKBONE_INPUT_SIZES : GRAPH_INPUT_SIZES;
+  const inputSize = meta.inputSize ?? GRAPH_INPUT_SIZES[0];
+  if (!inputSizes.includes(inputSize as number)) {
+    const supported = own ? `multiples of 32 from ${inputSizes[0]} to ${inputSizes[inputSizes.length - 1]}` : `${inputSizes.join(', ')} (the CenterNet backbone)`;
+    throw new Error(`${at('inputSize')} is ${JSON.stringify(inputSize)}; supported: ${supported}`);
   }
   const gridStride = meta.gridStride ?? SUPPORTED_GRID_STRIDES[0];
   if (!SUPPORTED_GRID_STRIDES.includes(gridStride as number)) {

@@ -12,6 +12,8 @@ const exported = {
   eval: null,
 };
 
+const ownBackbone = { backbone: { format: 'affinitylab-backbone', file: 'backbone/model.json' } };
+
 describe('validateMeta', () => {
   it('fills in every default; without training records the set counts as untrained', () => {
     expect(validateMeta(minimal, 'dev', 'm.json')).toEqual({
@@ -32,6 +34,11 @@ describe('validateMeta', () => {
     expect(meta.summary!.training).not.toBe(exported.training);
   });
 
+  it('lets a set with its own backbone run at another input size (fully convolutional)', () => {
+    expect(validateMeta({ ...minimal, ...ownBackbone, inputSize: 256 }, 'scratch', 'm.json').inputSize).toBe(256);
+    expect(validateMeta({ ...minimal, ...ownBackbone, inputSize: 1024 }, 'scratch', 'm.json').inputSize).toBe(1024);
+  });
+
   it('lets an explicit trained flag win', () => {
     expect(validateMeta({ ...exported, trained: false }, 'default', 'm.json').trained).toBe(false);
   });
@@ -42,7 +49,9 @@ describe('validateMeta', () => {
     [{ classes: [{ channel: 0, index: 8, name: 'dog' }] }, 'm.json: classes[0].name is "dog", but VOC index 8 is "cat"'],
     [{ classes: [minimal.classes[1]] }, 'm.json: classes[0].channel is 1; classes must be listed in channel order (expected 0)'],
     [{ classes: [minimal.classes[0], { ...minimal.classes[0], channel: 1 }] }, 'm.json: classes lists VOC index 8 twice'],
-    [{ ...minimal, inputSize: 448 }, 'm.json: inputSize is 448; supported: 512'],
+    [{ ...minimal, inputSize: 256 }, 'm.json: inputSize is 256; supported: 512 (the CenterNet backbone)'],
+    [{ ...minimal, ...ownBackbone, inputSize: 272 }, 'm.json: inputSize is 272; supported: multiples of 32 from 64 to 1024'],
+    [{ ...minimal, ...ownBackbone, inputSize: 2048 }, 'm.json: inputSize is 2048; supported: multiples of 32 from 64 to 1024'],
     [{ ...minimal, gridStride: 4 }, 'm.json: gridStride is 4; supported: 8'],
     [{ ...minimal, defaults: { gamma: 3 } }, 'm.json: defaults.gamma is not a parameter; known: alpha, beta, steps, radius, camBgScore, camNormEps, alphaLow, alphaHigh'],
     [{ ...minimal, defaults: { camNormEps: 1e-6 } }, 'm.json: defaults.camNormEps is 0.000001; supported: 0.00001'],
