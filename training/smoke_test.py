@@ -40,7 +40,8 @@ TAPS = {'fpn_s8': (192, 8), 'bb_s8': (32, 8), 'bb_s16': (88, 16), 'bb_s32': (480
 INPUT_SIZE = 256
 TINY = {
     'cam': {'hidden': 8, 'epochs': 1, 'batch_size': 6},
-    'aff': {'embed_channels': 8, 'epochs': 1, 'batch_size': 6},  # and 4 channels per tap (main)
+    # 4 channels per tap (main); a 3x3 embedding conv as the scratch set's, so its export is checked too
+    'aff': {'embed_channels': 8, 'embed_kernel': 3, 'epochs': 1, 'batch_size': 6},
     'rw': {'steps': 2, 'batch_size': 4},
     'seg': {'hidden': 8, 'epochs': 1, 'batch_size': 6},
 }

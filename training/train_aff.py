@@ -2,8 +2,10 @@
 """Stage 4: train the AffinityNet head on the affinity labels (SPEC.md §3).
 
 Every batch takes one random crop of the grid (psa trains on random crops
-too). The head is pointwise after upsampling the coarse stages, so the crop
-is taken from the upsampled stage maps and is exact. Writes
+too). A pointwise head (embed_kernel 1) is cropped after upsampling the
+coarse stages, which is exact and cheap; one whose embedding conv sees
+neighbours is cropped after it, so crop edges see the same padding as
+inference. Writes
 <run>/aff_head.pt."""
 import os
 import sys
@@ -26,7 +28,7 @@ STAGE = 'train_aff'
 
 def build(cfg, in_channels):
     hp = cfg['aff']
-    return aff_head.Net(cfg['taps']['aff'], in_channels, hp['stage_channels'], hp['embed_channels'])
+    return aff_head.Net(cfg['taps']['aff'], in_channels, hp['stage_channels'], hp['embed_channels'], hp.get('embed_kernel', 1))
 
 
 def load(cfg, device):
@@ -54,8 +56,12 @@ def main(cfg):
     net.set_input_rms([channel_rms(feats[tap]) for tap in cfg['taps']['aff']])
 
     def batch_loss(index):
-        stages, lab = random_crop(net.stage_maps(batch(feats, index, device)), labels[index].to(device), hp['crop'])
-        embed = net.embed_maps(stages)
+        stages = net.stage_maps(batch(feats, index, device))
+        if net.pointwise:
+            stages, lab = random_crop(stages, labels[index].to(device), hp['crop'])
+            embed = net.embed_maps(stages)
+        else:
+            embed, lab = random_crop(net.embed_maps(stages), labels[index].to(device), hp['crop'])
         bg_pos, fg_pos, neg = pair_labels(lab, radius)
         loss, terms = affinity_loss(l1_affinity(*half_disc_pairs(embed, radius)), bg_pos, fg_pos, neg, hp['loss_eps'])
         return loss, {'loss': loss.item(), 'bg_pos': terms[0].item(), 'fg_pos': terms[1].item(), 'neg': terms[2].item()}
