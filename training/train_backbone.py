@@ -10,8 +10,9 @@ own code.
 Training sees random crops (crop_min..512 px square, resized to train_size),
 flips and colour jitter; validation runs on the whole images, at 512 px and
 resized to train_size (the scale the network is trained at, and the one
-the app should run it at: grid.input_size, 256 for the scratch set). Resumable per epoch (<run>/backbone_ckpt.pt). Also writes the
-first validation image's pixels and PyTorch features (<run>/backbone/reference/),
+the app should run it at: grid.input_size, 256 for the scratch set).
+Resumable per epoch (<run>/backbone_ckpt.pt). Also writes the first
+validation image's pixels and PyTorch features (<run>/backbone/reference/),
 which the features stage compares with the TypeScript backbone's (`parity`).
 """
 import json

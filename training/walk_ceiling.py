@@ -44,7 +44,7 @@ def measure(cfg, split, limit, alphas, beta, log, trained=True):
     run = cfg['paths']['run']
     net = train_aff.load(cfg, device) if trained else None
     rows = read_labels(cfg['paths']['data'], split)[:limit]
-    n = len(VOC_CLASSES)
+    n, cell = len(VOC_CLASSES), cell_pixels(cfg)
     conf = {}
     progress = Progress(log, f'walk ceiling {split}', len(rows), unit='img')
     done = 0
@@ -52,7 +52,7 @@ def measure(cfg, split, limit, alphas, beta, log, trained=True):
         ids = [sid for sid, _ in batch]
         cams, classes = (torch.from_numpy(a) for a in read_cams(run, split, batch))
         gts = [read_mask(cfg['paths']['data'], split, sid) for sid in ids]
-        labels = grid_labels(torch.from_numpy(np.stack(gts).astype(np.int64)), cell_pixels(cfg))
+        labels = grid_labels(torch.from_numpy(np.stack(gts).astype(np.int64)), cell)
         with torch.no_grad():
             outputs = {'cam': cam_prediction(cams, classes, cfg)}
             embed = net(read_batch(cfg['paths']['features'], split, cfg['taps']['aff'], ids, device)) if trained else None
