@@ -22,6 +22,7 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import aff_label_quality  # noqa: E402
 import run_pipeline  # noqa: E402
 import train_aff  # noqa: E402
 import train_cam  # noqa: E402
@@ -206,6 +207,24 @@ def check_ideal_walk():
     assert (walked[:, :3] > 0).all(), f'the ideal walk left cells of the segment unreached: {walked}'
 
 
+def check_aff_label_counts():
+    """Hand-worked, radius 2 on a 2x4 grid whose left half is background and
+    right half class 1: the two sources (0,1), (0,2) have 3 pairs across the
+    boundary. Labels leave (1,1) ignored and call (1,3) background, so of
+    their 3 negative pairs 2 cross the true boundary."""
+    truth = torch.tensor([[[0, 0, 1, 1], [0, 0, 1, 1]]])
+    labels = torch.tensor([[[0, 0, 1, 1], [0, 255, 1, 0]]])
+    got = aff_label_quality.counts(labels, truth, 2)
+    want = {'cells': 8, 'fg': 3, 'fg_right': 3, 'bg': 4, 'bg_right': 3, 'true_cross': 3, 'true_cross_neg': 2, 'neg': 3}
+    assert got == want, got
+    assert aff_label_quality.shares(got)['true_boundary_pairs_negative'] == 0.667
+
+
+def check_aff_label_quality(cfg):
+    shares = aff_label_quality.measure(cfg, read_labels(cfg['paths']['data'], 'train'))
+    assert all(0 <= v <= 1 for v in shares.values()) and len(shares) == 6, shares
+
+
 def check_walk_ceiling(cfg):
     images, result = walk_ceiling.measure(cfg, 'val', None, [16], cfg['rw']['beta'], lambda *_: None)
     assert images == 3 and set(result) == {'cam', 'walk_alpha16', 'ideal_alpha16'}, result
@@ -218,6 +237,7 @@ def main(keep=False):
     check_crf()
     check_labels_to_image()
     check_ideal_walk()
+    check_aff_label_counts()
     tmp = tempfile.mkdtemp(prefix='affinitylab-smoke-')
     try:
         paths = {'data': os.path.join(tmp, 'synth'), 'features': os.path.join(tmp, 'features'),
@@ -230,6 +250,7 @@ def main(keep=False):
         check_outputs(cfg)
         check_export_matches(cfg)
         check_walk_ceiling(cfg)
+        check_aff_label_quality(cfg)
         print(f'smoke test passed ({tmp})')
     finally:
         if not keep:
