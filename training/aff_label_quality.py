@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """How good are a model set's affinity labels? Makes them for the first N
-train images (make_aff_labels.affinity_labels, the stage's own code) at each
+train images (make_aff_labels.label_batches, the stage's own code) at each
 alpha_high / alpha_low asked for, and measures them against the ground-truth
 masks at the grid cells' centres:
 
@@ -25,13 +25,11 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_aff_labels import affinity_labels  # noqa: E402
+from make_aff_labels import label_batches  # noqa: E402
 from tools.affinity import BACKGROUND, IGNORE, pair_labels  # noqa: E402
 from tools.config import load_config, setup_torch  # noqa: E402
-from tools.dataset import batches_by_class_count, cell_pixels, read_cams, read_image, read_labels, read_mask  # noqa: E402
+from tools.dataset import cell_pixels, read_labels, read_mask  # noqa: E402
 from walk_ceiling import grid_labels  # noqa: E402
-
-BATCH = 64
 
 
 def counts(labels, truth, radius):
@@ -57,10 +55,8 @@ def measure(cfg, rows):
     """shares() of the labels of `rows` (train) against the masks."""
     data, cell = cfg['paths']['data'], cell_pixels(cfg)
     total = {}
-    for batch in batches_by_class_count(rows, BATCH):
-        cams, classes = (torch.from_numpy(a) for a in read_cams(cfg['paths']['run'], 'train', batch))
-        images = np.stack([read_image(data, 'train', sid) for sid, _ in batch])
-        labels = affinity_labels(cams, classes, images, cfg).long()
+    for batch, _, labels in label_batches(cfg, rows):
+        labels = labels.long()
         masks = torch.from_numpy(np.stack([read_mask(data, 'train', sid) for sid, _ in batch]).astype(np.int64))
         for key, value in counts(labels, grid_labels(masks, cell).squeeze(1).long(), cfg['aff_labels']['radius']).items():
             total[key] = total.get(key, 0) + value

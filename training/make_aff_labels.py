@@ -59,6 +59,14 @@ def affinity_labels(cams, classes, images, cfg):
     return labels
 
 
+def label_batches(cfg, rows):
+    """(rows, grid CAMs, grid labels) per batch of train `rows`."""
+    for batch in batches_by_class_count(rows, BATCH):
+        cams, classes = (torch.from_numpy(a) for a in read_cams(cfg['paths']['run'], 'train', batch))
+        images = np.stack([read_image(cfg['paths']['data'], 'train', sid) for sid, _ in batch])
+        yield batch, cams, affinity_labels(cams, classes, images, cfg)
+
+
 def dead_cam(cams):
     """(B,) True where some class's CAM is zero everywhere."""
     return (cams.amax(dim=(2, 3)) <= 0).any(dim=1)
@@ -71,10 +79,7 @@ def main(cfg):
     progress = Progress(log, 'affinity labels', len(rows), unit='img')
     counts = torch.zeros(3, dtype=torch.float64)  # background, foreground, ignore cells
     dead = done = 0
-    for batch in batches_by_class_count(rows, BATCH):
-        cams, classes = (torch.from_numpy(a) for a in read_cams(cfg['paths']['run'], 'train', batch))
-        images = np.stack([read_image(cfg['paths']['data'], 'train', sid) for sid, _ in batch])
-        labels = affinity_labels(cams, classes, images, cfg)
+    for batch, cams, labels in label_batches(cfg, rows):
         dead += int(dead_cam(cams).sum())
         counts += torch.tensor([(labels == 0).sum(), ((labels != 0) & (labels != IGNORE)).sum(), (labels == IGNORE).sum()])
         for (sid, _), label in zip(batch, labels.numpy()):
