@@ -23,7 +23,7 @@ import train_aff  # noqa: E402
 import train_backbone  # noqa: E402
 import train_cam  # noqa: E402
 import train_seg  # noqa: E402
-from tools.config import all_taps, load_config, run_path, setup_torch  # noqa: E402
+from tools.config import aff_feature_dir, aff_finetunes_backbone, all_taps, load_config, run_path, setup_torch  # noqa: E402
 from tools.tfjs_model import write_model  # noqa: E402
 from tools.dataset import class_names, class_indices, dataset_info  # noqa: E402
 from tools.stages import is_done, mark_done, read_summary, stage_logger  # noqa: E402
@@ -47,8 +47,8 @@ def write_head(folder, topology, weights):
     return write_model(folder, FORMAT, GENERATED_BY, topology, weights)
 
 
-def tap_inputs(cfg, taps):
-    with open(os.path.join(cfg['paths']['features'], 'features.json')) as f:
+def tap_inputs(cfg, taps, feat_dir=None):
+    with open(os.path.join(feat_dir or cfg['paths']['features'], 'features.json')) as f:
         spec = {t['key']: t for t in json.load(f)['taps']}
     return [{'tap': t, 'node': spec[t]['node'], 'channels': spec[t]['channels'], 'stride': spec[t]['stride']} for t in taps]
 
@@ -59,7 +59,7 @@ def heads(cfg, device):
     return [
         ('cam', cam, {'inputs': tap_inputs(cfg, [cfg['taps']['cam']]), 'layers': cam.topology(cfg['taps']['cam']),
                       'output': 'CAMs (classes, H, W) on the input grid, channel order = meta.json classes'}),
-        ('aff', aff, {'inputs': tap_inputs(cfg, cfg['taps']['aff']), 'layers': aff.topology(),
+        ('aff', aff, {'inputs': tap_inputs(cfg, cfg['taps']['aff'], aff_feature_dir(cfg)), 'layers': aff.topology(),
                       'output': 'f_aff (D, H, W) on the stride-8 grid; W_ij = exp(-mean_d |f_i - f_j|)'}),
         ('seg', seg, {'inputs': tap_inputs(cfg, cfg['taps']['seg']), 'layers': seg.topology(),
                       'output': 'logits (1 + classes, H, W): channel 0 background, then meta.json classes; '
@@ -68,6 +68,7 @@ def heads(cfg, device):
 
 
 BACKBONE_FILES = ('model.json', 'weights.bin')
+AFF_BACKBONE = 'aff_backbone'
 
 
 def backbone_section(cfg, features):
@@ -84,11 +85,21 @@ def backbone_section(cfg, features):
             'hyperparameters': {k: b[k] for k in ('train_size', 'crop_min', 'jitter', 'epochs', 'batch_size', 'lr', 'weight_decay')}}
 
 
-def copy_backbone(cfg, out):
-    folder = os.path.join(out, 'backbone')
+def aff_backbone_section(cfg):
+    """The affinity head's own fine-tuned backbone (train_aff), shipped in <export>/aff_backbone/."""
+    with open(os.path.join(aff_feature_dir(cfg), 'features.json')) as f:
+        features = json.load(f)
+    return {'format': train_backbone.FORMAT, 'file': f'{AFF_BACKBONE}/model.json', 'sha256': features['model']['sha256'],
+            'input': features['input'], 'taps': tap_inputs(cfg, cfg['taps']['aff'], aff_feature_dir(cfg)),
+            'fineTuned': {'from': 'backbone', 'stage': train_aff.STAGE, **cfg['aff']['backbone']}}
+
+
+def copy_backbone(cfg, out, name='backbone'):
+    """<run>/<name>/ (an exported train_backbone-format network) -> <export>/<name>/."""
+    folder = os.path.join(out, name)
     os.makedirs(folder, exist_ok=True)
-    for name in BACKBONE_FILES:
-        shutil.copyfile(run_path(cfg, 'backbone', name), os.path.join(folder, name))
+    for file in BACKBONE_FILES:
+        shutil.copyfile(run_path(cfg, name, file), os.path.join(folder, file))
 
 
 def meta(cfg, sizes):
@@ -117,6 +128,7 @@ def meta(cfg, sizes):
             'upsample the walked maps bilinearly to inputSize, argmax',
         ],
         'backbone': backbone_section(cfg, features),
+        **({'affBackbone': aff_backbone_section(cfg)} if aff_finetunes_backbone(cfg) else {}),
         'data': {k: info[k] for k in ('description', 'seed', 'image_size', 'images', 'images_per_class')},
         'training': {s: read_summary(cfg, s) for s in stages if is_done(cfg, s)},
         'hyperparameters': {k: cfg[k] for k in ('cam', 'aff_labels', 'aff', 'rw', 'seg')},
@@ -137,6 +149,11 @@ def main(cfg):
     if 'backbone' in cfg:
         copy_backbone(cfg, out)
         sizes['backbone'] = read_summary(cfg, train_backbone.STAGE)['parameters']
+    if aff_finetunes_backbone(cfg):
+        copy_backbone(cfg, out, AFF_BACKBONE)
+        sizes[AFF_BACKBONE] = read_summary(cfg, train_aff.STAGE)['backbone_parameters']
+    else:
+        shutil.rmtree(os.path.join(out, AFF_BACKBONE), ignore_errors=True)
     with open(os.path.join(out, 'meta.json'), 'w') as f:
         json.dump(meta(cfg, sizes), f, indent=1)
     mark_done(cfg, STAGE, {'out': out, 'parameters': sizes})

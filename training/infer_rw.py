@@ -19,7 +19,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import train_aff  # noqa: E402
 from tools.affinity import l1_affinity, random_walk, transition  # noqa: E402
-from tools.config import load_config, run_path  # noqa: E402
+from tools.config import aff_feature_dir, load_config, run_path  # noqa: E402
 from tools.dataset import batches_by_class_count, image_side, pred_path, read_cams, read_labels, write_png  # noqa: E402
 from tools.features import read_batch  # noqa: E402
 from tools.maps import grid_scores, input_labels  # noqa: E402
@@ -61,7 +61,7 @@ def infer_split(cfg, net, split, device, log):
         ids = [sid for sid, _ in batch]
         cams, classes = (torch.from_numpy(a).to(device) for a in read_cams(run, split, batch))
         with torch.no_grad():
-            embed = net(read_batch(cfg['paths']['features'], split, cfg['taps']['aff'], ids, device))
+            embed = net(read_batch(aff_feature_dir(cfg), split, cfg['taps']['aff'], ids, device))
             labels = walk_labels(embed, cams, classes, cfg)
         for sid, label in zip(ids, labels):
             write_png(pred_path(run, split, 'rw', sid), label)

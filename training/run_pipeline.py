@@ -10,11 +10,8 @@ train` builds default, then scratch). --redo STAGE reruns STAGE and every
 later stage.
 """
 import argparse
-import hashlib
 import json
 import os
-import shutil
-import subprocess
 import sys
 import time
 
@@ -29,14 +26,12 @@ import train_aff  # noqa: E402
 import train_backbone  # noqa: E402
 import train_cam  # noqa: E402
 import train_seg  # noqa: E402
+from tools import feature_cache  # noqa: E402
 from tools.config import DEFAULT_CONFIG, ROOT, all_taps, load_config, run_path  # noqa: E402
-from tools.dataset import read_labels  # noqa: E402
-from tools.features import missing_features  # noqa: E402
 from tools.progress import Logger, format_seconds  # noqa: E402
 from tools.stages import done_path, is_done, mark_done, stage_logger  # noqa: E402
 
 FEATURES = 'features'
-SPLITS = ('train', 'val')
 
 
 def own_backbone(cfg):
@@ -44,45 +39,14 @@ def own_backbone(cfg):
     return run_path(cfg, 'backbone', 'model.json') if 'backbone' in cfg else None
 
 
-def sha256(path):
-    with open(path, 'rb') as f:
-        return hashlib.sha256(f.read()).hexdigest()
-
-
-def drop_stale_features(cfg, model_json, log):
-    """Features cached from an earlier training of the backbone, or at another
-    input size, would silently mismatch it."""
-    described = os.path.join(cfg['paths']['features'], 'features.json')
-    if not os.path.exists(described):
-        return
-    with open(described) as f:
-        cached = json.load(f)
-    folder = os.path.dirname(model_json)
-    if any(sha256(os.path.join(folder, name)) != digest for name, digest in cached['model']['sha256'].items()):
-        log(f'the backbone changed since {cfg["paths"]["features"]} was cached; removing it')
-        shutil.rmtree(cfg['paths']['features'])
-    elif cached['input']['size'][0] != cfg['grid']['input_size']:
-        log(f'{cfg["paths"]["features"]} holds features of {cached["input"]["size"][0]} px inputs; removing it')
-        shutil.rmtree(cfg['paths']['features'])
-
-
 def extract_features(cfg):
-    """Stage 0: cache the backbone taps with the app's own tfjs code (Node),
-    unless every file is there already (the extractor itself is resumable).
+    """Stage 0: cache the backbone taps with the app's own tfjs code (Node).
     For a set with its own backbone, also compare PyTorch's and the TS
     features of one image (train_backbone.parity)."""
     log = stage_logger(cfg, FEATURES)
-    data, out = cfg['paths']['data'], cfg['paths']['features']
-    command = ['npx', 'tsx', 'scripts/extract_features.ts', data, '--out', out, '--input-size', str(cfg['grid']['input_size'])]
     model_json = own_backbone(cfg)
-    if model_json:
-        drop_stale_features(cfg, model_json, log)
-        command += ['--backbone', model_json]
-    missing = {s: missing_features(out, s, all_taps(cfg), [sid for sid, _ in read_labels(data, s)]) for s in SPLITS}
-    if any(missing.values()):
-        log(f'extracting features for {sum(map(len, missing.values()))} missing image/tap files')
-        subprocess.run(command, cwd=ROOT, check=True)
-    summary = {'features': out}
+    feature_cache.fill(cfg, cfg['paths']['features'], all_taps(cfg), log, model_json)
+    summary = {'features': cfg['paths']['features']}
     if model_json:
         summary['parity'] = train_backbone.parity(cfg, log)
     mark_done(cfg, FEATURES, summary)

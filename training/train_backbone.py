@@ -11,7 +11,8 @@ Training sees random crops (crop_min..512 px square, resized to train_size),
 flips and colour jitter; validation runs on the whole images, at 512 px and
 resized to train_size (the scale the network is trained at, and the one
 the app should run it at: grid.input_size, 256 for the scratch set).
-Resumable per epoch (<run>/backbone_ckpt.pt). Also writes the first
+Resumable per epoch (<run>/backbone_ckpt.pt); the trained weights, BatchNorm
+unfolded, stay in <run>/backbone.pt for train_aff to fine-tune. Also writes the first
 validation image's pixels and PyTorch features (<run>/backbone/reference/),
 which the features stage compares with the TypeScript backbone's (`parity`).
 """
@@ -45,11 +46,25 @@ PARITY_TOLERANCE = 1e-4
 CACHED_TOLERANCE = 5e-3
 # Suffix of the reference maps of the image resized to the network input (write_reference).
 RESIZED = '_resized'
+WEIGHTS = 'backbone.pt'
 
 
 def build(cfg):
     b = cfg['backbone']
     return mobilenet_v2.Net(len(class_indices(cfg['paths']['data'])), b['width'], b['last_channels'], b['fpn_channels'])
+
+
+def load(cfg, device):
+    """The trained backbone from <run>/backbone.pt, in eval mode."""
+    net = build(cfg)
+    net.load_state_dict(torch.load(run_path(cfg, WEIGHTS), map_location=device))
+    return net.to(device).eval()
+
+
+def tap_maps(net, x, taps):
+    """{tap: (B, C, h, w)} for the named taps of a normalised batch."""
+    stages = net.stages(x)
+    return {tap: stages[REFERENCE_TAPS[tap]] for tap in taps}
 
 
 def normalise(images, cfg):
@@ -152,8 +167,9 @@ def write_reference(net, cfg, image, sid, folder):
         json.dump({'split': 'val', 'id': sid, 'taps': list(REFERENCE_TAPS)}, f)
 
 
-def reference_dir(cfg):
-    return run_path(cfg, 'backbone', 'reference')
+def reference_dir(folder):
+    """Where write_reference puts the maps of the backbone exported to `folder`."""
+    return os.path.join(folder, 'reference')
 
 
 def compare(torch_map, ts_map, what):
@@ -164,23 +180,27 @@ def compare(torch_map, ts_map, what):
     return {'max_abs_diff': significant(diff), 'max_abs': significant(scale), 'relative': significant(diff / max(scale, 1e-12))}
 
 
-def parity(cfg, log):
+def parity(cfg, log, exported=None, feat_dir=None):
     """PyTorch vs the TS backbone (scripts/extract_features.ts --reference) on
     the same lossless pixels, and PyTorch (PIL's JPEG decode) vs the cached
     features (the pipeline's decoder, which must match PIL's and the
-    browser's); fails beyond PARITY_TOLERANCE or CACHED_TOLERANCE."""
-    folder = reference_dir(cfg)
+    browser's); fails beyond PARITY_TOLERANCE or CACHED_TOLERANCE.
+    `exported` is the backbone's folder (<run>/backbone unless told) and
+    `feat_dir` its feature cache (paths.features unless told)."""
+    exported = exported or run_path(cfg, 'backbone')
+    feat_dir = feat_dir or cfg['paths']['features']
+    folder = reference_dir(exported)
     with open(os.path.join(folder, 'reference.json')) as f:
         ref = json.load(f)
     subprocess.run(['npx', 'tsx', 'scripts/extract_features.ts', '--reference', folder,
-                    '--backbone', run_path(cfg, 'backbone', 'model.json')], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+                    '--backbone', os.path.join(exported, 'model.json')], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     out, cached = {}, {}
     for role in ref['taps']:
         torch_map = np.load(os.path.join(folder, f'{ref["id"]}_{role}.npy'))
         out[role] = compare(torch_map, np.load(os.path.join(folder, 'ts', role + '.npy')), f'parity {role}')
         log(f'parity PyTorch vs TS backbone, {ref["split"]}/{ref["id"]} {role}, same pixels: '
             f'max |diff| {out[role]["max_abs_diff"]:.3g} of max |value| {out[role]["max_abs"]:.4g} (relative {out[role]["relative"]:.1e})')
-        cached_map = np.load(os.path.join(cfg['paths']['features'], ref['split'], role, ref['id'] + '.npy')).astype(np.float32)
+        cached_map = np.load(os.path.join(feat_dir, ref['split'], role, ref['id'] + '.npy')).astype(np.float32)
         resized = os.path.join(folder, f'{ref["id"]}_{role}{RESIZED}.npy')
         cached[role] = compare(np.load(resized) if os.path.exists(resized) else torch_map, cached_map, f'cached {role}')
         log(f'  cached features (the JPEG decoded by the pipeline, float16): max |diff| {cached[role]["max_abs_diff"]:.3g} '
@@ -263,7 +283,8 @@ def main(cfg):
                          val_targets, cfg)
     log(f'final at 512px: train {train_eval}, val {val_eval}; val at {b["train_size"]}px: {val_small}')
     parameters = export(net.cpu(), cfg, run_path(cfg, 'backbone'))
-    write_reference(net, cfg, val_images[0], val_rows[0][0], reference_dir(cfg))
+    write_reference(net, cfg, val_images[0], val_rows[0][0], reference_dir(run_path(cfg, 'backbone')))
+    torch.save(net.state_dict(), run_path(cfg, WEIGHTS))
     log(f'exported {parameters} parameters (BatchNorm folded) to {run_path(cfg, "backbone")}')
     summary = {'epochs': b['epochs'], 'seconds': round(seconds), 'train': train_eval, 'val': val_eval, 'val_at_train_size': val_small,
                'parameters': parameters, 'history': history}

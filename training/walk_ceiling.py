@@ -25,7 +25,7 @@ import train_aff  # noqa: E402
 from infer_cam import cam_prediction  # noqa: E402
 from infer_rw import walk_labels  # noqa: E402
 from tools.affinity import same_label  # noqa: E402
-from tools.config import load_config, run_path, setup_torch  # noqa: E402
+from tools.config import aff_feature_dir, load_config, run_path, setup_torch  # noqa: E402
 from tools.dataset import VOC_CLASSES, batches_by_class_count, cell_pixels, read_cams, read_labels, read_mask  # noqa: E402
 from tools.features import read_batch  # noqa: E402
 from tools.metrics import confusion, mean_iou  # noqa: E402
@@ -55,7 +55,7 @@ def measure(cfg, split, limit, alphas, beta, log, trained=True):
         labels = grid_labels(torch.from_numpy(np.stack(gts).astype(np.int64)), cell)
         with torch.no_grad():
             outputs = {'cam': cam_prediction(cams, classes, cfg)}
-            embed = net(read_batch(cfg['paths']['features'], split, cfg['taps']['aff'], ids, device)) if trained else None
+            embed = net(read_batch(aff_feature_dir(cfg), split, cfg['taps']['aff'], ids, device)) if trained else None
             for a in alphas:
                 if trained:
                     outputs[f'walk_alpha{a}'] = walk_labels(embed, cams, classes, cfg, alpha=a, beta=beta)

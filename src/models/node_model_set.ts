@@ -1,7 +1,8 @@
 /**
  * Node-only: a model set from a folder on disk (models/<id>/); the backbone
  * is the set's own if meta.json names one, else the CenterNet graph from its
- * installed npm package. Imports node:fs; never bundle it.
+ * installed npm package, plus the affinity head's own backbone if named.
+ * Imports node:fs; never bundle it.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,10 +20,12 @@ export function modelSetFromDir(dir: string): ModelSetSource {
     throw new Error(`${metaFile}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (e as Error).message}`);
   }
   const ownFile = ownBackboneFile(meta, metaFile);
+  const affFile = ownBackboneFile(meta, metaFile, 'affBackbone');
   return {
     id: path.basename(path.resolve(dir)),
     meta,
     backbone: fileModelHandler(ownFile === undefined ? packageFilePath(BACKBONE_MODEL_PACKAGE, BACKBONE_MODEL_FILE) : path.join(dir, ownFile)),
+    ...(affFile === undefined ? {} : { affBackbone: fileModelHandler(path.join(dir, affFile)) }),
     heads: Object.fromEntries(HEAD_KINDS.map((kind) => [kind, fileModelHandler(path.join(dir, HEAD_FILES[kind]))])) as Record<HeadKind, ReturnType<typeof fileModelHandler>>,
   };
 }

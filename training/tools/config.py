@@ -49,3 +49,16 @@ def setup_torch(cfg):
     torch.set_num_threads(cfg['threads'])
     torch.manual_seed(cfg['seed'])
     return torch.device(cfg['device'])
+
+
+def aff_finetunes_backbone(cfg):
+    """True for a set whose AffinityNet fine-tunes its own copy of the backbone
+    (config aff.backbone, as psa's AffinityNet does) instead of reading the
+    shared frozen features."""
+    return 'backbone' in cfg['aff']
+
+
+def aff_feature_dir(cfg):
+    """Where the affinity head's input taps are cached: the shared feature
+    cache, or, for a fine-tuned affinity backbone, a second one beside it."""
+    return cfg['paths']['features'] + '_aff' if aff_finetunes_backbone(cfg) else cfg['paths']['features']

@@ -9,18 +9,20 @@ from .progress import Progress
 POLY_POWER = 0.9  # psa's poly schedule: lr * (1 - step / total)^0.9
 
 
-def fit(net, num_items, batch_loss, hp, log, label):
+def fit(net, num_items, batch_loss, hp, log, label, param_groups=None):
     """Trains `net` for hp['epochs'] epochs over `num_items` items.
 
     `batch_loss(index)` gets a LongTensor of item indices and returns
     (loss, {name: float}) for that batch. Adam (not psa's SGD at lr 0.1)
     because the heads start from scratch on frozen features and must
     converge in a few epochs without a learning-rate search.
+    `param_groups` (Adam's format) replaces net.parameters() at hp's lr and
+    weight decay, e.g. to fine-tune a pretrained part more gently.
     Returns the per-epoch mean of every reported term.
     """
     steps_per_epoch = math.ceil(num_items / hp['batch_size'])
     total = hp['epochs'] * steps_per_epoch
-    opt = torch.optim.Adam(net.parameters(), lr=hp['lr'], weight_decay=hp['weight_decay'])
+    opt = torch.optim.Adam(param_groups or net.parameters(), lr=hp['lr'], weight_decay=hp['weight_decay'])
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda step: (1 - step / total) ** POLY_POWER)
     progress = Progress(log, label, total, unit='batch')
     history = []

@@ -14,6 +14,8 @@ export interface ModelSetSource {
   meta: unknown;
   /** The CenterNet graph, or the set's own backbone if meta.json names one (ownBackboneFile). */
   backbone: string | tf.io.IOHandler;
+  /** The affinity head's fine-tuned backbone; required when meta.json names one (affBackbone). */
+  affBackbone?: string | tf.io.IOHandler;
   heads: Readonly<Record<HeadKind, string | tf.io.IOHandler>>;
 }
 
@@ -21,6 +23,8 @@ export interface ModelSetSource {
 export interface ModelSet {
   readonly meta: ModelSetMeta;
   readonly backbone: FeatureBackbone;
+  /** Where the affinity head's taps come from if not the shared backbone. */
+  readonly affBackbone?: FeatureBackbone;
   readonly heads: Readonly<Record<HeadKind, Head>>;
   dispose(): void;
 }
@@ -36,28 +40,41 @@ export interface ModelSetOptions {
 }
 
 /**
- * Loads meta.json, the backbone and the three heads. A URL (e.g.
+ * Loads meta.json, the backbone (and the affinity head's own, if named) and the three heads. A URL (e.g.
  * '/models/default/') is the model-set folder: its weights stream with one
  * combined byte count, total known before the first shard is requested.
  */
 export async function loadModelSet(source: string | ModelSetSource, { onProgress, backboneUrl = DEFAULT_BACKBONE_MODEL_URL }: ModelSetOptions = {}): Promise<ModelSet> {
   const resolved = typeof source === 'string' ? await fromUrl(source, backboneUrl, onProgress) : source;
-  const metaFile = typeof source === 'string' ? `${folderUrl(source)}${META_FILE}` : `${resolved.id}/${META_FILE}`;
+  const nameOf = (file: string) => (typeof source === 'string' ? `${folderUrl(source)}${file}` : `${resolved.id}/${file}`);
+  const metaFile = nameOf(META_FILE);
   const meta = validateMeta(resolved.meta, resolved.id, metaFile);
   const ownFile = ownBackboneFile(resolved.meta, metaFile);
-  const backboneName = ownFile === undefined ? 'CenterNet backbone' : typeof source === 'string' ? `${folderUrl(source)}${ownFile}` : `${resolved.id}/${ownFile}`;
-  // The heads are checked against the taps this set's backbone actually has, so it loads first.
+  const affFile = ownBackboneFile(resolved.meta, metaFile, 'affBackbone');
+  const affSource = resolved.affBackbone;
+  if (affFile !== undefined && affSource === undefined) throw new Error(`${metaFile} names affBackbone ${affFile}, but no file was given for it`);
+  // The heads are checked against the taps their backbone actually has, so the backbones load first.
   const backbone: FeatureBackbone = await (ownFile === undefined
     ? loadBackbone({ modelUrl: resolved.backbone })
-    : loadLayerBackbone({ modelUrl: resolved.backbone, name: backboneName }));
-  const tapChannels = Object.fromEntries(Object.entries(backbone.tapShapes).map(([key, tap]) => [key, tap.channels]));
+    : loadLayerBackbone({ modelUrl: resolved.backbone, name: nameOf(ownFile) }));
+  let affBackbone: FeatureBackbone | undefined;
+  try {
+    affBackbone = affFile === undefined || affSource === undefined ? undefined : await loadLayerBackbone({ modelUrl: affSource, name: nameOf(affFile) });
+  } catch (e) {
+    backbone.dispose();
+    throw e;
+  }
   const settled = await Promise.allSettled(
-    HEAD_KINDS.map((kind) => loadHead({ modelUrl: resolved.heads[kind], kind, tapChannels, name: headName(source, resolved.id, kind) })),
+    HEAD_KINDS.map((kind) => loadHead({ modelUrl: resolved.heads[kind], kind, tapChannels: tapChannels(kind === 'aff' && affBackbone ? affBackbone : backbone), name: nameOf(HEAD_FILES[kind]) })),
   );
+  const disposeBackbones = () => {
+    backbone.dispose();
+    affBackbone?.dispose();
+  };
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) {
     // Free what did load before reporting the first failure.
-    backbone.dispose();
+    disposeBackbones();
     for (const s of settled) if (s.status === 'fulfilled') s.value.dispose();
     throw failed.reason;
   }
@@ -66,20 +83,21 @@ export async function loadModelSet(source: string | ModelSetSource, { onProgress
   return {
     meta,
     backbone,
+    ...(affBackbone ? { affBackbone } : {}),
     heads: byKind,
     dispose: () => {
-      backbone.dispose();
+      disposeBackbones();
       for (const head of heads) head.dispose();
     },
   };
 }
 
-function folderUrl(url: string): string {
-  return url.endsWith('/') ? url : `${url}/`;
+function tapChannels(backbone: FeatureBackbone): Record<string, number> {
+  return Object.fromEntries(Object.entries(backbone.tapShapes).map(([key, tap]) => [key, tap.channels]));
 }
 
-function headName(source: string | ModelSetSource, id: string, kind: HeadKind): string {
-  return typeof source === 'string' ? `${folderUrl(source)}${HEAD_FILES[kind]}` : `${id}/${HEAD_FILES[kind]}`;
+function folderUrl(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
 }
 
 /** Fetches meta.json and every model.json first, so that progress has its total from the start. */
@@ -88,7 +106,9 @@ async function fromUrl(url: string, backboneUrl: string, onProgress?: (progress:
   const id = folder.split('/').filter(Boolean).pop() ?? folder;
   const meta = await fetchJson(`${folder}${META_FILE}`);
   const ownFile = ownBackboneFile(meta, `${folder}${META_FILE}`);
-  const urls = [ownFile === undefined ? backboneUrl : `${folder}${ownFile}`, ...HEAD_KINDS.map((kind) => `${folder}${HEAD_FILES[kind]}`)];
+  const affFile = ownBackboneFile(meta, `${folder}${META_FILE}`, 'affBackbone');
+  const backbones = [ownFile === undefined ? backboneUrl : `${folder}${ownFile}`, ...(affFile === undefined ? [] : [`${folder}${affFile}`])];
+  const urls = [...backbones, ...HEAD_KINDS.map((kind) => `${folder}${HEAD_FILES[kind]}`)];
   const modelJsons = await Promise.all(urls.map((u) => fetchJson(u)));
   const total = modelJsons.reduce((sum: number, json, i) => sum + manifestBytesOf(json, urls[i]), 0);
   let loaded = 0;
@@ -102,7 +122,8 @@ async function fromUrl(url: string, backboneUrl: string, onProgress?: (progress:
     id,
     meta,
     backbone: handlers[0],
-    heads: Object.fromEntries(HEAD_KINDS.map((kind, i) => [kind, handlers[i + 1]])) as Record<HeadKind, tf.io.IOHandler>,
+    ...(affFile === undefined ? {} : { affBackbone: handlers[1] }),
+    heads: Object.fromEntries(HEAD_KINDS.map((kind, i) => [kind, handlers[i + backbones.length]])) as Record<HeadKind, tf.io.IOHandler>,
   };
 }
 

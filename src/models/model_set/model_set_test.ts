@@ -48,3 +48,51 @@ describe('loadModelSet with its own backbone', () => {
     await expect(loadModelSet(source(BACKBONE_TAP_CHANNELS))).rejects.toThrow("trained on fpn_s8 with 192 channels; this backbone's fpn_s8 has 4");
   });
 });
+
+const AFF_OWN = { format: 'affinitylab-backbone', file: 'aff_backbone/model.json' };
+
+describe('ownBackboneFile for the affinity backbone', () => {
+  it('is optional, but always an own backbone file when present', () => {
+    expect(ownBackboneFile({ backbone: OWN }, 'm.json', 'affBackbone')).toBeUndefined();
+    expect(ownBackboneFile({ affBackbone: AFF_OWN }, 'm.json', 'affBackbone')).toBe('aff_backbone/model.json');
+    expect(() => ownBackboneFile({ affBackbone: { file: 'x.json' } }, 'm.json', 'affBackbone')).toThrow('m.json: affBackbone.format is undefined; supported: "affinitylab-backbone"');
+    expect(() => ownBackboneFile({ affBackbone: 'aff_backbone/model.json' }, 'm.json', 'affBackbone')).toThrow('m.json: affBackbone must be a JSON object');
+    expect(() => ownBackboneFile({ affBackbone: { ...AFF_OWN, file: '/etc/model.json' } }, 'm.json', 'affBackbone')).toThrow('affBackbone.file must be a path inside the model-set folder');
+  });
+});
+
+describe('loadModelSet with an affinity backbone', () => {
+  beforeAll(async () => {
+    await useNodeWasmBackend();
+  });
+
+  // The affinity backbone's bb_s32 tap is a 4-channel layer; the shared backbone's has 6.
+  const affTaps = { fpn_s8: 4, bb_s8: 4, bb_s16: 4, bb_s32: 4 };
+  const sharedTaps = { fpn_s8: 4, bb_s8: 4, bb_s16: 4, bb_s32: 6 };
+  const narrowS32 = (json: Record<string, unknown>) => {
+    (json.modelTopology as { taps: Record<string, unknown> }).taps.bb_s32 = { layer: 'sum', stride: 2 };
+  };
+  const source = (affHeadTaps: Record<string, number>, withAffFile = true): ModelSetSource => {
+    const layers = fakeHeadLayers(FAKE_META.classes.length);
+    const files = (kind: HeadKind, i: number) => fakeHeadFiles(kind, layers[kind], kind === 'aff' ? affHeadTaps : sharedTaps, 5 + i);
+    return {
+      id: 'tiny',
+      meta: { ...FAKE_META, backbone: OWN, affBackbone: AFF_OWN },
+      backbone: tinyLayerBackbone(2).handler,
+      ...(withAffFile ? { affBackbone: tinyLayerBackbone(3, narrowS32).handler } : {}),
+      heads: Object.fromEntries(HEAD_KINDS.map((kind, i) => [kind, memoryHandler(files(kind, i))])) as Record<HeadKind, ReturnType<typeof memoryHandler>>,
+    };
+  };
+
+  it('checks the affinity head against the affinity backbone and the others against the shared one', async () => {
+    const set = await loadModelSet(source(affTaps));
+    expect(set.backbone.tapShapes.bb_s32.channels).toBe(6);
+    expect(set.affBackbone?.tapShapes.bb_s32.channels).toBe(4);
+    set.dispose();
+    await expect(loadModelSet(source(sharedTaps))).rejects.toThrow("trained on bb_s32 with 6 channels; this backbone's bb_s32 has 4");
+  });
+
+  it('says which file is missing when meta.json names an affinity backbone the source lacks', async () => {
+    await expect(loadModelSet(source(affTaps, false))).rejects.toThrow('tiny/meta.json names affBackbone aff_backbone/model.json, but no file was given for it');
+  });
+});

@@ -30,25 +30,28 @@ export class ModelSetPipeline implements LabPipeline {
       throw new Error(`RGBA data of a ${image.width}x${image.height} image needs ${image.width * image.height * 4} bytes, got ${image.data.length}`);
     }
     const valid: ValidGrid = { height: placement.gridHeight, width: placement.gridWidth };
-    const timings: Record<string, number> = {};
-    const { backbone, heads } = this.models;
-
     onStage?.('backbone');
-    let start = performance.now();
+    const start = performance.now();
     const input = networkInput(image, placement, inputSize);
-    let taps: Record<TapName, tf.Tensor4D>;
     try {
-      taps = backbone.extract(input);
+      // A set with a fine-tuned affinity backbone runs it on the same input in the affinity stage.
+      return { placement, ...(await this.runNetworks(input, valid, start, onStage)) };
     } finally {
       input.dispose();
     }
+  }
+
+  private async runNetworks(input: tf.Tensor3D, valid: ValidGrid, backboneStart: number, onStage?: (stage: PipelineStage) => void): Promise<Omit<PipelineResult, 'placement'>> {
+    const timings: Record<string, number> = {};
+    const { backbone, heads } = this.models;
+    const taps = backbone.extract(input);
     try {
       // Reading one value waits for the whole graph, so the time is the backbone's own.
       await waitFor(taps.fpn_s8);
-      timings.backbone = performance.now() - start;
+      timings.backbone = performance.now() - backboneStart;
 
       onStage?.('cam');
-      start = performance.now();
+      let start = performance.now();
       const { cams, scores } = tf.tidy(() => {
         const { cams: raw, logits } = heads.cam.classify(taps, valid);
         return { cams: normalizeCams(raw, valid), scores: tf.sigmoid(logits) };
@@ -58,7 +61,7 @@ export class ModelSetPipeline implements LabPipeline {
 
       onStage?.('affinity');
       start = performance.now();
-      const embedding = await download(heads.aff.forward(taps), true);
+      const embedding = await this.embed(input, taps);
       timings.affinity = performance.now() - start;
 
       onStage?.('segmentation');
@@ -66,9 +69,21 @@ export class ModelSetPipeline implements LabPipeline {
       const segLogits = await download(heads.seg.forward(taps), true);
       timings.segmentation = performance.now() - start;
 
-      return { placement, classScores, cams: camMaps, embedding, segLogits, timings };
+      return { classScores, cams: camMaps, embedding, segLogits, timings };
     } finally {
       tf.dispose(Object.values(taps));
+    }
+  }
+
+  /** f_aff from the affinity backbone's taps if the set has one, else from the shared taps. */
+  private async embed(input: tf.Tensor3D, shared: Record<TapName, tf.Tensor4D>): Promise<ChannelMaps> {
+    const { affBackbone, heads } = this.models;
+    if (!affBackbone) return download(heads.aff.forward(shared), true);
+    const own = affBackbone.extract(input);
+    try {
+      return await download(heads.aff.forward(own), true);
+    } finally {
+      tf.dispose(Object.values(own));
     }
   }
 

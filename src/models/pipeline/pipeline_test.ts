@@ -8,7 +8,9 @@ import { HEAD_FILES } from '../model_set';
 import { fileModelHandler, packageFilePath } from '../node_io';
 import { useNodeWasmBackend } from '../node_wasm';
 import { seededRandom } from '../../core/seeded_random';
-import { FAKE_META, fakeModelSetHeads, memoryHandler } from '../testing/fake_model_set';
+import { FAKE_META, fakeHeadFiles, fakeHeadLayers, fakeModelSetHeads, memoryHandler } from '../testing/fake_model_set';
+import { tinyLayerBackbone } from '../testing/tiny_layer_backbone';
+import { HEAD_KINDS, type HeadKind } from '../heads';
 import { loadPipeline } from './pipeline';
 import type { LoadProgress, PipelineStage } from './types';
 
@@ -80,6 +82,50 @@ describe('loadPipeline + run (real backbone, fake heads)', () => {
   });
 });
 
+describe('loadPipeline with an affinity backbone', () => {
+  beforeAll(async () => {
+    await useNodeWasmBackend();
+  });
+
+  // The tiny backbone with its stem at stride 8, so that its taps lie on the meta's grid.
+  const onGrid = (json: Record<string, unknown>) => {
+    const topology = json.modelTopology as { layers: { name: string; stride?: number }[]; taps: Record<string, { stride: number }> };
+    topology.layers.find((l) => l.name === 'stem')!.stride = 8;
+    for (const tap of Object.values(topology.taps)) tap.stride *= 4;
+  };
+  const layers = fakeHeadLayers(FAKE_META.classes.length);
+  const tinyHeads = Object.fromEntries(HEAD_KINDS.map((kind, i) => [kind, fakeHeadFiles(kind, layers[kind], { fpn_s8: 4, bb_s8: 4, bb_s16: 4, bb_s32: 6 }, 9 + i)]));
+  const own = (file: string) => ({ format: 'affinitylab-backbone', file });
+  const pipelineOf = (shared: number, aff?: number) =>
+    loadPipeline({
+      id: 'tiny',
+      meta: { ...FAKE_META, inputSize: 64, backbone: own('backbone/model.json'), ...(aff === undefined ? {} : { affBackbone: own('aff_backbone/model.json') }) },
+      backbone: tinyLayerBackbone(shared, onGrid).handler,
+      ...(aff === undefined ? {} : { affBackbone: tinyLayerBackbone(aff, onGrid).handler }),
+      heads: Object.fromEntries(HEAD_KINDS.map((kind) => [kind, memoryHandler(tinyHeads[kind])])) as Record<HeadKind, tf.io.IOHandler>,
+    });
+
+  it('embeds with the affinity backbone and classifies and segments with the shared one', async () => {
+    const baseline = tf.memory().numTensors;
+    const image = randomImage(50, 40, 3);
+    const both = await pipelineOf(2, 3);
+    const result = await both.run(image);
+    both.dispose();
+    expect(tf.memory().numTensors).toBe(baseline);
+    // The same heads on a set whose only backbone is either of the two.
+    const [sharedOnly, affOnly] = await Promise.all([pipelineOf(2), pipelineOf(3)]);
+    const [fromShared, fromAff] = [await sharedOnly.run(image), await affOnly.run(image)];
+    sharedOnly.dispose();
+    affOnly.dispose();
+    expect([result.embedding.channels, result.embedding.height, result.embedding.width]).toEqual([6, 8, 8]);
+    expect(Array.from(result.embedding.data)).toEqual(Array.from(fromAff.embedding.data));
+    expect(Array.from(result.embedding.data)).not.toEqual(Array.from(fromShared.embedding.data));
+    expect(Array.from(result.cams.data)).toEqual(Array.from(fromShared.cams.data));
+    expect(Array.from(result.segLogits.data)).toEqual(Array.from(fromShared.segLogits.data));
+    expect(Array.from(result.segLogits.data)).not.toEqual(Array.from(fromAff.segLogits.data));
+  });
+});
+
 describe('loadPipeline from URLs', () => {
   let server: Server;
   let base: string;
@@ -88,11 +134,18 @@ describe('loadPipeline from URLs', () => {
     ['/vendor/centernet.bin', readFileSync(backboneJson.replace(/\.json$/, '.bin'))],
     ['/models/fake/meta.json', new TextEncoder().encode(JSON.stringify(FAKE_META))],
   ]);
-  for (const [kind, h] of Object.entries(heads)) {
-    const modelPath = `/models/fake/${HEAD_FILES[kind as keyof typeof HEAD_FILES]}`;
-    files.set(modelPath, new TextEncoder().encode(JSON.stringify(h.modelJson)));
-    files.set(modelPath.replace('model.json', 'weights.bin'), h.weights);
-  }
+  const addModel = (modelPath: string, modelJson: string, weights: Uint8Array) => {
+    files.set(modelPath, new TextEncoder().encode(modelJson));
+    files.set(modelPath.replace('model.json', 'weights.bin'), weights);
+  };
+  for (const [kind, h] of Object.entries(heads)) addModel(`/models/fake/${HEAD_FILES[kind as keyof typeof HEAD_FILES]}`, JSON.stringify(h.modelJson), h.weights);
+  // The same set plus an affinity backbone (the tiny one) whose taps the affinity head reads.
+  const affHead = fakeHeadFiles('aff', fakeHeadLayers(FAKE_META.classes.length).aff, { bb_s8: 4, bb_s16: 4, bb_s32: 6 }, 7);
+  const tiny = tinyLayerBackbone(3);
+  files.set('/models/fake-aff/meta.json', new TextEncoder().encode(JSON.stringify({ ...FAKE_META, affBackbone: { format: 'affinitylab-backbone', file: 'aff_backbone/model.json' } })));
+  addModel('/models/fake-aff/aff_backbone/model.json', tiny.modelJson, tiny.bytes);
+  addModel('/models/fake-aff/aff/model.json', JSON.stringify(affHead.modelJson), affHead.weights);
+  for (const kind of ['cam', 'seg'] as const) addModel(`/models/fake-aff/${HEAD_FILES[kind]}`, JSON.stringify(heads[kind].modelJson), heads[kind].weights);
 
   beforeAll(async () => {
     await useNodeWasmBackend();
@@ -110,11 +163,20 @@ describe('loadPipeline from URLs', () => {
   it('streams every shard with one byte count whose total is known from the start', async () => {
     const progress: LoadProgress[] = [];
     const pipeline = await loadPipeline(`${base}/models/fake/`, (p) => progress.push(p), { backboneUrl: `${base}/vendor/centernet.json` });
-    const shardBytes = [...files].filter(([url]) => url.endsWith('.bin')).reduce((n, [, b]) => n + b.length, 0);
+    const shardBytes = [...files].filter(([url]) => url.endsWith('.bin') && !url.startsWith('/models/fake-aff/')).reduce((n, [, b]) => n + b.length, 0);
     expect(progress[0]).toEqual({ loaded: 0, total: shardBytes });
     expect(progress.at(-1)).toEqual({ loaded: shardBytes, total: shardBytes });
     expect(progress.every((p, i) => i === 0 || p.loaded >= progress[i - 1].loaded)).toBe(true);
     expect(pipeline.meta.id).toBe('fake');
+    pipeline.dispose();
+  });
+
+  it('counts the affinity backbone in the byte total and loads it', async () => {
+    const progress: LoadProgress[] = [];
+    const pipeline = await loadPipeline(`${base}/models/fake-aff/`, (p) => progress.push(p), { backboneUrl: `${base}/vendor/centernet.json` });
+    const shardBytes = [...files].filter(([url]) => url.endsWith('.bin') && !url.startsWith('/models/fake/')).reduce((n, [, b]) => n + b.length, 0);
+    expect(progress[0]).toEqual({ loaded: 0, total: shardBytes });
+    expect(progress.at(-1)).toEqual({ loaded: shardBytes, total: shardBytes });
     pipeline.dispose();
   });
 

@@ -54,6 +54,7 @@ export function tinyLayerBackbone(seed: number, edit: (json: Record<string, unkn
       weightData: bytes.buffer,
     }),
   };
-  return { handler, weights };
+  // As files: model.json names its one shard, weights.bin.
+  return { handler, weights, modelJson: JSON.stringify(modelJson), bytes: new Uint8Array(bytes.buffer) };
 }
 
