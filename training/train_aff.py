@@ -110,7 +110,7 @@ def train_with_backbone(cfg, ids, labels, device, log):
         first = train_backbone.tap_maps(backbone, train_backbone.normalise(images[:CHUNK].float().to(device), cfg), taps)
     in_channels = [first[tap].shape[1] for tap in taps]
     head = build(cfg, in_channels).to(device)
-    head.set_input_rms([first[tap].pow(2).mean(dim=(0, 2, 3)).sqrt() for tap in taps])
+    head.set_input_rms([channel_rms(first[tap]) for tap in taps])
     net = BackboneWithHead(backbone, head, cfg)
     fine = hp['backbone']
     groups = [{'params': head.parameters()},
