@@ -24,7 +24,6 @@ import sys
 import numpy as np
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import make_aff_labels  # noqa: E402
@@ -35,6 +34,7 @@ from tools import feature_cache  # noqa: E402
 from tools.config import aff_feature_dir, aff_finetunes_backbone, load_config, run_path, setup_torch  # noqa: E402
 from tools.dataset import read_labels, read_png  # noqa: E402
 from tools.features import batch, channel_rms, load_split  # noqa: E402
+from tools.maps import upsample  # noqa: E402
 from tools.stages import mark_done, stage_logger  # noqa: E402
 from tools.train_loop import fit  # noqa: E402
 
@@ -97,7 +97,7 @@ def resized_images(cfg, split, ids):
     out = []
     for start in range(0, len(ids), CHUNK):
         u8 = train_backbone.read_images(cfg['paths']['data'], split, ids[start:start + CHUNK]).float()
-        out.append(F.interpolate(u8, size=(size, size), mode='bilinear', align_corners=False).half())
+        out.append(upsample(u8, size).half())
     return torch.cat(out)
 
 
@@ -124,12 +124,10 @@ def train_with_backbone(cfg, ids, labels, device, log):
 
     summary = fit(net, len(ids), batch_loss, hp, log, 'aff + backbone', groups)
     save_head(cfg, head, in_channels)
-    backbone.cpu()
     folder = run_path(cfg, 'aff_backbone')
-    summary['backbone_parameters'] = train_backbone.export(backbone, cfg, folder)
     val_id = read_labels(cfg['paths']['data'], 'val')[0][0]
     val_image = train_backbone.read_images(cfg['paths']['data'], 'val', [val_id])[0]
-    train_backbone.write_reference(backbone, cfg, val_image, val_id, train_backbone.reference_dir(folder))
+    summary['backbone_parameters'] = train_backbone.export_with_reference(backbone.cpu(), cfg, folder, val_image, val_id)
     log(f'exported the fine-tuned backbone to {folder}')
     feature_cache.fill(cfg, aff_feature_dir(cfg), taps, log, os.path.join(folder, 'model.json'))
     summary['parity'] = train_backbone.parity(cfg, log, folder, aff_feature_dir(cfg))

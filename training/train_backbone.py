@@ -32,6 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from networks import mobilenet_v2  # noqa: E402
 from tools.config import ROOT, load_config, run_path, setup_torch  # noqa: E402
 from tools.dataset import class_indices, label_vector, read_labels  # noqa: E402
+from tools.maps import upsample  # noqa: E402
 from tools.progress import Progress, format_seconds  # noqa: E402
 from tools.stages import mark_done, stage_logger  # noqa: E402
 from tools.tfjs_model import write_model  # noqa: E402
@@ -158,13 +159,21 @@ def write_reference(net, cfg, image, sid, folder):
     size = cfg['grid']['input_size']
     inputs = {'': image[None].float()}
     if image.shape[-1] != size:
-        inputs[RESIZED] = F.interpolate(inputs[''], size=(size, size), mode='bilinear', align_corners=False)
+        inputs[RESIZED] = upsample(inputs[''], size)
     for suffix, x in inputs.items():
         maps = net.stages(normalise(x, cfg))
         for role, key in REFERENCE_TAPS.items():
             np.save(os.path.join(folder, f'{sid}_{role}{suffix}.npy'), maps[key][0].numpy().astype(np.float32))
     with open(os.path.join(folder, 'reference.json'), 'w') as f:
         json.dump({'split': 'val', 'id': sid, 'taps': list(REFERENCE_TAPS)}, f)
+
+
+def export_with_reference(net, cfg, folder, image, sid):
+    """export() to `folder`, then write_reference() of one val image beside
+    it for `parity`; returns the parameter count."""
+    parameters = export(net, cfg, folder)
+    write_reference(net, cfg, image, sid, reference_dir(folder))
+    return parameters
 
 
 def reference_dir(folder):
@@ -282,8 +291,7 @@ def main(cfg):
     val_small = evaluate(net, F.interpolate(val_images.float(), scale_factor=half, mode='bilinear', align_corners=False, antialias=True),
                          val_targets, cfg)
     log(f'final at 512px: train {train_eval}, val {val_eval}; val at {b["train_size"]}px: {val_small}')
-    parameters = export(net.cpu(), cfg, run_path(cfg, 'backbone'))
-    write_reference(net, cfg, val_images[0], val_rows[0][0], reference_dir(run_path(cfg, 'backbone')))
+    parameters = export_with_reference(net.cpu(), cfg, run_path(cfg, 'backbone'), val_images[0], val_rows[0][0])
     torch.save(net.state_dict(), run_path(cfg, WEIGHTS))
     log(f'exported {parameters} parameters (BatchNorm folded) to {run_path(cfg, "backbone")}')
     summary = {'epochs': b['epochs'], 'seconds': round(seconds), 'train': train_eval, 'val': val_eval, 'val_at_train_size': val_small,
