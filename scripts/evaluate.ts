@@ -10,7 +10,8 @@
  * prediction) of CAM (constant background 0.2), CAM + random walk (alpha,
  * beta, steps from meta.json unless given; psa's are 16, 8, 256) and the segmentation head,
  * with ground-truth image labels (as psa's label generation) and with
- * predicted labels (class score >= 0.5). Reads PyTorch's masks from
+ * predicted labels (class score >= the set's threshold, 0.5 unless meta.json
+ * says otherwise; the best class alone when none passes, as the app and the CLI). Reads PyTorch's masks from
  * RUN/pred_<split>/{cam,rw,seg}/<id>.png (made with ground-truth labels)
  * when present (the walk's only when alpha, beta and steps are meta.json's,
  * which PyTorch used). Masks are made at the network input, as the app makes
@@ -22,16 +23,15 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { numberOption } from '../cli/args';
-import { SCORE_ORDERS, stageMasks, type MaskParameters, type ScoreOrder, type StageMasks } from '../cli/masks';
-import { DEFAULT_THRESHOLD } from '../cli/commands/infer';
 import { VOC_CLASSES } from '../src/core/constants';
-import { classesAbove, resizeLabelsNearest } from '../src/core/label_maps';
+import { resizeLabelsNearest } from '../src/core/label_maps';
+import { keptClasses, SCORE_ORDERS, stageMasks, type MaskParameters, type ScoreOrder, type StageMasks } from '../src/core/masks';
 import { addConfusion, confusionMatrix, iouPerClass, meanIoU } from '../src/core/metrics';
 import { decodeImage } from '../src/io/image_decode';
 import { decodeLabelPng } from '../src/io/label_png';
 import { modelSetFromDir } from '../src/models/node_model_set';
 import { useNodeWasmBackend } from '../src/models/node_wasm';
-import { loadPipeline } from '../src/models/pipeline';
+import { loadPipeline, maskGeometry } from '../src/models/pipeline';
 
 const STAGES = ['cam', 'rw', 'final'] as const;
 type Stage = (typeof STAGES)[number];
@@ -92,6 +92,7 @@ async function main(): Promise<void> {
     steps: opt.walk.steps ?? meta.defaults.steps,
   };
   const params: MaskParameters = { ...meta.defaults, ...walk, order: opt.order };
+  const threshold = meta.defaults.classThreshold;
   // PyTorch's walk masks were made with meta.json's parameters.
   const ownWalk = walk.alpha !== meta.defaults.alpha || walk.beta !== meta.defaults.beta || walk.steps !== meta.defaults.steps;
   const torchStages = STAGES.filter((stage) => !(stage === 'rw' && ownWalk));
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
     const toImage = (labels: Uint8Array) => (width === image.width && height === image.height ? labels : resizeLabelsNearest(labels, width, height, image.width, image.height));
 
     const gtKeep = classes.map((voc) => meta.classes.findIndex((c) => c.voc === voc)).filter((c) => c >= 0);
-    const predictedKeep = classesAbove(result.classScores, DEFAULT_THRESHOLD);
+    const predictedKeep = keptClasses(result.classScores, threshold);
     const tp = predictedKeep.filter((c) => gtKeep.includes(c)).length;
     labelStats.truePositives += tp;
     labelStats.predicted += predictedKeep.length;
@@ -133,7 +134,7 @@ async function main(): Promise<void> {
 
     // The masks depend on the label set only (not its order): skip a second walk when they agree.
     const sameLabels = predictedKeep.length === gtKeep.length && predictedKeep.every((c) => gtKeep.includes(c));
-    const [gtMasks, predictedMasks = gtMasks] = stageMasks(result, meta, sameLabels ? [gtKeep] : [gtKeep, predictedKeep], params).map(
+    const [gtMasks, predictedMasks = gtMasks] = stageMasks(result, maskGeometry(meta, result.placement), sameLabels ? [gtKeep] : [gtKeep, predictedKeep], params).map(
       (m): StageMasks => ({ cam: toImage(m.cam), rw: toImage(m.rw), final: toImage(m.final) }),
     );
     const masks: Record<LabelSource, StageMasks> = { gt: gtMasks, predicted: predictedMasks };
@@ -172,12 +173,12 @@ async function main(): Promise<void> {
     modelSet: meta.id,
     split: opt.split,
     images: rows.length,
-    parameters: { ...params, classThreshold: DEFAULT_THRESHOLD },
+    parameters: { ...params, classThreshold: threshold },
     backend: 'tfjs wasm (Node)',
     miou: Object.fromEntries(LABEL_SOURCES.map((s) => [s, Object.fromEntries(STAGES.map((st) => [st, miou(confusion[s][st])]))])),
     iouPerClass: Object.fromEntries(STAGES.map((st) => [st, perClass(confusion.gt[st])])),
     predictedLabels: {
-      threshold: DEFAULT_THRESHOLD,
+      threshold,
       exactImages: labelStats.exact / rows.length,
       precision: labelStats.truePositives / labelStats.predicted,
       recall: labelStats.truePositives / labelStats.actual,
@@ -204,7 +205,7 @@ async function main(): Promise<void> {
     '',
     `| image labels | CAM (bg ${params.camBackground}) | CAM + RW (alpha ${params.alpha}, beta ${params.beta}, t ${params.steps}) | segmentation head |`,
     '|---|---|---|---|',
-    ...LABEL_SOURCES.map((s) => `| ${s === 'gt' ? 'ground truth' : `predicted (score >= ${DEFAULT_THRESHOLD})`} | ${STAGES.map((st) => percent(report.miou[s][st])).join(' | ')} |`),
+    ...LABEL_SOURCES.map((s) => `| ${s === 'gt' ? 'ground truth' : `predicted (score >= ${threshold})`} | ${STAGES.map((st) => percent(report.miou[s][st])).join(' | ')} |`),
   ];
   if (report.pytorch) {
     lines.push(`| PyTorch pipeline, ground truth | ${STAGES.map((st) => percent(report.pytorch!.miou[st])).join(' | ')} |`);

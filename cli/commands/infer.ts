@@ -1,25 +1,18 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { classesAbove, resizeLabelsNearest } from '../../src/core/label_maps';
+import { resizeLabelsNearest } from '../../src/core/label_maps';
+import { keptClasses, SCORE_ORDERS, stageMasks, type MaskParameters, type ScoreOrder } from '../../src/core/masks';
 import { decodeImage } from '../../src/io/image_decode';
 import { encodeLabelPng } from '../../src/io/label_png';
 import { modelSetFromDir } from '../../src/models/node_model_set';
 import { useNodeWasmBackend } from '../../src/models/node_wasm';
-import { loadPipeline, type LabPipeline, type ModelSetMeta } from '../../src/models/pipeline';
+import { loadPipeline, maskGeometry, type LabPipeline, type ModelSetMeta } from '../../src/models/pipeline';
 import { numberOption, requiredOption } from '../args';
-import { SCORE_ORDERS, stageMasks, type MaskParameters, type ScoreOrder } from '../masks';
 import { UsageError } from '../usage_error';
 
 export const DEFAULT_MODEL_DIR = 'models/default';
-/**
- * Class-score threshold for predicted labels. The CAM head is trained with a
- * multilabel soft-margin loss, i.e. one sigmoid per class, so 0.5 is where a
- * class becomes more likely present than absent.
- */
-export const DEFAULT_THRESHOLD = 0.5;
-
-export const INFER_HELP = `affinitylab infer IMAGE... --out DIR [--model ${DEFAULT_MODEL_DIR}] [--labels 8,15 | --threshold ${DEFAULT_THRESHOLD}]
+export const INFER_HELP = `affinitylab infer IMAGE... --out DIR [--model ${DEFAULT_MODEL_DIR}] [--labels 8,15 | --threshold T]
                  [--alpha A] [--beta B] [--steps T] [--radius R] [--cam-bg S] [--order psa|grid]
 
 Runs the model set on JPEG/PNG images (Node, tfjs wasm backend, the app's
@@ -33,16 +26,17 @@ Each is an indexed PNG whose pixel values are PASCAL VOC class indices
   --out DIR        output folder (created if missing)
   --model DIR      model set folder with meta.json and cam/ aff/ seg/ (default ${DEFAULT_MODEL_DIR})
   --labels L       image-level labels as VOC indices, e.g. 8,15 (as psa's label generation uses
-                   ground truth); otherwise classes whose score reaches --threshold
-  --threshold T    class-score threshold for predicted labels (default ${DEFAULT_THRESHOLD})
+                   ground truth); otherwise classes whose score reaches --threshold,
+                   or the best class alone when none does (as the app)
+  --threshold T    class-score threshold for predicted labels (default: the model set's, 0.5)
   --alpha A        background exponent (1 - max CAM)^A for the walk (default: the model set's, psa 16)
   --beta B         power applied to the affinities (default: the model set's, psa 8)
   --steps T        random-walk steps (default: the model set's, psa 256)
   --radius R       walk neighbourhood dy^2 + dx^2 < R^2 (default: the model set's, psa 5)
   --cam-bg S       constant background score for NAME_cam.png (default: the model set's, psa 0.2)
   --order O        psa: CAMs normalised and given their background at input resolution, then
-                   pooled to the grid for the walk, as psa and training/ do (default);
-                   grid: the same steps on the grid, as the app's live view
+                   pooled to the grid for the walk, as psa, training/ and the app do (default);
+                   grid: the same steps on the grid (cheaper, not the same map)
 
 An image that cannot be read or processed is reported on stderr; the others
 are still processed and the exit code is 1.`;
@@ -68,7 +62,6 @@ export async function inferCommand(argv: string[]): Promise<number> {
   const outDir = requiredOption(values.out, 'out');
   if (positionals.length === 0) throw new UsageError('give at least one IMAGE');
   if (values.labels !== undefined && values.threshold !== undefined) throw new UsageError('give --labels or --threshold, not both');
-  const threshold = numberOption(values.threshold, 'threshold', DEFAULT_THRESHOLD, { min: 0 });
   const outputNames = uniqueNames(positionals);
   if (!SCORE_ORDERS.includes(values.order as ScoreOrder)) throw new UsageError(`--order must be one of ${SCORE_ORDERS.join(', ')}, got '${values.order}'`);
 
@@ -90,13 +83,14 @@ export async function inferCommand(argv: string[]): Promise<number> {
       camBackground: numberOption(values['cam-bg'], 'cam-bg', d.camBackground, { min: 0 }),
       order: values.order as ScoreOrder,
     };
+    const threshold = numberOption(values.threshold, 'threshold', d.classThreshold, { min: 0 });
     const givenLabels = values.labels === undefined ? undefined : labelChannels(values.labels, meta);
     await mkdir(outDir, { recursive: true });
 
     let failed = 0;
     for (const [i, file] of positionals.entries()) {
       try {
-        await inferOne(pipeline, file, path.join(outDir, outputNames[i]), params, (scores) => givenLabels ?? classesAbove(scores, threshold));
+        await inferOne(pipeline, file, path.join(outDir, outputNames[i]), params, (scores) => givenLabels ?? keptClasses(scores, threshold));
       } catch (e) {
         failed++;
         console.error(`affinitylab infer: ${file}: ${(e as Error).message.split('\n')[0]}`);
@@ -122,7 +116,7 @@ async function inferOne(pipeline: LabPipeline, file: string, outStem: string, pa
     throw new Error(`cannot decode: ${(e as Error).message}`);
   }
   const result = await pipeline.run(image);
-  const [masks] = stageMasks(result, pipeline.meta, [keepFor(result.classScores)], params);
+  const [masks] = stageMasks(result, maskGeometry(pipeline.meta, result.placement), [keepFor(result.classScores)], params);
   const { width, height, imageWidth, imageHeight } = result.placement;
   for (const [stage, labels] of Object.entries(masks)) {
     const atImageSize = resizeLabelsNearest(labels, width, height, imageWidth, imageHeight);

@@ -121,10 +121,3 @@ export function argmaxChannels(maps: ChannelMaps): Uint8Array {
   }
   return out;
 }
-
-/** Maps channel indices to class ids (e.g. channel 2 -> VOC 12 "dog"). */
-export function channelsToClasses(channelLabels: Uint8Array, classOfChannel: readonly number[]): Uint8Array {
-  const out = new Uint8Array(channelLabels.length);
-  for (let i = 0; i < out.length; i++) out[i] = classOfChannel[channelLabels[i]];
-  return out;
-}

@@ -2,8 +2,8 @@ import { argmaxChannels, resizeBilinear, withBackground, withConstantBackground 
 import { ChannelMaps, createMaps, cropTopLeft } from './maps';
 
 /**
- * From grid score maps to label images, shared by the app, the CLI and the
- * evaluation so that all three draw the same masks.
+ * From grid score maps to label images on the grid or at the input
+ * (core/masks.ts builds the three stage masks from these).
  */
 
 /** Where the image sits in the square network input (see models/pipeline/types.ts InputPlacement). */
@@ -11,15 +11,6 @@ export interface ValidRegion {
   /** Resized image size inside the input, before padding. */
   width: number;
   height: number;
-}
-
-/** Channel indices whose image-level score reaches the threshold (predicted labels). */
-export function classesAbove(classScores: Float32Array, threshold: number): number[] {
-  const out: number[] = [];
-  classScores.forEach((s, c) => {
-    if (s >= threshold) out.push(c);
-  });
-  return out;
 }
 
 /** The listed channels only, in the given order. */
@@ -51,14 +42,6 @@ export function walkScores(cams: ChannelMaps, keep: readonly number[], alpha: nu
 export function labelsAtInput(scores: ChannelMaps, stride: number, region: ValidRegion): Uint8Array {
   const up = resizeBilinear(scores, scores.height * stride, scores.width * stride);
   return argmaxChannels(cropTopLeft(up, region.width, region.height));
-}
-
-/** Channel labels (0 = background, k = keep[k - 1]) -> class ids such as VOC indices. */
-export function channelLabelsToClassIds(labels: Uint8Array, keep: readonly number[], classIdOfChannel: readonly number[]): Uint8Array {
-  const lut = [0, ...keep.map((c) => classIdOfChannel[c])];
-  const out = new Uint8Array(labels.length);
-  for (let i = 0; i < labels.length; i++) out[i] = lut[labels[i]];
-  return out;
 }
 
 /** Nearest-neighbour resize of a label image (labels must not be blended). */

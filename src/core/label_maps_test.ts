@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { camScores, channelLabelsToClassIds, classesAbove, labelsAtInput, resizeLabelsNearest, selectChannels, walkScores } from './label_maps';
+import { camScores, labelsAtInput, resizeLabelsNearest, selectChannels, walkScores } from './label_maps';
 import { mapsFrom } from './maps';
 
 describe('label maps', () => {
-  it('picks classes by image-level score', () => {
-    expect(classesAbove(Float32Array.from([0.1, 0.7, 0.5]), 0.5)).toEqual([1, 2]);
-  });
-
   it('selects channels in the given order and rejects missing ones', () => {
     const maps = mapsFrom(Float32Array.from([1, 2, 3, 4, 5, 6]), 3, 1, 2);
     expect(Array.from(selectChannels(maps, [2, 0]).data)).toEqual([5, 6, 1, 2]);
@@ -28,10 +24,6 @@ describe('label maps', () => {
     expect(Array.from(labelsAtInput(scores, 2, { width: 4, height: 2 }))).toEqual([0, 0, 1, 1, 0, 0, 1, 1]);
     expect(Array.from(labelsAtInput(scores, 2, { width: 3, height: 1 }))).toEqual([0, 0, 1]);
     expect(() => labelsAtInput(scores, 2, { width: 5, height: 1 })).toThrow(/exceeds/);
-  });
-
-  it('maps channel labels to class ids through the kept classes', () => {
-    expect(Array.from(channelLabelsToClassIds(Uint8Array.from([0, 1, 2, 1]), [3, 0], [8, 12, 15, 19]))).toEqual([0, 19, 8, 19]);
   });
 
   it('resizes labels without blending', () => {

@@ -1,16 +1,11 @@
 import type { StateCreator } from 'zustand';
-import { classesAbove, resizeLabelsNearest } from '../core/label_maps';
+import { resizeLabelsNearest } from '../core/label_maps';
+import { keptClasses } from '../core/masks';
 import type { LoadProgress, ModelSetMeta, PipelineResult, PipelineStage } from '../models/pipeline/types';
 import { networkPixels } from './image_io';
 import { discoverModelSets, ModelSetOption } from './model_sets';
 import { activatePipeline, activePipeline } from './pipeline_registry';
 import type { LabState } from './store';
-
-/**
- * Classes whose image-level probability reaches this are "present" (psa keeps
- * ground-truth classes; with no labels given, predicted ones stand in).
- */
-export const CLASS_SCORE_THRESHOLD = 0.5;
 
 /** The networks' outputs for one image (the embedding goes to the walk worker only). */
 export interface Analysis extends Omit<PipelineResult, 'embedding'> {
@@ -50,13 +45,6 @@ export interface ModelSlice {
  */
 export type LabelSource = 'predicted' | 'ground-truth';
 
-/** Present classes by score; the best one even when none reaches the threshold, so there is always a mask. */
-export function keptClasses(classScores: Float32Array): number[] {
-  const keep = classesAbove(classScores, CLASS_SCORE_THRESHOLD).sort((a, b) => classScores[b] - classScores[a]);
-  if (keep.length > 0 || classScores.length === 0) return keep;
-  return [classScores.indexOf(Math.max(...classScores))];
-}
-
 /** Channels (meta.classes indices) of the model's classes that occur in a ground-truth mask, best score first. */
 export function groundTruthClasses(groundTruth: Uint8Array, meta: ModelSetMeta, classScores: Float32Array): number[] {
   const present = new Set(groundTruth);
@@ -69,7 +57,7 @@ export function groundTruthClasses(groundTruth: Uint8Array, meta: ModelSetMeta, 
 /** The kept classes for a label source; predicted ones when the ground truth has none of the model's classes. */
 export function chooseKept(source: LabelSource, classScores: Float32Array, groundTruth: Uint8Array | null, meta: ModelSetMeta): number[] {
   const fromTruth = source === 'ground-truth' && groundTruth ? groundTruthClasses(groundTruth, meta, classScores) : [];
-  return fromTruth.length > 0 ? fromTruth : keptClasses(classScores);
+  return fromTruth.length > 0 ? fromTruth : keptClasses(classScores, meta.defaults.classThreshold);
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));

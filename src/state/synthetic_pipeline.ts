@@ -1,5 +1,6 @@
-import { DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_CAM_BG_SCORE, DEFAULT_RADIUS, DEFAULT_STEPS, GRID_STRIDE, VOC_CLASSES } from '../core/constants';
+import { GRID_STRIDE, VOC_CLASSES } from '../core/constants';
 import { ChannelMaps, createMaps } from '../core/maps';
+import { DEFAULT_WALK_PARAMETERS } from '../models/model_set/constants';
 import { placeImage } from '../models/pipeline/placement';
 import type { InputPlacement, LabPipeline, ModelSetMeta, PipelineResult, PipelineStage } from '../models/pipeline/types';
 
@@ -21,7 +22,7 @@ export const SYNTHETIC_META: ModelSetMeta = {
   classes: CLASS_NAMES.map((name) => ({ voc: VOC_CLASSES.indexOf(name), name })),
   inputSize: 256,
   gridStride: GRID_STRIDE,
-  defaults: { alpha: DEFAULT_ALPHA, beta: DEFAULT_BETA, steps: DEFAULT_STEPS, radius: DEFAULT_RADIUS, camBackground: DEFAULT_CAM_BG_SCORE },
+  defaults: { ...DEFAULT_WALK_PARAMETERS },
   trained: false,
   summary: { purpose: 'UI development and tests only; outputs are colour heuristics, not predictions' },
 };

@@ -1,7 +1,6 @@
 import type { StateCreator } from 'zustand';
-import { DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_STEPS, VOC_CLASSES } from '../core/constants';
+import { DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_STEPS } from '../core/constants';
 import type { ChannelMaps } from '../core/maps';
-import { keptClassIds } from './masks';
 import type { LabState } from './store';
 import { walkClient } from './walk_client';
 
@@ -98,15 +97,7 @@ export const createWalkSlice: StateCreator<LabState, [], [], WalkSlice> = (set, 
       if (!analysis || !modelMeta) return;
       const region = { width: analysis.placement.width, height: analysis.placement.height };
       const stride = modelMeta.gridStride;
-      const evaluation = analysis.groundTruth
-        ? {
-            groundTruth: analysis.groundTruth,
-            region,
-            stride,
-            classIdOfChannel: keptClassIds(analysis, modelMeta),
-            numClasses: VOC_CLASSES.length,
-          }
-        : null;
+      const evaluation = analysis.groundTruth ? { groundTruth: analysis.groundTruth, vocOfChannel: modelMeta.classes.map((c) => c.voc) } : null;
       const walkId = walkClient.start({ keep: analysis.keep, alpha, beta, steps, stride, region, evaluation });
       set({ walkId, walkAvailable: 0, walkMillis: null, walkError: null, miouCurve: null });
     },

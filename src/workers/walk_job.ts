@@ -1,8 +1,4 @@
 import { NeighbourAffinities } from '../core/affinity';
-import { labelsAtInput } from '../core/label_maps';
-import { ChannelMaps } from '../core/maps';
-import { confusionMatrix, meanIoU } from '../core/metrics';
-import type { WalkEvaluation } from './walk_protocol';
 
 /** Pure helpers of the walk worker (no messaging), so they can be unit-tested. */
 
@@ -37,12 +33,4 @@ export function evaluationSteps(steps: number): number[] {
   const out: number[] = [];
   for (let t = 0; t <= steps; t++) if (t <= 16 || t % 4 === 0 || t === steps) out.push(t);
   return out;
-}
-
-/** Channel scores -> label image over the valid region -> class ids -> mIoU against ground truth. */
-export function scoreMiou(scores: ChannelMaps, evaluation: WalkEvaluation): number {
-  const labels = labelsAtInput(scores, evaluation.stride, evaluation.region);
-  const lut = evaluation.classIdOfChannel;
-  for (let i = 0; i < labels.length; i++) labels[i] = lut[labels[i]];
-  return meanIoU(confusionMatrix(labels, evaluation.groundTruth, evaluation.numClasses), evaluation.numClasses);
 }

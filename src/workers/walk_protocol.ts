@@ -10,11 +10,8 @@ import type { Offset } from '../core/pairs';
 export interface WalkEvaluation {
   /** VOC class ids (255 = ignore), `region.width * region.height`. */
   groundTruth: Uint8Array;
-  region: { width: number; height: number };
-  stride: number;
-  /** Class id of each walk channel (channel 0 = background). */
-  classIdOfChannel: number[];
-  numClasses: number;
+  /** VOC index of each CAM channel (meta.classes order). */
+  vocOfChannel: number[];
 }
 
 export type WalkRequest =

@@ -1,8 +1,8 @@
 /// <reference lib="webworker" />
 import { NeighbourAffinities, neighbourAffinities } from '../core/affinity';
-import { pooledWalkScores } from '../core/psa_scores';
+import { maskMiou, walkInput, walkMask } from '../core/masks';
 import { RandomWalk, Transition, buildTransition, transitionRow } from '../core/random_walk';
-import { affinityBoundary, evaluationSteps, scoreMiou } from './walk_job';
+import { affinityBoundary, evaluationSteps } from './walk_job';
 import type { WalkReply, WalkRequest } from './walk_protocol';
 
 /**
@@ -51,7 +51,9 @@ async function walk(request: Extract<WalkRequest, { type: 'walk' }>): Promise<vo
   if (latestWalk !== walkId) return;
   if (!inputs || inputs.id !== request.inputsId) throw new Error(`walk ${walkId} asked for inputs ${request.inputsId}, which this worker does not hold`);
   const started = performance.now();
-  const scores = pooledWalkScores(inputs.cams, request.keep, request.alpha, request.stride, request.region);
+  const { evaluation } = request;
+  const geometry = { stride: request.stride, region: request.region, vocOfChannel: evaluation?.vocOfChannel ?? [] };
+  const scores = walkInput(inputs.cams, request.keep, geometry, request.alpha);
   const value = buildTransition(inputs.affinities, request.beta);
   transition = { walkId, value };
   const rw = new RandomWalk(value, scores);
@@ -77,11 +79,11 @@ async function walk(request: Extract<WalkRequest, { type: 'walk' }>): Promise<vo
     }
   }
   if (batch.length > 0) flush();
-  if (request.evaluation) {
+  if (evaluation) {
     const ts = evaluationSteps(request.steps);
     const values: number[] = [];
     for (const t of ts) {
-      values.push(scoreMiou(history[t], request.evaluation));
+      values.push(maskMiou(walkMask(history[t], request.keep, geometry), evaluation.groundTruth));
       if (performance.now() - sliceStart > SLICE_MS) {
         await yieldToEvents();
         if (latestWalk !== walkId) return;

@@ -6,6 +6,7 @@ import {
   DEFAULT_STEPS,
   GRID_STRIDE,
 } from '../../core/constants';
+import { CLASS_SCORE_THRESHOLD } from '../../core/masks';
 import { BACKBONE_INPUT_SIZE } from '../backbone';
 import type { ModelSetMeta } from '../pipeline/types';
 import type { HeadKind } from '../heads';
@@ -23,6 +24,7 @@ export const DEFAULT_WALK_PARAMETERS: ModelSetMeta['defaults'] = {
   steps: DEFAULT_STEPS,
   radius: DEFAULT_RADIUS,
   camBackground: DEFAULT_CAM_BG_SCORE,
+  classThreshold: CLASS_SCORE_THRESHOLD,
 };
 
 /** The CenterNet graph's one input size. */

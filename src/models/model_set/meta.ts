@@ -6,7 +6,7 @@ import { DEFAULT_WALK_PARAMETERS, GRAPH_INPUT_SIZES, OWN_BACKBONE_INPUT_SIZES, S
 /**
  * meta.json as training/export_tfjs.py writes it: classes [{channel, index,
  * name}] (index = PASCAL VOC), inputSize, gridStride, defaults {alpha, beta,
- * steps, radius, camBgScore, camNormEps, alphaLow, alphaHigh}, and
+ * steps, radius, camBgScore, classThreshold, camNormEps, alphaLow, alphaHigh}, and
  * provenance (backbone, data, training, eval, ...) that becomes `summary`.
  */
 const MAPPED_FIELDS = ['name', 'classes', 'inputSize', 'gridStride', 'defaults', 'trained'];
@@ -17,6 +17,7 @@ const DEFAULT_KEYS: Record<string, keyof ModelSetMeta['defaults']> = {
   steps: 'steps',
   radius: 'radius',
   camBgScore: 'camBackground',
+  classThreshold: 'classThreshold',
 };
 /** Read by training only (affinity-label generation); allowed and kept in the summary. */
 const TRAINING_ONLY_DEFAULTS = ['alphaLow', 'alphaHigh'];
@@ -99,16 +100,16 @@ function modelClass(value: unknown, position: number, where: string): ModelClass
   return { voc, name: VOC_CLASSES[voc] };
 }
 
-/** Ranges: alpha, beta > 0; steps integer >= 0; radius integer >= 1; camBackground in [0, 1]. `key` is the ModelSetMeta name. */
+/** Ranges: alpha, beta > 0; steps integer >= 0; radius integer >= 1; camBackground, classThreshold in [0, 1]. `key` is the ModelSetMeta name. */
 function parameter(key: string, value: unknown, where: string): number {
   const n = typeof value === 'number' && Number.isFinite(value) ? value : NaN;
   const ok =
     key === 'steps' ? Number.isInteger(n) && n >= 0
     : key === 'radius' ? Number.isInteger(n) && n >= 1
-    : key === 'camBackground' ? n >= 0 && n <= 1
+    : key === 'camBackground' || key === 'classThreshold' ? n >= 0 && n <= 1
     : n > 0;
   if (!ok) {
-    const allowed = { steps: 'an integer >= 0', radius: 'an integer >= 1', camBackground: 'a number in [0, 1]' }[key] ?? 'a number > 0';
+    const allowed = { steps: 'an integer >= 0', radius: 'an integer >= 1', camBackground: 'a number in [0, 1]', classThreshold: 'a number in [0, 1]' }[key] ?? 'a number > 0';
     throw new Error(`${where} is ${JSON.stringify(value)}; allowed: ${allowed}`);
   }
   return n;

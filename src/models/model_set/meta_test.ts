@@ -7,7 +7,7 @@ const exported = {
   name: 'default',
   inputSize: 512,
   gridStride: 8,
-  defaults: { alpha: 16, beta: 8, steps: 256, radius: 5, camBgScore: 0.25, camNormEps: 1e-5, alphaLow: 4, alphaHigh: 32 },
+  defaults: { alpha: 16, beta: 8, steps: 256, radius: 5, camBgScore: 0.25, classThreshold: 0.3, camNormEps: 1e-5, alphaLow: 4, alphaHigh: 32 },
   training: { train_cam: { seconds: 600 } },
   eval: null,
 };
@@ -22,14 +22,14 @@ describe('validateMeta', () => {
       classes: [{ voc: 8, name: 'cat' }, { voc: 15, name: 'person' }],
       inputSize: 512,
       gridStride: 8,
-      defaults: { alpha: 16, beta: 8, steps: 256, radius: 5, camBackground: 0.2 },
+      defaults: { alpha: 16, beta: 8, steps: 256, radius: 5, camBackground: 0.2, classThreshold: 0.5 },
       trained: false,
     });
   });
 
   it("reads export_tfjs.py's format; provenance becomes a copied summary", () => {
     const meta = validateMeta(exported, 'default', 'm.json');
-    expect(meta).toMatchObject({ name: 'default', trained: true, defaults: { alpha: 16, beta: 8, steps: 256, radius: 5, camBackground: 0.25 } });
+    expect(meta).toMatchObject({ name: 'default', trained: true, defaults: { alpha: 16, beta: 8, steps: 256, radius: 5, camBackground: 0.25, classThreshold: 0.3 } });
     expect(meta.summary).toEqual({ training: { train_cam: { seconds: 600 } }, eval: null });
     expect(meta.summary!.training).not.toBe(exported.training);
   });
@@ -53,11 +53,12 @@ describe('validateMeta', () => {
     [{ ...minimal, ...ownBackbone, inputSize: 272 }, 'm.json: inputSize is 272; supported: multiples of 32 from 64 to 1024'],
     [{ ...minimal, ...ownBackbone, inputSize: 2048 }, 'm.json: inputSize is 2048; supported: multiples of 32 from 64 to 1024'],
     [{ ...minimal, gridStride: 4 }, 'm.json: gridStride is 4; supported: 8'],
-    [{ ...minimal, defaults: { gamma: 3 } }, 'm.json: defaults.gamma is not a parameter; known: alpha, beta, steps, radius, camBgScore, camNormEps, alphaLow, alphaHigh'],
+    [{ ...minimal, defaults: { gamma: 3 } }, 'm.json: defaults.gamma is not a parameter; known: alpha, beta, steps, radius, camBgScore, classThreshold, camNormEps, alphaLow, alphaHigh'],
     [{ ...minimal, defaults: { camNormEps: 1e-6 } }, 'm.json: defaults.camNormEps is 0.000001; supported: 0.00001'],
     [{ ...minimal, defaults: { alphaLow: 0 } }, 'm.json: defaults.alphaLow is 0; allowed: a number > 0'],
     [{ ...minimal, defaults: { steps: 2.5 } }, 'm.json: defaults.steps is 2.5; allowed: an integer >= 0'],
     [{ ...minimal, defaults: { camBgScore: 2 } }, 'm.json: defaults.camBgScore is 2; allowed: a number in [0, 1]'],
+    [{ ...minimal, defaults: { classThreshold: 1.5 } }, 'm.json: defaults.classThreshold is 1.5; allowed: a number in [0, 1]'],
     [{ ...minimal, defaults: { beta: -1 } }, 'm.json: defaults.beta is -1; allowed: a number > 0'],
     [{ ...minimal, trained: 'yes' }, 'm.json: trained must be true or false'],
     [[], 'm.json must be a JSON object'],

@@ -24,7 +24,8 @@ export interface ModelSetMeta {
   inputSize: number;
   /** Input pixels per grid cell. */
   gridStride: number;
-  defaults: { alpha: number; beta: number; steps: number; radius: number; camBackground: number };
+  /** Walk and CAM parameters; classThreshold is the class score at which a class counts as present. */
+  defaults: { alpha: number; beta: number; steps: number; radius: number; camBackground: number; classThreshold: number };
   /** False for untrained development weights; the UI must then say so. */
   trained: boolean;
   /** Free-form provenance (data, training, evaluation) shown in the UI. */

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { CLASS_SCORE_THRESHOLD } from '../../state/model_slice';
+import { keptBelowThreshold } from '../../core/masks';
 import { useLabStore } from '../../state/store';
 import { useBitmapCanvas } from '../hooks/use_bitmap_canvas';
 import { useGridOverlay } from '../hooks/use_grid_overlay';
@@ -15,6 +15,8 @@ const EXTRA_CHIPS = 3;
 /** Class activation maps: one class (or the background) as a heatmap over the image. */
 export function CamView({ result }: { result: LabResult }) {
   const { analysis, meta, image, geometry } = result;
+  const threshold = meta.defaults.classThreshold;
+  const percent = `${Math.round(threshold * 100)}%`;
   const channel = useLabStore((s) => s.camChannel);
   const alpha = useLabStore((s) => s.alpha);
   const opacity = useLabStore((s) => s.overlayOpacity);
@@ -44,7 +46,7 @@ export function CamView({ result }: { result: LabResult }) {
           {(['predicted', 'ground-truth'] as const).map((source) => (
             <label key={source}>
               <input type="radio" name="label-source" checked={labelSource === source} onChange={() => setLabelSource(source)} data-testid={`labels-${source}`} />
-              {source === 'predicted' ? `predicted (score ≥ ${CLASS_SCORE_THRESHOLD * 100}%)` : 'from the ground truth (as psa generates labels)'}
+              {source === 'predicted' ? `predicted (score ≥ ${percent})` : 'from the ground truth (as psa generates labels)'}
             </label>
           ))}
         </div>
@@ -78,9 +80,9 @@ export function CamView({ result }: { result: LabResult }) {
           Chip scores are image-level probabilities; bold chips are the classes kept for the masks and the walk
           {labelSource === 'ground-truth' && analysis.groundTruth
             ? ' (from the ground truth)'
-            : analysis.keep.every((c) => analysis.classScores[c] < CLASS_SCORE_THRESHOLD)
-              ? ` (none reached ${CLASS_SCORE_THRESHOLD * 100}%, so the best one is kept)`
-              : ` (score ≥ ${CLASS_SCORE_THRESHOLD * 100}%)`}
+            : keptBelowThreshold(analysis.classScores, analysis.keep, threshold)
+              ? ` (none reached ${percent}, so the best one is kept)`
+              : ` (score ≥ ${percent})`}
           .
         </p>
       </GridStage>
