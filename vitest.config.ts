@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*_test.ts', 'cli/**/*_test.ts', 'training/**/*_test.ts'],
+          include: ['src/**/*_test.ts', 'cli/**/*_test.ts', 'training/**/*_test.ts', 'scripts/**/*_test.ts'],
           environment: 'node',
           testTimeout: 60_000,
         },
