@@ -5,6 +5,7 @@
  *
  *   npm run eval -- [--split val] [--model models/default] [--data data/synth] [--run data/runs/default] [--limit N] [--order psa|grid]
  *                   [--alpha A] [--beta B] [--steps T]
+ *   npm run eval -- --real [--photos eval/real] [--model ...] [--run ...]   (real photographs with boxes: evaluate_real.ts)
  *
  * mIoU (VOC style: mean over the classes present in ground truth or
  * prediction) of CAM (constant background 0.2), CAM + random walk (alpha,
@@ -32,6 +33,7 @@ import { decodeLabelPng } from '../src/io/label_png';
 import { modelSetFromDir } from '../src/models/node_model_set';
 import { useNodeWasmBackend } from '../src/models/node_wasm';
 import { loadPipeline, maskGeometry } from '../src/models/pipeline';
+import { evaluateReal } from './evaluate_real';
 
 const STAGES = ['cam', 'rw', 'final'] as const;
 type Stage = (typeof STAGES)[number];
@@ -54,6 +56,8 @@ function options() {
       alpha: { type: 'string' },
       beta: { type: 'string' },
       steps: { type: 'string' },
+      real: { type: 'boolean', default: false },
+      photos: { type: 'string', default: 'eval/real' },
     },
   });
   if (!SCORE_ORDERS.includes(values.order as ScoreOrder)) throw new Error(`--order must be one of ${SCORE_ORDERS.join(', ')}`);
@@ -92,6 +96,14 @@ async function main(): Promise<void> {
     steps: opt.walk.steps ?? meta.defaults.steps,
   };
   const params: MaskParameters = { ...meta.defaults, ...walk, order: opt.order };
+  if (opt.real) {
+    try {
+      await evaluateReal(pipeline, opt.photos, params, path.join(opt.run, 'eval_real.json'));
+    } finally {
+      pipeline.dispose();
+    }
+    return;
+  }
   const threshold = meta.defaults.classThreshold;
   // PyTorch's walk masks were made with meta.json's parameters.
   const ownWalk = walk.alpha !== meta.defaults.alpha || walk.beta !== meta.defaults.beta || walk.steps !== meta.defaults.steps;
@@ -111,6 +123,7 @@ async function main(): Promise<void> {
     final: { same: 0, total: 0, missing: 0 },
   };
   const labelStats = { exact: 0, truePositives: 0, predicted: 0, actual: 0 };
+  const evidenceCounts: Record<string, number> = {};
   const timings: Record<string, number> = {};
   const start = performance.now();
   let lastReport = start;
@@ -125,7 +138,8 @@ async function main(): Promise<void> {
     const toImage = (labels: Uint8Array) => (width === image.width && height === image.height ? labels : resizeLabelsNearest(labels, width, height, image.width, image.height));
 
     const gtKeep = classes.map((voc) => meta.classes.findIndex((c) => c.voc === voc)).filter((c) => c >= 0);
-    const predictedKeep = keptClasses(result.classScores, threshold);
+    const predictedKeep = keptClasses(result.classScores, result.classEvidence.threshold);
+    evidenceCounts[result.classEvidence.source] = (evidenceCounts[result.classEvidence.source] ?? 0) + 1;
     const tp = predictedKeep.filter((c) => gtKeep.includes(c)).length;
     labelStats.truePositives += tp;
     labelStats.predicted += predictedKeep.length;
@@ -179,6 +193,7 @@ async function main(): Promise<void> {
     iouPerClass: Object.fromEntries(STAGES.map((st) => [st, perClass(confusion.gt[st])])),
     predictedLabels: {
       threshold,
+      evidenceSources: evidenceCounts,
       exactImages: labelStats.exact / rows.length,
       precision: labelStats.truePositives / labelStats.predicted,
       recall: labelStats.truePositives / labelStats.actual,

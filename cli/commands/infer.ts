@@ -7,7 +7,7 @@ import { decodeImage } from '../../src/io/image_decode';
 import { encodeLabelPng } from '../../src/io/label_png';
 import { modelSetFromDir } from '../../src/models/node_model_set';
 import { useNodeWasmBackend } from '../../src/models/node_wasm';
-import { loadPipeline, maskGeometry, type LabPipeline, type ModelSetMeta } from '../../src/models/pipeline';
+import { loadPipeline, maskGeometry, type LabPipeline, type ModelSetMeta, type PipelineResult } from '../../src/models/pipeline';
 import { numberOption, requiredOption } from '../args';
 import { UsageError } from '../usage_error';
 
@@ -28,7 +28,8 @@ Each is an indexed PNG whose pixel values are PASCAL VOC class indices
   --labels L       image-level labels as VOC indices, e.g. 8,15 (as psa's label generation uses
                    ground truth); otherwise classes whose score reaches --threshold,
                    or the best class alone when none does (as the app)
-  --threshold T    class-score threshold for predicted labels (default: the model set's, 0.5)
+  --threshold T    class-score threshold for predicted labels (default: the one that goes with
+                   the image's class evidence: the detector's or the CAM head's, see meta.json)
   --alpha A        background exponent (1 - max CAM)^A for the walk (default: the model set's, psa 16)
   --beta B         power applied to the affinities (default: the model set's, psa 8)
   --steps T        random-walk steps (default: the model set's, psa 256)
@@ -83,14 +84,14 @@ export async function inferCommand(argv: string[]): Promise<number> {
       camBackground: numberOption(values['cam-bg'], 'cam-bg', d.camBackground, { min: 0 }),
       order: values.order as ScoreOrder,
     };
-    const threshold = numberOption(values.threshold, 'threshold', d.classThreshold, { min: 0 });
+    const threshold = numberOption(values.threshold, 'threshold', undefined, { min: 0 });
     const givenLabels = values.labels === undefined ? undefined : labelChannels(values.labels, meta);
     await mkdir(outDir, { recursive: true });
 
     let failed = 0;
     for (const [i, file] of positionals.entries()) {
       try {
-        await inferOne(pipeline, file, path.join(outDir, outputNames[i]), params, (scores) => givenLabels ?? keptClasses(scores, threshold));
+        await inferOne(pipeline, file, path.join(outDir, outputNames[i]), params, (result) => givenLabels ?? keptClasses(result.classScores, threshold ?? result.classEvidence.threshold));
       } catch (e) {
         failed++;
         console.error(`affinitylab infer: ${file}: ${(e as Error).message.split('\n')[0]}`);
@@ -102,7 +103,7 @@ export async function inferCommand(argv: string[]): Promise<number> {
   }
 }
 
-async function inferOne(pipeline: LabPipeline, file: string, outStem: string, params: MaskParameters, keepFor: (scores: Float32Array) => number[]): Promise<void> {
+async function inferOne(pipeline: LabPipeline, file: string, outStem: string, params: MaskParameters, keepFor: (result: PipelineResult) => number[]): Promise<void> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(file);
@@ -116,7 +117,7 @@ async function inferOne(pipeline: LabPipeline, file: string, outStem: string, pa
     throw new Error(`cannot decode: ${(e as Error).message}`);
   }
   const result = await pipeline.run(image);
-  const [masks] = stageMasks(result, maskGeometry(pipeline.meta, result.placement), [keepFor(result.classScores)], params);
+  const [masks] = stageMasks(result, maskGeometry(pipeline.meta, result.placement), [keepFor(result)], params);
   const { width, height, imageWidth, imageHeight } = result.placement;
   for (const [stage, labels] of Object.entries(masks)) {
     const atImageSize = resizeLabelsNearest(labels, width, height, imageWidth, imageHeight);

@@ -54,10 +54,10 @@ export function groundTruthClasses(groundTruth: Uint8Array, meta: ModelSetMeta, 
     .sort((a, b) => classScores[b] - classScores[a]);
 }
 
-/** The kept classes for a label source; predicted ones when the ground truth has none of the model's classes. */
-export function chooseKept(source: LabelSource, classScores: Float32Array, groundTruth: Uint8Array | null, meta: ModelSetMeta): number[] {
+/** The kept classes for a label source; predicted ones (scores against `threshold`) when the ground truth has none of the model's classes. */
+export function chooseKept(source: LabelSource, classScores: Float32Array, threshold: number, groundTruth: Uint8Array | null, meta: ModelSetMeta): number[] {
   const fromTruth = source === 'ground-truth' && groundTruth ? groundTruthClasses(groundTruth, meta, classScores) : [];
-  return fromTruth.length > 0 ? fromTruth : keptClasses(classScores, meta.defaults.classThreshold);
+  return fromTruth.length > 0 ? fromTruth : keptClasses(classScores, threshold);
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -81,7 +81,7 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
     const { analysis, modelMeta } = get();
     set({ labelSource });
     if (!analysis || !modelMeta) return;
-    set({ analysis: { ...analysis, keep: chooseKept(labelSource, analysis.classScores, analysis.groundTruth, modelMeta) } });
+    set({ analysis: { ...analysis, keep: chooseKept(labelSource, analysis.classScores, analysis.classEvidence.threshold, analysis.groundTruth, modelMeta) } });
     get().restartWalk();
   },
 
@@ -136,7 +136,7 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
       const { placement } = result;
       const gt = image.groundTruth;
       const groundTruth = gt ? resizeLabelsNearest(gt.labels, gt.width, gt.height, placement.width, placement.height) : null;
-      const keep = chooseKept(get().labelSource, result.classScores, groundTruth, pipeline.meta);
+      const keep = chooseKept(get().labelSource, result.classScores, result.classEvidence.threshold, groundTruth, pipeline.meta);
       const analysis: Analysis = { ...result, id: run, imageId: image.id, modelId, keep, groundTruth };
       set({ analysis, analysisBusy: false, analysisStage: null });
       get().startWalk(embedding);

@@ -2,10 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ModelSetMeta } from '../models/pipeline/types';
 import { chooseKept, groundTruthClasses } from './model_slice';
 
-const META = {
-  classes: [{ voc: 8, name: 'cat' }, { voc: 12, name: 'dog' }, { voc: 15, name: 'person' }],
-  defaults: { classThreshold: 0.5 },
-} as ModelSetMeta;
+const META = { classes: [{ voc: 8, name: 'cat' }, { voc: 12, name: 'dog' }, { voc: 15, name: 'person' }] } as ModelSetMeta;
 
 describe('groundTruthClasses', () => {
   it('maps the mask classes the model knows to channels, best score first', () => {
@@ -17,14 +14,13 @@ describe('groundTruthClasses', () => {
 describe('chooseKept', () => {
   const scores = Float32Array.from([0.9, 0.1, 0.2]);
   it('uses ground truth when asked and available, predictions otherwise', () => {
-    expect(chooseKept('ground-truth', scores, Uint8Array.from([0, 12]), META)).toEqual([1]);
-    expect(chooseKept('ground-truth', scores, null, META)).toEqual([0]);
-    expect(chooseKept('ground-truth', scores, Uint8Array.from([0, 3]), META)).toEqual([0]);
-    expect(chooseKept('predicted', scores, Uint8Array.from([0, 12]), META)).toEqual([0]);
+    expect(chooseKept('ground-truth', scores, 0.5, Uint8Array.from([0, 12]), META)).toEqual([1]);
+    expect(chooseKept('ground-truth', scores, 0.5, null, META)).toEqual([0]);
+    expect(chooseKept('ground-truth', scores, 0.5, Uint8Array.from([0, 3]), META)).toEqual([0]);
+    expect(chooseKept('predicted', scores, 0.5, Uint8Array.from([0, 12]), META)).toEqual([0]);
   });
 
-  it("predicts with the model set's own threshold", () => {
-    const low = { ...META, defaults: { ...META.defaults, classThreshold: 0.15 } } as ModelSetMeta;
-    expect(chooseKept('predicted', scores, null, low)).toEqual([0, 2]);
+  it('predicts with the threshold that goes with the scores', () => {
+    expect(chooseKept('predicted', scores, 0.15, null, META)).toEqual([0, 2]);
   });
 });

@@ -23,6 +23,7 @@ export const SYNTHETIC_META: ModelSetMeta = {
   inputSize: 256,
   gridStride: GRID_STRIDE,
   defaults: { ...DEFAULT_WALK_PARAMETERS },
+  headClasses: { cam: CLASS_NAMES.map((name) => VOC_CLASSES.indexOf(name)), seg: CLASS_NAMES.map((name) => VOC_CLASSES.indexOf(name)) },
   trained: false,
   summary: { purpose: 'UI development and tests only; outputs are colour heuristics, not predictions' },
 };
@@ -103,7 +104,7 @@ export class SyntheticPipeline implements LabPipeline {
       for (let i = 0; i < n; i++) sum += cams.data[c * n + i];
       classScores[c] = 1 / (1 + Math.exp(-(sum / (placement.gridWidth * placement.gridHeight) - 0.08) * 40));
     }
-    return { placement, classScores, cams, embedding, segLogits, timings };
+    return { placement, classScores, classEvidence: { source: 'cam-head', threshold: this.meta.defaults.classThreshold }, cams, embedding, segLogits, timings };
   }
 
   /** Saliency (colour distance from the border's mean colour), assigned to classes by hue. */

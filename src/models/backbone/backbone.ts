@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { BACKBONE_INPUT_NODE, BACKBONE_INPUT_SIZE, BACKBONE_TAPS, DEFAULT_BACKBONE_MODEL_CONFIG, TAP_NAMES } from './constants';
-import type { BackboneModelConfig, TapName, TapShape } from './types';
+import { BACKBONE_INPUT_NODE, BACKBONE_INPUT_SIZE, BACKBONE_TAPS, DEFAULT_BACKBONE_MODEL_CONFIG, DETECTOR_CLASS_LOGITS, DETECTOR_DETECTIONS_NODE, TAP_NAMES } from './constants';
+import type { BackboneModelConfig, DetectorOutputs, TapName, TapShape } from './types';
 
 /** Frozen CenterNet backbone that returns the chosen feature maps of one image. */
 export class Backbone<K extends TapName = TapName> {
@@ -22,20 +22,30 @@ export class Backbone<K extends TapName = TapName> {
    * @returns per tap a [1, 512/stride, 512/stride, channels] tensor, owned by the caller.
    */
   extract(image: tf.Tensor3D): Record<K, tf.Tensor4D> {
+    return this.run(image, this.nodes).taps;
+  }
+
+  /** The taps and CenterNet's detector outputs (class logits, decoded boxes) from one pass of the graph. */
+  extractWithDetector(image: tf.Tensor3D): { taps: Record<K, tf.Tensor4D>; detector: DetectorOutputs } {
+    const { taps, extra } = this.run(image, [...this.nodes, DETECTOR_CLASS_LOGITS.node, DETECTOR_DETECTIONS_NODE]);
+    return { taps, detector: { classLogits: extra[0] as tf.Tensor4D, detections: extra[1] as tf.Tensor3D } };
+  }
+
+  private run(image: tf.Tensor3D, nodes: string[]): { taps: Record<K, tf.Tensor4D>; extra: tf.Tensor[] } {
     const [h, w, c] = image.shape;
     if (h !== BACKBONE_INPUT_SIZE || w !== BACKBONE_INPUT_SIZE || c !== 3) {
       throw new Error(`backbone input must be ${BACKBONE_INPUT_SIZE}x${BACKBONE_INPUT_SIZE}x3, got ${image.shape.join('x')}`);
     }
     return tf.tidy(() => {
       const input = tf.expandDims(tf.cast(image, 'float32'), 0);
-      const out = this.model.execute({ [BACKBONE_INPUT_NODE]: input }, this.nodes);
+      const out = this.model.execute({ [BACKBONE_INPUT_NODE]: input }, nodes);
       // execute() unwraps a one-element output list.
-      const maps = Array.isArray(out) ? out : [out];
-      const result = {} as Record<K, tf.Tensor4D>;
+      const maps = (Array.isArray(out) ? out : [out]) as tf.Tensor4D[];
+      const taps = {} as Record<K, tf.Tensor4D>;
       this.taps.forEach((key, i) => {
-        result[key] = maps[i] as tf.Tensor4D;
+        taps[key] = maps[i];
       });
-      return result;
+      return { taps, extra: maps.slice(this.taps.length) };
     });
   }
 

@@ -10,7 +10,9 @@ export {
   BACKBONE_TAPS,
   DEFAULT_BACKBONE_MODEL_CONFIG,
   DEFAULT_BACKBONE_MODEL_URL,
+  DETECTOR_CLASS_LOGITS,
+  DETECTOR_DETECTIONS_NODE,
   LAYER_BACKBONE_FORMAT,
   TAP_NAMES,
 } from './constants';
-export type { BackboneModelConfig, FeatureBackbone, LayerBackboneModelConfig, TapName, TapShape, TapSpec } from './types';
+export type { BackboneModelConfig, DetectorOutputs, FeatureBackbone, LayerBackboneModelConfig, TapName, TapShape, TapSpec } from './types';

@@ -31,7 +31,17 @@ export interface FeatureBackbone {
    * @returns per tap a [1, H/stride, W/stride, channels] tensor, owned by the caller.
    */
   extract(image: tf.Tensor3D): Record<TapName, tf.Tensor4D>;
+  /** The taps plus the detector's outputs from the same pass; only backbones that are detectors have it. */
+  extractWithDetector?(image: tf.Tensor3D): { taps: Record<TapName, tf.Tensor4D>; detector: DetectorOutputs };
   dispose(): void;
+}
+
+/** A COCO detector's outputs for one image, owned by the caller. */
+export interface DetectorOutputs {
+  /** Class heatmap logits, [1, H/4, W/4, 80], COCO order. */
+  classLogits: tf.Tensor4D;
+  /** [1, 100, 6]: x0, y0, x1, y1 in input pixels, score, COCO class (0-based). */
+  detections: tf.Tensor3D;
 }
 
 /** Set at load time. */

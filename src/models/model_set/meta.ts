@@ -1,5 +1,5 @@
 import { CAM_NORM_EPS, VOC_CLASSES } from '../../core/constants';
-import type { ModelClass, ModelSetMeta } from '../pipeline/types';
+import type { ClassEvidenceConfig, ModelClass, ModelSetMeta } from '../pipeline/types';
 import { ownBackboneFile } from './backbone_source';
 import { DEFAULT_WALK_PARAMETERS, GRAPH_INPUT_SIZES, OWN_BACKBONE_INPUT_SIZES, SUPPORTED_GRID_STRIDES } from './constants';
 
@@ -7,9 +7,12 @@ import { DEFAULT_WALK_PARAMETERS, GRAPH_INPUT_SIZES, OWN_BACKBONE_INPUT_SIZES, S
  * meta.json as training/export_tfjs.py writes it: classes [{channel, index,
  * name}] (index = PASCAL VOC), inputSize, gridStride, defaults {alpha, beta,
  * steps, radius, camBgScore, classThreshold, camNormEps, alphaLow, alphaHigh}, and
- * provenance (backbone, data, training, eval, ...) that becomes `summary`.
+ * optional headClasses {cam, seg} (VOC indices of each head's channels when
+ * they are not `classes`) and classEvidence {detector, gate, threshold,
+ * boxes {relative, minScore}}, and provenance (backbone, data, training, eval, ...) that
+ * becomes `summary`.
  */
-const MAPPED_FIELDS = ['name', 'classes', 'inputSize', 'gridStride', 'defaults', 'trained'];
+const MAPPED_FIELDS = ['name', 'classes', 'inputSize', 'gridStride', 'defaults', 'headClasses', 'classEvidence', 'trained'];
 /** JSON key in `defaults` -> ModelSetMeta.defaults key. */
 const DEFAULT_KEYS: Record<string, keyof ModelSetMeta['defaults']> = {
   alpha: 'alpha',
@@ -66,6 +69,15 @@ export function validateMeta(json: unknown, id: string, file: string): ModelSetM
     }
   }
 
+  const vocs = classes.map((c) => c.voc);
+  const heads = meta.headClasses === undefined ? {} : object(meta.headClasses, at('headClasses'));
+  const headClasses = {
+    cam: heads.cam === undefined ? vocs : headList(heads.cam, vocs, at('headClasses.cam')),
+    seg: heads.seg === undefined ? vocs : headList(heads.seg, vocs, at('headClasses.seg')),
+  };
+  const classEvidence = meta.classEvidence === undefined ? undefined : evidenceConfig(meta.classEvidence, at('classEvidence'));
+  if (classEvidence && own) throw new Error(`${at('classEvidence')} needs the CenterNet backbone (its detector head); this set has its own backbone`);
+
   if (meta.trained !== undefined && typeof meta.trained !== 'boolean') throw new Error(`${at('trained')} must be true or false`);
   if (meta.name !== undefined && typeof meta.name !== 'string') throw new Error(`${at('name')} must be a string`);
   const summary = structuredClone(Object.fromEntries(Object.entries(meta).filter(([key]) => !MAPPED_FIELDS.includes(key))));
@@ -76,11 +88,40 @@ export function validateMeta(json: unknown, id: string, file: string): ModelSetM
     inputSize: inputSize as number,
     gridStride: gridStride as number,
     defaults,
+    headClasses,
+    ...(classEvidence ? { classEvidence } : {}),
     // The exporter records each finished training stage under `training`; an
     // explicit `trained` (test and development sets) wins over that.
     trained: typeof meta.trained === 'boolean' ? meta.trained : hasEntries(meta.training),
     ...(Object.keys(summary).length === 0 ? {} : { summary }),
   };
+}
+
+/** A head's channels as VOC indices, each one of the set's classes, none twice. */
+function headList(value: unknown, vocs: readonly number[], where: string): number[] {
+  if (!Array.isArray(value) || value.length === 0) throw new Error(`${where} must be a non-empty list of VOC indices`);
+  value.forEach((v, i) => {
+    if (!vocs.includes(v as number)) throw new Error(`${where}[${i}] is ${JSON.stringify(v)}; allowed: the set's classes (${vocs.join(', ')})`);
+    if (value.indexOf(v) !== i) throw new Error(`${where} lists VOC index ${v} twice`);
+  });
+  return value as number[];
+}
+
+function evidenceConfig(value: unknown, where: string): ClassEvidenceConfig {
+  const c = object(value, where);
+  if (c.detector !== 'centernet-coco') throw new Error(`${where}.detector is ${JSON.stringify(c.detector)}; supported: "centernet-coco"`);
+  const boxes = object(c.boxes, `${where}.boxes`);
+  return {
+    detector: 'centernet-coco',
+    gate: unitInterval(c.gate, `${where}.gate`),
+    threshold: unitInterval(c.threshold, `${where}.threshold`),
+    boxes: { relative: unitInterval(boxes.relative, `${where}.boxes.relative`), minScore: unitInterval(boxes.minScore, `${where}.boxes.minScore`) },
+  };
+}
+
+function unitInterval(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new Error(`${where} is ${JSON.stringify(value)}; allowed: a number in [0, 1]`);
+  return value;
 }
 
 function hasEntries(value: unknown): boolean {

@@ -23,6 +23,7 @@ describe('validateMeta', () => {
       inputSize: 512,
       gridStride: 8,
       defaults: { alpha: 16, beta: 8, steps: 256, radius: 5, camBackground: 0.2, classThreshold: 0.5 },
+      headClasses: { cam: [8, 15], seg: [8, 15] },
       trained: false,
     });
   });
@@ -32,6 +33,14 @@ describe('validateMeta', () => {
     expect(meta).toMatchObject({ name: 'default', trained: true, defaults: { alpha: 16, beta: 8, steps: 256, radius: 5, camBackground: 0.25, classThreshold: 0.3 } });
     expect(meta.summary).toEqual({ training: { train_cam: { seconds: 600 } }, eval: null });
     expect(meta.summary!.training).not.toBe(exported.training);
+  });
+
+  it("reads heads that know fewer classes than the set, and the detector's class evidence", () => {
+    const evidence = { detector: 'centernet-coco', gate: 0.4, threshold: 0.3, boxes: { relative: 0.5, minScore: 0.1 } };
+    const meta = validateMeta({ ...minimal, headClasses: { cam: [15] }, classEvidence: evidence }, 'default', 'm.json');
+    expect(meta.headClasses).toEqual({ cam: [15], seg: [8, 15] });
+    expect(meta.classEvidence).toEqual(evidence);
+    expect(meta.summary).toBeUndefined();
   });
 
   it('lets a set with its own backbone run at another input size (fully convolutional)', () => {
@@ -61,6 +70,13 @@ describe('validateMeta', () => {
     [{ ...minimal, defaults: { classThreshold: 1.5 } }, 'm.json: defaults.classThreshold is 1.5; allowed: a number in [0, 1]'],
     [{ ...minimal, defaults: { beta: -1 } }, 'm.json: defaults.beta is -1; allowed: a number > 0'],
     [{ ...minimal, trained: 'yes' }, 'm.json: trained must be true or false'],
+    [{ ...minimal, headClasses: { seg: [8, 12] } }, "m.json: headClasses.seg[1] is 12; allowed: the set's classes (8, 15)"],
+    [{ ...minimal, headClasses: { cam: [8, 8] } }, 'm.json: headClasses.cam lists VOC index 8 twice'],
+    [{ ...minimal, classEvidence: { detector: 'yolo', gate: 0.4, threshold: 0.3, boxes: { relative: 0.5, minScore: 0.1 } } }, 'm.json: classEvidence.detector is "yolo"; supported: "centernet-coco"'],
+    [{ ...minimal, classEvidence: { detector: 'centernet-coco', gate: 4, threshold: 0.3, boxes: { relative: 0.5, minScore: 0.1 } } }, 'm.json: classEvidence.gate is 4; allowed: a number in [0, 1]'],
+    [{ ...minimal, classEvidence: { detector: 'centernet-coco', gate: 0.4, threshold: 0.3 } }, 'm.json: classEvidence.boxes must be a JSON object'],
+    [{ ...minimal, classEvidence: { detector: 'centernet-coco', gate: 0.4, threshold: 0.3, boxes: { relative: 2, minScore: 0 } } }, 'm.json: classEvidence.boxes.relative is 2; allowed: a number in [0, 1]'],
+    [{ ...minimal, ...ownBackbone, classEvidence: { detector: 'centernet-coco', gate: 0.4, threshold: 0.3, boxes: { relative: 0.5, minScore: 0.1 } } }, 'm.json: classEvidence needs the CenterNet backbone (its detector head); this set has its own backbone'],
     [[], 'm.json must be a JSON object'],
   ])('rejects %j', (json, message) => {
     expect(() => validateMeta(json, 'default', 'm.json')).toThrow(message);

@@ -1,4 +1,4 @@
 export { loadPipeline, ModelSetPipeline } from './pipeline';
 export { maskGeometry } from './mask_geometry';
 export { placeImage } from './placement';
-export type { InputPlacement, LabPipeline, LoadProgress, ModelClass, ModelSetMeta, PipelineResult, PipelineStage } from './types';
+export type { ClassEvidence, ClassEvidenceConfig, InputPlacement, LabPipeline, LoadProgress, ModelClass, ModelSetMeta, PipelineResult, PipelineStage } from './types';

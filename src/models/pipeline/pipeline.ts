@@ -1,12 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
+import { boxCams, boxPrior, evidenceSource, objectness, placeChannels, placeScores } from '../../core/class_evidence';
 import { CAM_NORM_EPS } from '../../core/constants';
 import { mapsFrom, type ChannelMaps } from '../../core/maps';
-import type { TapName } from '../backbone';
+import { COCO_CHANNEL_OF_VOC } from '../backbone/coco_classes';
+import type { DetectorOutputs, FeatureBackbone, TapName } from '../backbone';
 import type { ValidGrid } from '../heads';
 import { loadModelSet, type ModelSet, type ModelSetOptions, type ModelSetSource } from '../model_set';
 import { networkInput } from './input';
 import { placeImage } from './placement';
-import type { LabPipeline, LoadProgress, ModelSetMeta, PipelineResult, PipelineStage, RgbaInput } from './types';
+import type { ClassEvidence, ClassEvidenceConfig, LabPipeline, LoadProgress, ModelSetMeta, PipelineResult, PipelineStage, RgbaInput } from './types';
 
 /**
  * Loads a model set (folder URL such as '/models/default/', or files from
@@ -44,7 +46,8 @@ export class ModelSetPipeline implements LabPipeline {
   private async runNetworks(input: tf.Tensor3D, valid: ValidGrid, backboneStart: number, onStage?: (stage: PipelineStage) => void): Promise<Omit<PipelineResult, 'placement'>> {
     const timings: Record<string, number> = {};
     const { backbone, heads } = this.models;
-    const taps = backbone.extract(input);
+    const evidence = this.meta.classEvidence;
+    const { taps, detector } = evidence ? detectorPass(backbone, input) : { taps: backbone.extract(input), detector: null };
     try {
       // Reading one value waits for the whole graph, so the time is the backbone's own.
       await waitFor(taps.fpn_s8);
@@ -56,7 +59,10 @@ export class ModelSetPipeline implements LabPipeline {
         const { cams: raw, logits } = heads.cam.classify(taps, valid);
         return { cams: normalizeCams(raw, valid), scores: tf.sigmoid(logits) };
       });
-      const [camMaps, classScores] = await Promise.all([download(cams), scores.data() as Promise<Float32Array>]).finally(() => tf.dispose([cams, scores]));
+      const [headCams, headScores] = await Promise.all([download(cams), scores.data() as Promise<Float32Array>]).finally(() => tf.dispose([cams, scores]));
+      const classes = this.classesFromHeads(headCams, headScores);
+      const detected = evidence && detector ? await this.detectorEvidence(detector, headCams, valid, evidence) : null;
+      const { classScores, cams: camMaps, classEvidence } = detected ?? classes;
       timings.cam = performance.now() - start;
 
       onStage?.('affinity');
@@ -66,13 +72,61 @@ export class ModelSetPipeline implements LabPipeline {
 
       onStage?.('segmentation');
       start = performance.now();
-      const segLogits = await download(heads.seg.forward(taps), true);
+      const segLogits = this.segInSetChannels(await download(heads.seg.forward(taps), true));
       timings.segmentation = performance.now() - start;
 
-      return { classScores, cams: camMaps, embedding, segLogits, timings };
+      return { classScores, classEvidence, cams: camMaps, embedding, segLogits, timings };
     } finally {
-      tf.dispose(Object.values(taps));
+      tf.dispose([...Object.values(taps), ...(detector ? [detector.classLogits, detector.detections] : [])]);
     }
+  }
+
+  /** The CAM head's scores and CAMs in the set's channels (0 for classes the head lacks). */
+  private classesFromHeads(headCams: ChannelMaps, headScores: Float32Array): Evidence {
+    const { classes, headClasses, defaults } = this.meta;
+    const target = headClasses.cam.map((voc) => classes.findIndex((c) => c.voc === voc));
+    return {
+      classScores: placeScores(headScores, target, classes.length),
+      cams: placeChannels(headCams, target, classes.length),
+      classEvidence: { source: 'cam-head', threshold: defaults.classThreshold },
+    };
+  }
+
+  /**
+   * The detector's scores (its best heatmap cell inside the image) and, when
+   * it speaks for the image, CAMs from its boxes and the CAM head's
+   * objectness (core/class_evidence.ts). Null when it does not.
+   */
+  private async detectorEvidence(detector: DetectorOutputs, headCams: ChannelMaps, valid: ValidGrid, config: ClassEvidenceConfig): Promise<Evidence | null> {
+    const { classes, gridStride } = this.meta;
+    const scores = tf.tidy(() => {
+      const logits = tf.gather(detector.classLogits, classes.map((c) => COCO_CHANNEL_OF_VOC[c.voc]), 3) as tf.Tensor4D;
+      // Detector cells inside the image: those of the valid grid, at the detector's finer stride.
+      const ratio = logits.shape[1] / headCams.height;
+      return tf.sigmoid(tf.max(tf.slice(logits, [0, 0, 0, 0], [1, valid.height * ratio, valid.width * ratio, classes.length]), [0, 1, 2]));
+    });
+    const classScores = (await scores.data().finally(() => scores.dispose())) as Float32Array;
+    if (evidenceSource(classScores, config.gate) !== 'detector') return null;
+    const channelOfCoco = new Map(classes.map((c, channel) => [COCO_CHANNEL_OF_VOC[c.voc], channel]));
+    const rows = (await detector.detections.array())[0];
+    const detections = rows.flatMap(([x0, y0, x1, y1, score, coco]) => {
+      const channel = channelOfCoco.get(Math.round(coco));
+      return channel === undefined ? [] : [{ box: [x0, y0, x1, y1] as const, score, channel }];
+    });
+    const grid = { height: headCams.height, width: headCams.width, stride: gridStride };
+    return {
+      classScores,
+      cams: boxCams(boxPrior(detections, classes.length, grid, valid, config.boxes), objectness(headCams)),
+      classEvidence: { source: 'detector', threshold: config.threshold },
+    };
+  }
+
+  /** Segmentation logits in the set's channels; classes the head lacks can never win. */
+  private segInSetChannels(segLogits: ChannelMaps): ChannelMaps {
+    const { classes, headClasses } = this.meta;
+    if (headClasses.seg.length === classes.length && headClasses.seg.every((voc, k) => classes[k].voc === voc)) return segLogits;
+    const target = [0, ...headClasses.seg.map((voc) => 1 + classes.findIndex((c) => c.voc === voc))];
+    return placeChannels(segLogits, target, classes.length + 1, ABSENT_CLASS_LOGIT);
   }
 
   /** f_aff from the affinity backbone's taps if the set has one, else from the shared taps. */
@@ -103,6 +157,24 @@ function normalizeCams(cams: tf.Tensor4D, valid: ValidGrid): tf.Tensor4D {
   const peak = tf.max(inside, [1, 2], true);
   const scaled = tf.div(inside, tf.add(peak, CAM_NORM_EPS)) as tf.Tensor4D;
   return tf.pad(scaled, [[0, 0], [0, h - valid.height], [0, w - valid.width], [0, 0]]);
+}
+
+interface Evidence {
+  classScores: Float32Array;
+  cams: ChannelMaps;
+  classEvidence: ClassEvidence;
+}
+
+/**
+ * Below any logit a head produces, yet finite: bilinear upsampling mixes
+ * neighbouring cells, and -Infinity times a zero weight is NaN.
+ */
+const ABSENT_CLASS_LOGIT = -1e9;
+
+/** The taps and the detector's outputs in one pass; only the CenterNet graph has a detector. */
+function detectorPass(backbone: FeatureBackbone, input: tf.Tensor3D): { taps: Record<TapName, tf.Tensor4D>; detector: DetectorOutputs } {
+  if (!backbone.extractWithDetector) throw new Error('classEvidence needs the CenterNet backbone, which has the detector head');
+  return backbone.extractWithDetector(input);
 }
 
 async function waitFor(t: tf.Tensor4D): Promise<void> {

@@ -1,3 +1,4 @@
+import type { BoxSelection, EvidenceSource } from '../../core/class_evidence';
 import type { ChannelMaps } from '../../core/maps';
 
 /**
@@ -26,10 +27,32 @@ export interface ModelSetMeta {
   gridStride: number;
   /** Walk and CAM parameters; classThreshold is the class score at which a class counts as present. */
   defaults: { alpha: number; beta: number; steps: number; radius: number; camBackground: number; classThreshold: number };
+  /** VOC index of each channel of the CAM head and of the segmentation head (after background); `classes` unless meta.json says otherwise. */
+  headClasses: { cam: number[]; seg: number[] };
+  /** When set, a COCO detector's class heatmaps name the classes of images it is sure about (core/class_evidence.ts). */
+  classEvidence?: ClassEvidenceConfig;
   /** False for untrained development weights; the UI must then say so. */
   trained: boolean;
   /** Free-form provenance (data, training, evaluation) shown in the UI. */
   summary?: Record<string, unknown>;
+}
+
+/** meta.json classEvidence: the detector, when it speaks for an image, and how its maps become CAMs. */
+export interface ClassEvidenceConfig {
+  /** The detector: CenterNet's COCO class head, in the backbone graph. */
+  detector: 'centernet-coco';
+  /** The detector names an image's classes when its best class scores at least this. */
+  gate: number;
+  /** Then, classes whose detector score reaches this are present. */
+  threshold: number;
+  /** Which of the detector's boxes become CAM evidence. */
+  boxes: BoxSelection;
+}
+
+/** Which source named an image's classes, and the score threshold that goes with its scores. */
+export interface ClassEvidence {
+  source: EvidenceSource;
+  threshold: number;
 }
 
 /** How the original image was placed into the square network input. */
@@ -47,8 +70,10 @@ export interface InputPlacement {
 
 export interface PipelineResult {
   placement: InputPlacement;
-  /** Image-level probability per class (sigmoid of the CAM head's pooled logits), meta.classes order. */
+  /** Image-level probability per class, meta.classes order: the CAM head's (sigmoid of its pooled logits) or the detector's (its best cell). */
   classScores: Float32Array;
+  /** Where classScores and cams come from for this image. */
+  classEvidence: ClassEvidence;
   /** CAMs on the full grid, normalised per class (max + 1e-5), one channel per meta.classes entry. */
   cams: ChannelMaps;
   /** AffinityNet embedding f_aff on the grid, (D, G, G). */

@@ -15,7 +15,7 @@ const EXTRA_CHIPS = 3;
 /** Class activation maps: one class (or the background) as a heatmap over the image. */
 export function CamView({ result }: { result: LabResult }) {
   const { analysis, meta, image, geometry } = result;
-  const threshold = meta.defaults.classThreshold;
+  const { source, threshold } = analysis.classEvidence;
   const percent = `${Math.round(threshold * 100)}%`;
   const channel = useLabStore((s) => s.camChannel);
   const alpha = useLabStore((s) => s.alpha);
@@ -39,6 +39,13 @@ export function CamView({ result }: { result: LabResult }) {
       <p className="muted intro">
         Where the classification network finds evidence for each class (class activation map, normalised per class).
         The background score is (1 − max CAM)^α: raising α shrinks the background.
+      </p>
+      <p className="muted" data-testid="class-evidence">
+        {source === 'detector'
+          ? 'Classes and CAMs here come from a COCO object detector (trained with boxes): its boxes of each class, shaped inside by the CAM head’s evidence of an object. The detector was sure of this image.'
+          : meta.classEvidence
+            ? 'Classes and CAMs here come from the CAM head, trained with image-level labels only: the COCO detector saw no class it was sure of.'
+            : 'Classes and CAMs come from the CAM head, trained with image-level labels only.'}
       </p>
       {analysis.groundTruth && (
         <div className="segmented" role="radiogroup" aria-label="Classes present">

@@ -1,0 +1,67 @@
+/**
+ * Scoring a mask against hand-drawn boxes, for photographs that have no
+ * pixel ground truth. An object counts as found when the mask gives its
+ * class mostly inside that class's boxes and covers a fair part of its own
+ * box: at least `minInside` of the pixels labelled with the class lie inside
+ * one of the class's boxes, and at least `minCovered` of the object's box is
+ * labelled with the class.
+ */
+
+/** [x0, y0, x1, y1] in pixels, x1 and y1 exclusive. */
+export type Box = readonly [number, number, number, number];
+
+export interface BoxedObject {
+  /** Class id (VOC index). */
+  classId: number;
+  box: Box;
+}
+
+export const MIN_INSIDE = 0.5;
+export const MIN_COVERED = 0.3;
+
+export interface ObjectScore {
+  /** Share of the pixels labelled with the class that lie inside the class's boxes (0 when none is labelled). */
+  inside: number;
+  /** Share of the object's box labelled with its class. */
+  covered: number;
+  found: boolean;
+}
+
+/** Whether a pixel centre lies inside the box. */
+function contains(box: Box, x: number, y: number): boolean {
+  return x + 0.5 >= box[0] && x + 0.5 < box[2] && y + 0.5 >= box[1] && y + 0.5 < box[3];
+}
+
+/** Scores each object of an image against a label mask of `width` x `height` (boxes in the same pixels). */
+export function scoreObjects(mask: Uint8Array, width: number, height: number, objects: readonly BoxedObject[]): ObjectScore[] {
+  if (mask.length !== width * height) throw new Error(`mask has ${mask.length} pixels, expected ${width}x${height}`);
+  return objects.map(({ classId, box }) => {
+    const classBoxes = objects.filter((o) => o.classId === classId).map((o) => o.box);
+    let labelled = 0;
+    let inside = 0;
+    let boxArea = 0;
+    let covered = 0;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const isClass = mask[y * width + x] === classId;
+        if (isClass) {
+          labelled++;
+          if (classBoxes.some((b) => contains(b, x, y))) inside++;
+        }
+        if (contains(box, x, y)) {
+          boxArea++;
+          if (isClass) covered++;
+        }
+      }
+    }
+    const insideShare = labelled > 0 ? inside / labelled : 0;
+    const coveredShare = boxArea > 0 ? covered / boxArea : 0;
+    return { inside: insideShare, covered: coveredShare, found: insideShare >= MIN_INSIDE && coveredShare >= MIN_COVERED };
+  });
+}
+
+/** Scales boxes drawn on a `fromWidth`-wide image to one `toWidth` wide (aspect kept). */
+export function scaleBox(box: Box, fromWidth: number, toWidth: number): Box {
+  const s = toWidth / fromWidth;
+  return [box[0] * s, box[1] * s, box[2] * s, box[3] * s];
+}

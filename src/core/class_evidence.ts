@@ -1,0 +1,126 @@
+import { CAM_NORM_EPS } from './constants';
+import { ChannelMaps, createMaps } from './maps';
+
+/**
+ * Class evidence from two sources: a CAM head trained on our composites
+ * (sees where objects are, names classes poorly on photographs) and a COCO
+ * detector (names the class of a photographed object well and boxes it, but
+ * knows nothing of its outline). docs/algorithm.md §1b says how they are
+ * combined and why.
+ */
+
+/** The grid cells that cover the image; the rest is padding. */
+export interface GridRegion {
+  height: number;
+  width: number;
+}
+
+/** Per cell, the largest of the (normalised) CAMs: where the CAM head sees any object. */
+export function objectness(cams: ChannelMaps): Float32Array {
+  const n = cams.height * cams.width;
+  const out = new Float32Array(n);
+  for (let c = 0; c < cams.channels; c++) {
+    for (let i = 0; i < n; i++) out[i] = Math.max(out[i], cams.data[c * n + i]);
+  }
+  return out;
+}
+
+/** One detector box: [x0, y0, x1, y1] in network-input pixels, its score, and the set's class channel. */
+export interface Detection {
+  box: readonly [number, number, number, number];
+  score: number;
+  channel: number;
+}
+
+/** Which detections become CAM evidence. */
+export interface BoxSelection {
+  /** At least this share of the class's best detection score... */
+  relative: number;
+  /** ...and at least this score. */
+  minScore: number;
+}
+
+/**
+ * The detector's boxes on the grid, one channel per class: a cell whose
+ * centre lies in a kept box of the class gets that box's score relative to
+ * the class's best box (the largest where boxes overlap); other cells 0.
+ */
+export function boxPrior(detections: readonly Detection[], channels: number, grid: { height: number; width: number; stride: number }, region: GridRegion, selection: BoxSelection): ChannelMaps {
+  const { height, width, stride } = grid;
+  const out = createMaps(channels, height, width);
+  const best = new Float64Array(channels);
+  for (const d of detections) best[d.channel] = Math.max(best[d.channel], d.score);
+  for (const d of detections) {
+    if (d.score < Math.max(selection.minScore, selection.relative * best[d.channel])) continue;
+    const [x0, y0, x1, y1] = d.box;
+    const weight = d.score / best[d.channel];
+    for (let y = 0; y < region.height; y++) {
+      const cy = (y + 0.5) * stride;
+      if (cy < y0 || cy >= y1) continue;
+      for (let x = 0; x < region.width; x++) {
+        const cx = (x + 0.5) * stride;
+        if (cx < x0 || cx >= x1) continue;
+        const i = (d.channel * height + y) * width + x;
+        out.data[i] = Math.max(out.data[i], weight);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * CAMs from boxes: each class's box prior times the CAM head's objectness,
+ * normalised per class by its maximum (psa's M / (max M + 1e-5)). The box
+ * says which class and roughly where; the objectness gives the shape inside
+ * it, and the random walk then pulls the mask onto the object's outline.
+ */
+export function boxCams(prior: ChannelMaps, objectnessMap: Float32Array): ChannelMaps {
+  const n = prior.height * prior.width;
+  if (objectnessMap.length !== n) throw new Error(`objectness has ${objectnessMap.length} cells, the prior ${prior.height}x${prior.width}`);
+  const out = createMaps(prior.channels, prior.height, prior.width);
+  for (let c = 0; c < prior.channels; c++) {
+    let peak = 0;
+    for (let i = 0; i < n; i++) {
+      const v = prior.data[c * n + i] * objectnessMap[i];
+      out.data[c * n + i] = v;
+      peak = Math.max(peak, v);
+    }
+    const scale = 1 / (peak + CAM_NORM_EPS);
+    for (let i = c * n; i < (c + 1) * n; i++) out.data[i] *= scale;
+  }
+  return out;
+}
+
+/**
+ * Maps from a head's channel order into the model set's: source channel k
+ * goes to channel target[k]; channels no source fills get `fill`.
+ */
+export function placeChannels(maps: ChannelMaps, target: readonly number[], channels: number, fill = 0): ChannelMaps {
+  if (target.length !== maps.channels) throw new Error(`${maps.channels} channels, but ${target.length} targets`);
+  const n = maps.height * maps.width;
+  const out = createMaps(channels, maps.height, maps.width);
+  out.data.fill(fill);
+  target.forEach((c, k) => out.data.set(maps.data.subarray(k * n, (k + 1) * n), c * n));
+  return out;
+}
+
+/** Scores in a head's channel order -> the model set's (0 for classes the head lacks). */
+export function placeScores(scores: Float32Array, target: readonly number[], channels: number): Float32Array {
+  const out = new Float32Array(channels);
+  target.forEach((c, k) => {
+    out[c] = scores[k];
+  });
+  return out;
+}
+
+/** Which source names the classes of one image. */
+export type EvidenceSource = 'detector' | 'cam-head';
+
+/**
+ * The detector speaks for an image when it is sure of at least one class
+ * (score >= gate); otherwise, as on our clip-art composites, where it sees
+ * nothing it knows, the CAM head does.
+ */
+export function evidenceSource(detectorScores: Float32Array, gate: number): EvidenceSource {
+  return detectorScores.some((s) => s >= gate) ? 'detector' : 'cam-head';
+}

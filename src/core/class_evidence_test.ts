@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { boxCams, boxPrior, evidenceSource, objectness, placeChannels, placeScores } from './class_evidence';
+import { mapsFrom } from './maps';
+
+describe('objectness', () => {
+  it('is the largest CAM at each cell', () => {
+    expect(Array.from(objectness(mapsFrom(Float32Array.from([0.2, 1, 0, 0.5, 0.3, 0.1]), 2, 1, 3)))).toEqual([0.5, 1, 0.1].map(Math.fround));
+  });
+});
+
+describe('boxPrior', () => {
+  const grid = { height: 2, width: 3, stride: 8 };
+  const all = { height: 2, width: 3 };
+  const select = { relative: 0.5, minScore: 0.1 };
+
+  it("marks the cells whose centre lies in a class's boxes, weighted by score relative to the class's best", () => {
+    // Cell centres at 4, 12, 20 (x) and 4, 12 (y).
+    const prior = boxPrior(
+      [
+        { box: [0, 0, 13, 8], score: 0.8, channel: 1 }, // cells (0,0), (0,1)
+        { box: [16, 0, 24, 16], score: 0.6, channel: 1 }, // cells (0,2), (1,2) at 0.75
+        { box: [0, 8, 8, 16], score: 0.3, channel: 1 }, // below half the best: dropped
+        { box: [0, 0, 24, 16], score: 0.05, channel: 0 }, // below minScore: dropped
+      ],
+      2, grid, all, select,
+    );
+    expect(Array.from(prior.data.subarray(0, 6))).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(Array.from(prior.data.subarray(6))).toEqual([1, 1, 0.75, 0, 0, 0.75]);
+  });
+
+  it('keeps the larger weight where boxes overlap and leaves padding cells empty', () => {
+    const prior = boxPrior(
+      [
+        { box: [0, 0, 24, 16], score: 0.5, channel: 0 },
+        { box: [0, 0, 8, 8], score: 1, channel: 0 },
+      ],
+      1, grid, { height: 1, width: 2 }, select,
+    );
+    expect(Array.from(prior.data)).toEqual([1, 0.5, 0, 0, 0, 0]);
+  });
+});
+
+describe('boxCams', () => {
+  it('multiplies the prior by the objectness and normalises each class by its peak', () => {
+    const prior = mapsFrom(Float32Array.from([1, 0.5, 0, 0, 0, 0]), 2, 1, 3);
+    const cams = boxCams(prior, Float32Array.from([0.5, 0.8, 1]));
+    const s = 1 / (0.5 + 1e-5);
+    expect(cams.data[0]).toBeCloseTo(0.5 * s, 6);
+    expect(cams.data[1]).toBeCloseTo(0.4 * s, 6);
+    expect(Array.from(cams.data.subarray(2))).toEqual([0, 0, 0, 0]);
+    expect(() => boxCams(prior, new Float32Array(2))).toThrow(/2 cells/);
+  });
+});
+
+describe("placing a head in the set's channels", () => {
+  it('moves channel k to target[k] and fills the rest', () => {
+    const maps = mapsFrom(Float32Array.from([1, 2, 3, 4]), 2, 1, 2);
+    expect(Array.from(placeChannels(maps, [2, 0], 3, -7).data)).toEqual([3, 4, -7, -7, 1, 2]);
+    expect(Array.from(placeScores(Float32Array.from([0.25, 0.5]), [2, 0], 3))).toEqual([0.5, 0, 0.25]);
+    expect(() => placeChannels(maps, [0], 3)).toThrow(/2 channels, but 1 targets/);
+  });
+});
+
+describe('evidenceSource', () => {
+  it('takes the detector when it is sure of any class, the CAM head otherwise', () => {
+    expect(evidenceSource(Float32Array.from([0.1, 0.45]), 0.4)).toBe('detector');
+    expect(evidenceSource(Float32Array.from([0.1, 0.35]), 0.4)).toBe('cam-head');
+  });
+});
