@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Stage 5: revise the CAMs with the random walk (SPEC.md §4) on train (the
+"""Stage 5: revise the CAMs with the random walk (docs/algorithm.md §4) on train (the
 pseudo labels for the segmentation head) and val (evaluation). Score maps
 get a background of exponent alpha and are average-pooled to the grid
 (maps.grid_scores), walked `steps` times with T = D^-1 W^beta over the full

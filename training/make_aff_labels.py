@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Stage 3: affinity labels on the feature grid (SPEC.md §2) for the train split.
+"""Stage 3: affinity labels on the feature grid (docs/algorithm.md §2) for the train split.
 
 Done on the grid score maps the random walk also uses (maps.grid_scores):
 CAMs upsampled to the network input, normalised there, given a background

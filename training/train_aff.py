@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Stage 4: train the AffinityNet head on the affinity labels (SPEC.md §3).
+"""Stage 4: train the AffinityNet head on the affinity labels (docs/algorithm.md §3).
 
 Every batch takes one random crop of the grid (psa trains on random crops
 too). A pointwise head (embed_kernel 1) is cropped after upsampling the

@@ -2,7 +2,7 @@ import { IGNORE_LABEL } from './constants';
 import { PairIndices } from './pairs';
 
 /**
- * Grid labels for AffinityNet training from two argmax maps (SPEC.md §2):
+ * Grid labels for AffinityNet training from two argmax maps (docs/algorithm.md §2):
  * where the low-alpha map (background amplified) says foreground, keep that
  * class; where the high-alpha map says background, it is confident background
  * (0); everything else is ignore.

@@ -1,4 +1,4 @@
-/** Reference defaults from psa (SPEC.md); the one place these numbers live. */
+/** Reference defaults from psa (docs/algorithm.md); the one place these numbers live. */
 
 /** Output stride of the backbones: maps live on an (H/8)x(W/8) grid. */
 export const GRID_STRIDE = 8;

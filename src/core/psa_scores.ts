@@ -3,7 +3,7 @@ import { selectChannels, type ValidRegion } from './label_maps';
 import { ChannelMaps, createMaps, cropTopLeft } from './maps';
 
 /**
- * Score maps in psa's order of operations (SPEC.md §1, §4), which the
+ * Score maps in psa's order of operations (docs/algorithm.md §1, §4), which the
  * PyTorch pipeline in training/ follows: the kept CAMs are upsampled to the
  * input, normalised per class over the image there, given their background,
  * and only then average-pooled back to the grid for the walk. label_maps.ts

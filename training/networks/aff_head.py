@@ -1,4 +1,4 @@
-"""AffinityNet head (SPEC.md §3): each backbone stage through a 1x1 conv
+"""AffinityNet head (docs/algorithm.md §3): each backbone stage through a 1x1 conv
 (no bias) + ELU, bilinearly upsampled to the stride-8 grid, concatenated,
 then a 1x1 conv (no bias) + ELU gives the embedding f_aff; with
 embed_kernel 3 that conv also sees each cell's neighbours (a weak backbone's

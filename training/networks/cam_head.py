@@ -1,4 +1,4 @@
-"""CAM head (SPEC.md §1, psa's ResNet-38 classifier): 3x3 conv + ReLU,
+"""CAM head (docs/algorithm.md §1, psa's ResNet-38 classifier): 3x3 conv + ReLU,
 optionally resized bilinearly onto the stride-8 grid, global average pooling,
 1x1 conv without bias to the classes. The class activation maps are that same
 1x1 conv applied before the pooling.

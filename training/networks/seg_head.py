@@ -1,4 +1,4 @@
-"""Segmentation head (SPEC.md §6): two atrous 3x3 convolutions on the
+"""Segmentation head (docs/algorithm.md §6): two atrous 3x3 convolutions on the
 stride-8 features, ReLU between them, logits for background + classes.
 
 Optional context taps (coarser, deeper stages) each pass through a 3x3 conv

@@ -1,5 +1,5 @@
 """The one Python home of pairs, affinities, affinity labels, the AffinityNet
-loss and the random walk (SPEC.md §2-§4). It mirrors src/core/pairs.ts,
+loss and the random walk (docs/algorithm.md §2-§4). It mirrors src/core/pairs.ts,
 affinity.ts, affinity_labels.ts and random_walk.ts.
 
 Pairs are never materialised as index lists: every direction is a pair of

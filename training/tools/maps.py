@@ -1,4 +1,4 @@
-"""Score-map maths of SPEC.md §1 and §4, the same as src/core/cam.ts.
+"""Score-map maths of docs/algorithm.md §1 and §4, the same as src/core/cam.ts.
 
 Maps are torch tensors (B, C, H, W). The order of operations follows psa:
 CAMs are upsampled to the image, normalised per class there, given a

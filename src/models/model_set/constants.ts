@@ -17,7 +17,7 @@ export const META_FILE = 'meta.json';
 /** Each head's model.json, relative to the model-set folder. */
 export const HEAD_FILES: Readonly<Record<HeadKind, string>> = { cam: 'cam/model.json', aff: 'aff/model.json', seg: 'seg/model.json' };
 
-/** Walk and CAM parameters a meta.json may leave out (psa's values, SPEC.md). */
+/** Walk and CAM parameters a meta.json may leave out (psa's values, docs/algorithm.md). */
 export const DEFAULT_WALK_PARAMETERS: ModelSetMeta['defaults'] = {
   alpha: DEFAULT_ALPHA,
   beta: DEFAULT_BETA,

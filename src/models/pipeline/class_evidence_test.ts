@@ -1,0 +1,82 @@
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { scaleBox, scoreObjects } from '../../core/box_localisation';
+import { VOC_CLASSES } from '../../core/constants';
+import { keptClasses, stageMasks } from '../../core/masks';
+import { decodeImage } from '../../io/image_decode';
+import { modelSetFromDir } from '../node_model_set';
+import { useNodeWasmBackend } from '../node_wasm';
+import { loadPipeline } from './pipeline';
+import { maskGeometry } from './mask_geometry';
+
+/**
+ * The shipped default set on a real photograph and on one of its clip-art
+ * composites: which source names the classes, and whether the detector's
+ * evidence lands on the object of the hand-drawn box in eval/real/photos.json.
+ */
+const ROOT = path.join(__dirname, '..', '..', '..');
+const dog = JSON.parse(readFileSync(path.join(ROOT, 'eval/real/photos.json'), 'utf8')).find((p: { file: string }) => p.file === 'dog_daisy.jpg');
+
+describe('default set: class evidence', () => {
+  beforeAll(async () => {
+    await useNodeWasmBackend();
+  });
+
+  it('lets the detector name the dog of a photograph, puts its CAM on the dog, and frees every tensor', async () => {
+    const baseline = tf.memory().numTensors;
+    const pipeline = await loadPipeline(modelSetFromDir(path.join(ROOT, 'models/default')));
+    const { meta } = pipeline;
+    expect(meta.classes.map((c) => c.voc)).toEqual(VOC_CLASSES.map((_, i) => i).slice(1));
+    const image = await decodeImage(readFileSync(path.join(ROOT, 'eval/real', dog.file)));
+    const result = await pipeline.run(image);
+    pipeline.dispose();
+    expect(tf.memory().numTensors).toBe(baseline);
+
+    expect(result.classEvidence).toEqual({ source: 'detector', threshold: meta.classEvidence!.threshold });
+    const keep = keptClasses(result.classScores, result.classEvidence.threshold);
+    expect(keep.map((c) => meta.classes[c].name)).toEqual(['dog']);
+
+    // Most of the dog CAM's mass lies on grid cells whose centre is inside the hand-drawn box.
+    const { placement } = result;
+    const box = scaleBox(dog.objects[0].box, image.width, placement.width);
+    const { cams } = result;
+    const { width, height } = cams;
+    const n = width * height;
+    let inside = 0;
+    let total = 0;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const v = cams.data[keep[0] * n + y * width + x];
+        const [cx, cy] = [(x + 0.5) * meta.gridStride, (y + 0.5) * meta.gridStride];
+        total += v;
+        if (cx >= box[0] && cx < box[2] && cy >= box[1] && cy < box[3]) inside += v;
+      }
+    }
+    expect(inside / total).toBeGreaterThan(0.9);
+
+    // The revised CAM finds the dog by the check set's rule.
+    const [masks] = stageMasks(result, maskGeometry(meta, placement), [keep], { ...meta.defaults, order: 'psa' });
+    const [score] = scoreObjects(masks.rw, placement.width, placement.height, [{ classId: 12, box }]);
+    expect(score.found).toBe(true);
+  });
+
+  it('leaves a clip-art composite to the CAM head and never lets the segmentation head name a class it lacks', async () => {
+    const pipeline = await loadPipeline(modelSetFromDir(path.join(ROOT, 'models/default')));
+    const { meta } = pipeline;
+    const result = await pipeline.run(await decodeImage(readFileSync(path.join(ROOT, 'public/samples/val-cat-car.jpg'))));
+    pipeline.dispose();
+    expect(result.classEvidence).toEqual({ source: 'cam-head', threshold: meta.defaults.classThreshold });
+    const missing = meta.classes.map((c, k) => k).filter((k) => !meta.headClasses.cam.includes(meta.classes[k].voc));
+    expect(missing.map((k) => meta.classes[k].name)).toEqual(['bicycle', 'bottle', 'chair', 'diningtable', 'motorbike', 'pottedplant', 'sheep', 'sofa']);
+    // Classes the CAM head lacks score 0 and have empty CAMs; in the segmentation logits they sit below every real logit.
+    const n = result.cams.height * result.cams.width;
+    for (const k of missing) {
+      expect(result.classScores[k]).toBe(0);
+      expect(result.cams.data.subarray(k * n, (k + 1) * n).every((v) => v === 0)).toBe(true);
+      expect(result.segLogits.data.subarray((1 + k) * n, (2 + k) * n).every((v) => v === -1e9)).toBe(true);
+    }
+    for (const k of keptClasses(result.classScores, result.classEvidence.threshold)) expect(meta.headClasses.cam).toContain(meta.classes[k].voc);
+  });
+});
