@@ -25,7 +25,7 @@ import train_cam  # noqa: E402
 import train_seg  # noqa: E402
 from tools.config import aff_feature_dir, aff_finetunes_backbone, all_taps, load_config, run_path, setup_torch  # noqa: E402
 from tools.tfjs_model import write_model  # noqa: E402
-from tools.dataset import class_names, class_indices, dataset_info  # noqa: E402
+from tools.dataset import VOC_CLASSES, class_names, class_indices, dataset_info  # noqa: E402
 from tools.stages import is_done, mark_done, read_summary, stage_logger  # noqa: E402
 
 STAGE = 'export_tfjs'
@@ -109,10 +109,14 @@ def meta(cfg, sizes):
     with open(os.path.join(cfg['paths']['features'], 'features.json')) as f:
         features = json.load(f)
     stages = ('train_backbone', 'train_cam', 'make_aff_labels', 'train_aff', 'train_seg')
+    evidence = cfg.get('class_evidence')
+    # With a detector the set names all 20 VOC classes; its heads keep the data set's (docs/algorithm.md §1b).
+    set_indices = list(range(1, len(VOC_CLASSES))) if evidence else indices
     return {
         'name': cfg['name'],
-        'classes': [{'channel': c, 'index': i, 'name': n} for c, (i, n) in enumerate(zip(indices, class_names(indices)))],
-        'channelOrder': {'cam': 'classes', 'seg': ['background'] + class_names(indices)},
+        'classes': [{'channel': c, 'index': i, 'name': n} for c, (i, n) in enumerate(zip(set_indices, class_names(set_indices)))],
+        **({'headClasses': {'cam': indices, 'seg': indices}, 'classEvidence': evidence} if evidence else {}),
+        'channelOrder': {'cam': 'headClasses.cam' if evidence else 'classes', 'seg': ['background'] + class_names(indices)},
         'inputSize': cfg['grid']['input_size'],
         'gridStride': cfg['grid']['stride'],
         'defaults': {'alpha': cfg['rw']['alpha'], 'beta': cfg['rw']['beta'], 'steps': cfg['rw']['steps'],

@@ -68,7 +68,7 @@ describe('default set: class evidence', () => {
     const result = await pipeline.run(await decodeImage(readFileSync(path.join(ROOT, 'public/samples/val-cat-car.jpg'))));
     pipeline.dispose();
     expect(result.classEvidence).toEqual({ source: 'cam-head', threshold: meta.defaults.classThreshold });
-    const missing = meta.classes.map((c, k) => k).filter((k) => !meta.headClasses.cam.includes(meta.classes[k].voc));
+    const missing = meta.classes.map((_, k) => k).filter((k) => !meta.headClasses.cam.includes(meta.classes[k].voc));
     expect(missing.map((k) => meta.classes[k].name)).toEqual(['bicycle', 'bottle', 'chair', 'diningtable', 'motorbike', 'pottedplant', 'sheep', 'sofa']);
     // Classes the CAM head lacks score 0 and have empty CAMs; in the segmentation logits they sit below every real logit.
     const n = result.cams.height * result.cams.width;
