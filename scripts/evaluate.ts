@@ -20,7 +20,7 @@
  * the PyTorch pipeline scales its own. Writes RUN/eval_ts[_<split>][_<order>][_walk-aA-bB-tT].json
  * and prints a markdown table.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { numberOption } from '../cli/args';
@@ -213,7 +213,6 @@ async function main(): Promise<void> {
     `${opt.split === 'val' ? '' : `_${opt.split}`}${opt.order === 'psa' ? '' : `_${opt.order}`}` +
     (ownWalk ? `_walk-a${walk.alpha}-b${walk.beta}-t${walk.steps}` : '');
   const outFile = path.join(opt.run, `eval_ts${suffix}.json`);
-  writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
 
   const lines = [
     `Model set \`${meta.id}\`, ${opt.split} split, ${rows.length} images (mIoU %, VOC-style; TypeScript pipeline, tfjs wasm; score order ${opt.order}):`,
@@ -228,8 +227,11 @@ async function main(): Promise<void> {
     lines.push(`| pixel agreement TS vs PyTorch | ${STAGES.map((st) => agreement(report.pytorch!.pixelAgreement[st])).join(' | ')} |`);
   }
   lines.push('', `Predicted labels: ${percent(report.predictedLabels.exactImages)}% of images exactly right, precision ${percent(report.predictedLabels.precision)}%, recall ${percent(report.predictedLabels.recall)}%.`);
-  lines.push(`Written to ${outFile}.`);
+  // The table first: a reader who has not trained has no run folder yet.
   console.log(lines.join('\n'));
+  mkdirSync(opt.run, { recursive: true });
+  writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`Written to ${outFile}.`);
 }
 
 // Report errors here: the wasm backend's unhandled-rejection hook would print its whole source.
