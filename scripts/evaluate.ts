@@ -6,6 +6,7 @@
  *   npm run eval -- [--split val] [--model models/default] [--data data/synth] [--run data/runs/default] [--limit N] [--order psa|grid]
  *                   [--alpha A] [--beta B] [--steps T]
  *   npm run eval -- --real [--photos eval/real] [--model ...] [--run ...]   (real photographs with boxes: evaluate_real.ts)
+ *   --cam-head-only: the set without its detector class evidence (docs/algorithm.md §1b), for comparison
  *
  * mIoU (VOC style: mean over the classes present in ground truth or
  * prediction) of CAM (constant background 0.2), CAM + random walk (alpha,
@@ -57,6 +58,7 @@ function options() {
       beta: { type: 'string' },
       steps: { type: 'string' },
       real: { type: 'boolean', default: false },
+      'cam-head-only': { type: 'boolean', default: false },
       photos: { type: 'string', default: 'eval/real' },
     },
   });
@@ -88,7 +90,10 @@ const percent = (v: number) => (Number.isNaN(v) ? 'n/a' : (100 * v).toFixed(1));
 async function main(): Promise<void> {
   const opt = options();
   await useNodeWasmBackend();
-  const pipeline = await loadPipeline(modelSetFromDir(opt.model));
+  const source = modelSetFromDir(opt.model);
+  // The comparison design: the same set with its detector evidence switched off (the CAM head names every image).
+  if (opt['cam-head-only']) delete (source.meta as { classEvidence?: unknown }).classEvidence;
+  const pipeline = await loadPipeline(source);
   const { meta } = pipeline;
   const walk = {
     alpha: opt.walk.alpha ?? meta.defaults.alpha,
@@ -98,7 +103,7 @@ async function main(): Promise<void> {
   const params: MaskParameters = { ...meta.defaults, ...walk, order: opt.order };
   if (opt.real) {
     try {
-      await evaluateReal(pipeline, opt.photos, params, path.join(opt.run, 'eval_real.json'));
+      await evaluateReal(pipeline, opt.photos, params, path.join(opt.run, `eval_real${opt['cam-head-only'] ? '_cam-head-only' : ''}.json`));
     } finally {
       pipeline.dispose();
     }
@@ -211,7 +216,8 @@ async function main(): Promise<void> {
   };
   const suffix =
     `${opt.split === 'val' ? '' : `_${opt.split}`}${opt.order === 'psa' ? '' : `_${opt.order}`}` +
-    (ownWalk ? `_walk-a${walk.alpha}-b${walk.beta}-t${walk.steps}` : '');
+    (ownWalk ? `_walk-a${walk.alpha}-b${walk.beta}-t${walk.steps}` : '') +
+    (opt['cam-head-only'] ? '_cam-head-only' : '');
   const outFile = path.join(opt.run, `eval_ts${suffix}.json`);
 
   const lines = [
