@@ -267,4 +267,17 @@ describe('interactive lab', () => {
     await expect.poll(() => page.getByTestId('miou-plot').isVisible(), POLL).toBe(true);
     await saveScreenshot(page, 'lab-trained-compare');
   });
+
+  it.skipIf(!TRAINED_MODEL)('lets the detector name the class of a real photograph and says so', async () => {
+    const page = await openLab('');
+    await expect.poll(() => page.getByTestId('model-select').inputValue(), POLL).toBe('default');
+    await page.getByTestId('sample-dog-daisy').click();
+    await waitForResult(page);
+    await expect.poll(() => page.getByTestId('class-evidence').textContent(), POLL).toMatch(/COCO object detector .* was sure of this image/);
+    // The kept class's chip is plain "chip"; the others shown for context are "chip chip-absent".
+    await expect.poll(() => page.getByTestId('class-chip-dog').getAttribute('class'), POLL).toBe('chip');
+    await page.getByTestId('sample-val-cow-cat').click();
+    await waitForResult(page);
+    await expect.poll(() => page.getByTestId('class-evidence').textContent(), POLL).toMatch(/come from the CAM head, .* the COCO detector saw no class it was sure of/);
+  });
 });
