@@ -23,7 +23,7 @@ describe('JPEG pixels', () => {
     await page.goto(baseUrl());
     const inBrowser = await page.evaluate(async (base64) => {
       const blob = new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: 'image/jpeg' });
-      // As src/state/image_io.ts: decodeImageFile, then networkPixels at the image's own size.
+      // As src/io/browser_image.ts: decodeImageFile, then networkPixels at the image's own size.
       const bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image' });
       const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
       ctx.drawImage(bitmap, 0, 0, bitmap.width, bitmap.height);

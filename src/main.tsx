@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { isBackendName } from './gpu/backend';
 import { useLabStore } from './state/store';
-import { SYNTHETIC_MODEL_ID } from './state/synthetic_pipeline';
+import { SYNTHETIC_MODEL_ID } from './models/synthetic_pipeline';
 import { App } from './ui/App';
 import './ui/styles.css';
 

@@ -1,8 +1,18 @@
 import type { StateCreator } from 'zustand';
 import type { LabelImage } from '../io/label_png';
-import { decodeImageFile, fetchBlob, fetchGroundTruth, ImageInputError } from './image_io';
-import type { Sample } from './samples';
+import { decodeImageFile, fetchBlob, fetchGroundTruth, ImageInputError } from '../io/browser_image';
 import type { LabState } from './store';
+
+/** A bundled sample image (the list is in ui/samples.ts, the files in public/samples/). */
+export interface Sample {
+  /** Used in data-testid="sample-<id>". */
+  id: string;
+  name: string;
+  image: string;
+  /** VOC-indexed PNG, or null for photos without ground truth. */
+  mask: string | null;
+  credit: string;
+}
 
 export interface LabImage {
   /** Increments with every image, so late results for an older one can be recognised. */

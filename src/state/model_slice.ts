@@ -2,9 +2,9 @@ import type { StateCreator } from 'zustand';
 import { resizeLabelsNearest } from '../core/label_maps';
 import { keptClasses } from '../core/masks';
 import type { LoadProgress, ModelSetMeta, PipelineResult, PipelineStage } from '../models/pipeline/types';
-import { networkPixels } from './image_io';
-import { discoverModelSets, ModelSetOption } from './model_sets';
-import { activatePipeline, activePipeline } from './pipeline_registry';
+import { networkPixels } from '../io/browser_image';
+import { discoverModelSets, ModelSetOption } from '../models/model_set/discovery';
+import { activatePipeline, activePipeline } from '../models/pipeline_registry';
 import type { LabState } from './store';
 
 /** The networks' outputs for one image (the embedding goes to the walk worker only). */

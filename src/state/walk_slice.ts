@@ -2,7 +2,7 @@ import type { StateCreator } from 'zustand';
 import { DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_STEPS } from '../core/constants';
 import type { ChannelMaps } from '../core/maps';
 import type { LabState } from './store';
-import { walkClient } from './walk_client';
+import { walkClient } from '../workers/walk_client';
 
 /**
  * Random-walk parameters and progress. The steps themselves stay in the walk

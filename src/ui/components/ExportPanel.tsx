@@ -1,4 +1,4 @@
-import type { ExportKind } from '../../state/export';
+import type { ExportKind } from '../export';
 import { useExport } from '../hooks/use_export';
 import type { LabResult } from '../hooks/use_lab_result';
 

@@ -1,4 +1,4 @@
-import { SAMPLES } from '../../state/samples';
+import { SAMPLES } from '../samples';
 import { useLabStore } from '../../state/store';
 import { useImageInput } from '../hooks/use_image_input';
 

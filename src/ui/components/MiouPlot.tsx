@@ -1,5 +1,5 @@
 import { useLabStore } from '../../state/store';
-import { sliderFromT } from '../../state/walk_scale';
+import { sliderFromT } from '../walk_scale';
 import { formatMiou } from '../format';
 
 const W = 320;

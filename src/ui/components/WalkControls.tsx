@@ -1,5 +1,5 @@
 import { useLabStore } from '../../state/store';
-import { sliderFromT, tFromSlider } from '../../state/walk_scale';
+import { sliderFromT, tFromSlider } from '../walk_scale';
 import { useWalkPlayback } from '../hooks/use_walk_playback';
 
 /** Random-walk step, beta and alpha, and the overlay opacity. All native range inputs, so keyboard works. */

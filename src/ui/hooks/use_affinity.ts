@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useLabStore } from '../../state/store';
-import { AffinityGraph, walkClient } from '../../state/walk_client';
+import { AffinityGraph, walkClient } from '../../workers/walk_client';
 
 /** The worker's affinity graph for the current image, once it has arrived. */
 export function useAffinityGraph(): AffinityGraph | null {

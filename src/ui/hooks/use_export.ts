@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { buildExport, ExportKind } from '../../state/export';
+import { buildExport, ExportKind } from '../export';
 import { useLabStore } from '../../state/store';
 import type { LabResult } from './use_lab_result';
 

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { camMask, finalMask, maskMiou, walkMask } from '../../state/masks';
 import { useLabStore } from '../../state/store';
-import { walkClient } from '../../state/walk_client';
+import { walkClient } from '../../workers/walk_client';
 import { formatMiou } from '../format';
 import type { LabResult } from './use_lab_result';
 import { blendMask, putPixels } from '../render/pixels';

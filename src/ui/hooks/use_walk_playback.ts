@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useLabStore } from '../../state/store';
-import { sliderFromT, tFromSlider } from '../../state/walk_scale';
+import { sliderFromT, tFromSlider } from '../walk_scale';
 
 /** Slider positions advanced per animation frame while playing (256 steps ≈ 4 s at 60 Hz). */
 const POSITIONS_PER_FRAME = 1;

@@ -1,4 +1,4 @@
-import type { AffinityGraph } from '../../state/walk_client';
+import type { AffinityGraph } from '../../workers/walk_client';
 
 /** Edges of the 8-connected grid graph: right, down-left, down, down-right (each pair once). */
 const HALF_RING = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { neighbourAffinities } from '../../core/affinity';
 import { createMaps } from '../../core/maps';
-import type { AffinityGraph } from '../../state/walk_client';
+import type { AffinityGraph } from '../../workers/walk_client';
 import { graphEdges } from './graph';
 
 function graphOf(embedding: ReturnType<typeof createMaps>): AffinityGraph {

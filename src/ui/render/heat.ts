@@ -1,6 +1,6 @@
 import { channelView } from '../../core/maps';
 import type { ChannelMaps } from '../../core/maps';
-import type { AffinityGraph } from '../../state/walk_client';
+import type { AffinityGraph } from '../../workers/walk_client';
 
 /** Scalar grid maps (full grid, row-major) for the heatmap overlays. */
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMaps } from '../../core/maps';
-import type { AffinityGraph } from '../../state/walk_client';
+import type { AffinityGraph } from '../../workers/walk_client';
 import { camHeat, neighbourHeat, normaliseMax } from './heat';
 
 describe('neighbourHeat', () => {

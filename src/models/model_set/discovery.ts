@@ -1,6 +1,7 @@
-import { META_FILE, validateMeta } from '../models/model_set';
-import type { ModelSetMeta } from '../models/pipeline/types';
-import { SYNTHETIC_META, SYNTHETIC_MODEL_ID } from './synthetic_pipeline';
+import { META_FILE } from './constants';
+import { validateMeta } from './meta';
+import type { ModelSetMeta } from '../pipeline/types';
+import { SYNTHETIC_META, SYNTHETIC_MODEL_ID } from '../synthetic_pipeline';
 
 /**
  * The model sets the selector offers. Trained sets live in models/<id>/ with

@@ -1,4 +1,4 @@
-import { decodeLabelPng, LabelImage } from '../io/label_png';
+import { decodeLabelPng, LabelImage } from './label_png';
 
 /** Browser-side image handling: decoding user files, samples and their ground truth. */
 

@@ -1,8 +1,8 @@
 import { GRID_STRIDE, VOC_CLASSES } from '../core/constants';
 import { ChannelMaps, createMaps } from '../core/maps';
-import { DEFAULT_WALK_PARAMETERS } from '../models/model_set/constants';
-import { placeImage } from '../models/pipeline/placement';
-import type { InputPlacement, LabPipeline, ModelSetMeta, PipelineResult, PipelineStage } from '../models/pipeline/types';
+import { DEFAULT_WALK_PARAMETERS } from './model_set/constants';
+import { placeImage } from './pipeline/placement';
+import type { InputPlacement, LabPipeline, ModelSetMeta, PipelineResult, PipelineStage } from './pipeline/types';
 
 /**
  * A stand-in for the networks, for developing and testing the UI before real

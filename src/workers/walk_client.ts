@@ -1,5 +1,5 @@
 import type { ChannelMaps } from '../core/maps';
-import type { WalkReply, WalkRequest } from '../workers/walk_protocol';
+import type { WalkReply, WalkRequest } from './walk_protocol';
 
 /**
  * The page's side of the random-walk worker. Walk steps are large and arrive
@@ -92,7 +92,7 @@ export class WalkClient {
 
   private post(request: WalkRequest): void {
     if (!this.worker) {
-      this.worker = new Worker(new URL('../workers/walk_worker.ts', import.meta.url), { type: 'module' });
+      this.worker = new Worker(new URL('./walk_worker.ts', import.meta.url), { type: 'module' });
       this.worker.onmessage = (e: MessageEvent<WalkReply>) => this.receive(e.data);
       this.worker.onerror = (e) => this.emit({ type: 'error', message: `random-walk worker failed: ${e.message}` });
     }

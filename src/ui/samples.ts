@@ -1,17 +1,9 @@
+import type { Sample } from '../state/image_slice';
+
 /**
  * Bundled sample images (public/samples/, licences in its README.md). Those
  * with a mask are validation composites: the mask is their ground truth.
  */
-export interface Sample {
-  /** Used in data-testid="sample-<id>". */
-  id: string;
-  name: string;
-  image: string;
-  /** VOC-indexed PNG, or null for photos without ground truth. */
-  mask: string | null;
-  credit: string;
-}
-
 export const SAMPLES: readonly Sample[] = [
   { id: 'chelsea', name: 'Chelsea the cat', image: '/samples/chelsea.jpg', mask: null, credit: 'Stefan van der Walt, CC0 (scikit-image)' },
   { id: 'astronaut', name: 'Astronaut', image: '/samples/astronaut.jpg', mask: null, credit: 'NASA, public domain (scikit-image)' },

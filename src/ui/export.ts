@@ -3,9 +3,9 @@ import type { ChannelMaps } from '../core/maps';
 import { serializeNpy } from '../core/npy';
 import { encodeLabelPng } from '../io/label_png';
 import type { ModelSetMeta } from '../models/pipeline/types';
-import { camMask, finalMask, walkMask } from './masks';
-import type { Analysis } from './model_slice';
-import { walkClient } from './walk_client';
+import { camMask, finalMask, walkMask } from '../state/masks';
+import type { Analysis } from '../state/model_slice';
+import { walkClient } from '../workers/walk_client';
 
 /** Files the export buttons offer: masks as VOC-indexed PNGs, score maps as .npy. */
 

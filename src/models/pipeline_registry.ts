@@ -1,6 +1,6 @@
-import { loadPipeline } from '../models/pipeline';
-import type { LabPipeline, LoadProgress } from '../models/pipeline/types';
-import { modelSetUrl } from './model_sets';
+import { loadPipeline } from './pipeline';
+import type { LabPipeline, LoadProgress } from './pipeline/types';
+import { modelSetUrl } from './model_set/discovery';
 import { SYNTHETIC_MODEL_ID, SyntheticPipeline } from './synthetic_pipeline';
 
 /**

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMaps } from '../core/maps';
-import type { WalkReply, WalkRequest } from '../workers/walk_protocol';
+import type { WalkReply, WalkRequest } from './walk_protocol';
 import { WalkClient, WalkEvent } from './walk_client';
 
 /** Stands in for the module worker: records requests, lets the test send replies. */
