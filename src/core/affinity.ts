@@ -8,14 +8,6 @@ function affinityAt(data: Float32Array, dims: number, n: number, i: number, j: n
   return Math.exp(-sum / dims);
 }
 
-/** Affinities of explicit pairs (e.g. psa's half-disc training pairs). */
-export function pairAffinities(embed: ChannelMaps, from: Int32Array, to: Int32Array): Float32Array {
-  const n = embed.height * embed.width;
-  const out = new Float32Array(from.length);
-  for (let p = 0; p < from.length; p++) out[p] = affinityAt(embed.data, embed.channels, n, from[p], to[p]);
-  return out;
-}
-
 /**
  * Affinities of every cell to each neighbour in its full radius disc.
  * `weights[i * K + k]` belongs to cell i and `offsets[k]`; neighbours outside

@@ -10,20 +10,14 @@ export const DEFAULT_BETA = 8;
 export const DEFAULT_STEPS = 256;
 /** Background exponent for inference. */
 export const DEFAULT_ALPHA = 16;
-/** Background exponents for affinity-label generation. */
-export const DEFAULT_ALPHA_LOW = 4;
-export const DEFAULT_ALPHA_HIGH = 32;
 /** Added to the per-class max when normalising CAMs. */
 export const CAM_NORM_EPS = 1e-5;
 /** psa's constant background score when evaluating CAM alone. */
 export const DEFAULT_CAM_BG_SCORE = 0.2;
 /** Label value that marks "no label" in masks and affinity labels. */
 export const IGNORE_LABEL = 255;
-/** Keeps log() finite in the AffinityNet loss. */
-export const AFFINITY_LOSS_EPS = 1e-5;
 
 export const VOC_CLASSES = [
   'background', 'aeroplane', 'bicycle', 'bird', 'boat', 'bottle', 'bus', 'car', 'cat', 'chair', 'cow',
   'diningtable', 'dog', 'horse', 'motorbike', 'person', 'pottedplant', 'sheep', 'sofa', 'train', 'tvmonitor',
 ] as const;
-export type VocClassName = (typeof VOC_CLASSES)[number];

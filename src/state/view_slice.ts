@@ -2,7 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { LabState } from './store';
 
 export type LabView = 'cam' | 'affinity' | 'compare';
-export type CompareMode = 'side' | 'swipe' | 'overlay';
+export type CompareMode = 'side' | 'swipe';
 
 /** What is on screen; nothing here triggers computation. */
 export interface ViewSlice {
