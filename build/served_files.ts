@@ -1,7 +1,7 @@
 import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Plugin } from 'vite';
-import { packageFilePath } from '../src/models/node_io.ts';
+import { packageFilePath } from '../src/io/node_package_path.ts';
 
 /**
  * Files the app fetches at run time that live outside public/: tfjs' wasm

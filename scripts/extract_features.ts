@@ -40,14 +40,15 @@ import {
   type FeatureBackbone,
   type TapName,
 } from '../src/models/backbone';
-import { fileModelHandler, packageFilePath } from '../src/models/node_io';
+import { packageFilePath } from '../src/io/node_package_path';
+import { fileModelHandler } from '../src/models/node_io';
 import { useNodeWasmBackend } from '../src/models/node_wasm';
 import { serializeNpy } from '../src/core/npy';
 import { decodeImage } from '../src/io/image_decode';
 import { networkInput, rgbTensor } from '../src/models/pipeline/input';
 import { placeImage } from '../src/models/pipeline/placement';
 import { GRID_STRIDE } from '../src/core/constants';
-import { JPEG_DECODER } from '../src/io/jpeg_decode';
+import { JPEG_DECODER } from '../src/io/node_jpeg_decode';
 
 const DEFAULT_OUT = 'data/features/default';
 const PROGRESS_EVERY_MS = 10_000;

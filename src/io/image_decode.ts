@@ -1,21 +1,15 @@
 import { convertIndexedToRgb, decode as decodePngData, hasPngSignature } from 'fast-png';
-import { decodeJpeg } from './jpeg_decode';
 import { jpegSize } from './jpeg_size';
 import { unpackRows } from './label_png';
+import { decodeJpeg } from './node_jpeg_decode';
+import type { RgbaImage } from './rgba_image';
 
 /**
  * JPEG and PNG files to RGBA pixels in pure JS, for Node (CLI, evaluation)
- * where no canvas exists. JPEGs decode bit-identically to the browser (see
- * jpeg_decode.ts), so the CLI, evaluation, training features and the app all
+ * where no canvas exists. Node-only: the JPEG decoder reads its wasm from disk. JPEGs decode bit-identically to the browser (see
+ * node_jpeg_decode.ts), so the CLI, evaluation, training features and the app all
  * see the same pixels.
  */
-
-export interface RgbaImage {
-  width: number;
-  height: number;
-  /** width * height * 4 bytes; alpha is kept but the networks ignore it. */
-  data: Uint8Array;
-}
 
 /** Largest image accepted, in pixels: checked from the header, before decoding. */
 const MAX_PIXELS = 64 * 1024 * 1024;

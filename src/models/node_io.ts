@@ -4,7 +4,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 
 /** An IOHandler that loads a tfjs model.json plus the shards it names, relative to it. */
@@ -22,28 +21,4 @@ export function fileModelHandler(modelJsonPath: string): tf.io.IOHandler {
       });
     },
   };
-}
-
-/**
- * Absolute path of a file inside an installed package, found from the package's
- * resolved entry point so that packages whose `exports` hide the file still work.
- */
-export function packageFilePath(packageName: string, relativePath: string): string {
-  const require = createRequire(import.meta.url);
-  let dir = path.dirname(require.resolve(packageName));
-  while (!isPackageRoot(dir, packageName)) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`package root of ${packageName} not found`);
-    dir = parent;
-  }
-  return path.join(dir, relativePath);
-}
-
-function isPackageRoot(dir: string, packageName: string): boolean {
-  try {
-    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string };
-    return pkg.name === packageName;
-  } catch {
-    return false;
-  }
 }

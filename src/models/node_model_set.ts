@@ -9,7 +9,8 @@ import path from 'node:path';
 import { BACKBONE_MODEL_FILE, BACKBONE_MODEL_PACKAGE } from './backbone';
 import { HEAD_KINDS, type HeadKind } from './heads';
 import { HEAD_FILES, META_FILE, ownBackboneFile, type ModelSetSource } from './model_set';
-import { fileModelHandler, packageFilePath } from './node_io';
+import { packageFilePath } from '../io/node_package_path';
+import { fileModelHandler } from './node_io';
 
 export function modelSetFromDir(dir: string): ModelSetSource {
   const metaFile = path.join(dir, META_FILE);

@@ -1,7 +1,7 @@
 /** Node-only: selects the tfjs wasm backend, loading its .wasm files from node_modules. */
 import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { packageFilePath } from './node_io';
+import { packageFilePath } from '../io/node_package_path';
 
 /**
  * One thread by default: the Node jobs here (tests, feature extraction) share

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileModelHandler, packageFilePath } from '../node_io';
+import { packageFilePath } from '../../io/node_package_path';
+import { fileModelHandler } from '../node_io';
 import { useNodeWasmBackend } from '../node_wasm';
 import { Backbone, BACKBONE_INPUT_SIZE, BACKBONE_MODEL_FILE, BACKBONE_MODEL_PACKAGE, BACKBONE_TAPS, loadBackbone, TAP_NAMES } from './index';
 

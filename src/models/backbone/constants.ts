@@ -6,7 +6,7 @@ import type { BackboneModelConfig, TapName, TapSpec } from './types';
  * from node_modules and Node reads them from disk (node_io.ts).
  */
 export const DEFAULT_BACKBONE_MODEL_URL = '/vendor/human/centernet.json';
-/** The same file for Node: package, and path inside it (see packageFilePath in node_io.ts). */
+/** The same file for Node: package, and path inside it (see packageFilePath in io/node_package_path.ts). */
 export const BACKBONE_MODEL_PACKAGE = '@vladmandic/human';
 export const BACKBONE_MODEL_FILE = 'models/centernet.json';
 

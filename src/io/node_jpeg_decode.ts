@@ -1,7 +1,7 @@
 import decodeMozjpeg, { init } from '@jsquash/jpeg/decode.js';
 import { readFileSync } from 'node:fs';
-import { packageFilePath } from '../models/node_io';
-import type { RgbaImage } from './image_decode';
+import { packageFilePath } from './node_package_path';
+import type { RgbaImage } from './rgba_image';
 
 /**
  * JPEG decoding for Node with libjpeg-turbo's arithmetic (MozJPEG's decoder

@@ -1,0 +1,7 @@
+/** Decoded image pixels, row-major RGBA (what image_decode.ts returns). */
+export interface RgbaImage {
+  width: number;
+  height: number;
+  /** width * height * 4 bytes; alpha is kept but the networks ignore it. */
+  data: Uint8Array;
+}
