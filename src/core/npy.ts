@@ -4,6 +4,11 @@
  * share it.
  */
 
+// TextDecoder/TextEncoder are in browsers, workers and Node alike; src/core is type-checked
+// without the DOM library (src/core/tsconfig.json), so the part used here is declared here.
+declare const TextDecoder: new () => { decode(input: Uint8Array): string };
+declare const TextEncoder: new () => { encode(input: string): Uint8Array };
+
 export type NpyDtype = '<f4' | '<f8' | '<f2' | '|u1' | '<i4';
 
 type NpyData = Float32Array | Float64Array | Uint8Array | Int32Array;
