@@ -1,0 +1,133 @@
+// Import rules for `npm run lint` (dependency-cruiser). The layers, upper ones
+// importing lower ones only:
+//
+//   src/ui → src/state → src/models → src/gpu → src/core
+//   src/io sits below models (models, state and ui may use it; it uses core only)
+//   src/workers (the random-walk worker, its protocol and the page's client) uses core only;
+//     state and ui may use it
+//   src/main.tsx, the browser entry, wires the layers together
+//
+// cli/, scripts/, bench/, training/, build/, e2e/ and bin/ run in Node: they may use
+// src but not its browser-only state or UI. Node-only code inside src is named
+// node_*.ts; the browser bundle must never reach a Node builtin.
+const { builtinModules } = require('node:module');
+
+const TEST = '(_test\\.ts|\\.e2e\\.ts)$';
+/** Test helpers (fake model sets written to disk): tests and Node-side code only. */
+const TESTING = '^src/.*/testing/';
+/** Node-only modules in src: named node_*.ts. */
+const NODE_ONLY = '^src/.*/node_[^/]+\\.ts$';
+/**
+ * Node-only without the node_ prefix: decodes JPEGs through node_jpeg_decode.ts.
+ * It keeps its name because scripts/evaluate*.ts import it by that name.
+ */
+const NODE_ONLY_UNPREFIXED = '^src/io/image_decode\\.ts$';
+const NODE_BUILTIN = `^(node:)?(${builtinModules.map((m) => m.replace(/[/.]/g, '\\$&')).join('|')})$`;
+/** Where the browser bundle starts: the page and the walk worker (started with new URL(), which is not followed). */
+const BROWSER_ENTRIES = '^src/(main\\.tsx|workers/walk_worker\\.ts)$';
+
+/** A layer that may import only the listed src folders (and packages). */
+function layer(name, allowed) {
+  return {
+    name: `${name}-layer`,
+    severity: 'error',
+    comment: `src/${name} may import only ${allowed.map((a) => `src/${a}`).join(', ')} from src.`,
+    from: { path: `^src/${name}/` },
+    to: { path: '^src/', pathNot: `^src/(${allowed.join('|')})/` },
+  };
+}
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    layer('core', ['core']),
+    layer('gpu', ['gpu', 'core']),
+    layer('io', ['io', 'core']),
+    layer('workers', ['workers', 'core']),
+    layer('models', ['models', 'io', 'gpu', 'core']),
+    layer('state', ['state', 'models', 'workers', 'io', 'gpu', 'core']),
+    layer('ui', ['ui', 'state', 'models', 'workers', 'io', 'gpu', 'core']),
+    {
+      name: 'core-is-self-contained',
+      severity: 'error',
+      comment: 'src/core is plain computation: no packages (tfjs, react), no Node builtins, nothing outside src/core. Its tests may use vitest.',
+      from: { path: '^src/core/', pathNot: TEST },
+      to: { pathNot: '^src/core/' },
+    },
+    {
+      name: 'src-not-node-side',
+      severity: 'error',
+      comment: 'src never imports the command line, scripts, benchmarks, training, build, e2e or bin code.',
+      from: { path: '^src/' },
+      to: { path: '^(cli|scripts|bench|training|build|e2e|bin)/' },
+    },
+    {
+      name: 'node-side-not-browser-state',
+      severity: 'error',
+      comment: 'Node-side code may use src, but not the browser store (src/state) or the UI (src/ui).',
+      from: { path: '^(cli|scripts|bench|training|build|e2e|bin)/' },
+      to: { path: '^src/(state|ui)/' },
+    },
+    {
+      name: 'node-builtins-in-node-files',
+      severity: 'error',
+      comment: 'In src only node_*.ts files, tests and test helpers may import Node builtins (node:fs, …).',
+      from: { path: '^src/', pathNot: [NODE_ONLY, TEST, TESTING] },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'node-only-modules-stay-node-side',
+      severity: 'error',
+      comment: 'Node-only modules (node_*.ts, io/image_decode.ts) may be imported only by other Node-only modules, tests and the Node-side folders (cli, scripts, bench, training, build, e2e, bin).',
+      from: { path: '^src/', pathNot: [NODE_ONLY, NODE_ONLY_UNPREFIXED, TEST, TESTING] },
+      to: { path: [NODE_ONLY, NODE_ONLY_UNPREFIXED] },
+    },
+    {
+      name: 'testing-helpers-only-in-tests',
+      severity: 'error',
+      comment: 'src/**/testing/ holds test helpers (they write to disk): only tests and Node-side code may import them.',
+      from: { path: '^src/', pathNot: [TEST, TESTING] },
+      to: { path: TESTING },
+    },
+    {
+      name: 'browser-bundle-node-free',
+      severity: 'error',
+      comment: 'Nothing the page or the walk worker loads may reach a Node builtin, however indirectly.',
+      from: { path: BROWSER_ENTRIES },
+      to: { path: NODE_BUILTIN, reachable: true },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'No import cycles, apart from type-only imports (the store and its slices share the LabState type).',
+      from: { path: '^(src|cli|scripts|bench|training|build|e2e)/' },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      comment: 'An import that does not resolve to a file or an installed package.',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+    {
+      name: 'no-dev-deps-in-src',
+      severity: 'error',
+      comment: 'src (tests and test helpers aside) may use only runtime dependencies, not devDependencies.',
+      from: { path: '^src/', pathNot: [TEST, TESTING] },
+      to: { dependencyTypes: ['npm-dev'] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|test-results)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      mainFields: ['module', 'main', 'types', 'typings'],
+    },
+    skipAnalysisNotInRules: true,
+  },
+};
