@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { scoreObjects } from '../src/core/box_localisation';
 import { decodeLabelPng } from '../src/io/label_png';
 import { seededRandom } from '../src/core/seeded_random';
 import { writeFakeModelSet } from '../src/models/testing/fake_model_set';
@@ -59,6 +60,21 @@ describe('affinitylab infer', () => {
     expect([...new Set(rw)].every((v) => v === 0 || v === 8)).toBe(true);
     const cam = decodeLabelPng(readFileSync(at('labels', 'photo_cam.png'))).labels;
     expect(cam.every((v) => v === 0)).toBe(true);
+  });
+
+  it('finds the dog of a photograph with the shipped default set, and keeps the best class when none passes the threshold', async () => {
+    const root = path.join(__dirname, '..');
+    const photo = path.join(root, 'eval/real/dog_daisy.jpg');
+    const [dog] = JSON.parse(readFileSync(path.join(root, 'eval/real/photos.json'), 'utf8')).find((p: { file: string }) => p.file === 'dog_daisy.jpg').objects;
+    // No class can reach 0.99: the CLI, like the app, keeps the best class alone rather than giving an empty mask.
+    for (const extra of [[], ['--threshold', '0.99']]) {
+      const out = at(`dog${extra.length}`);
+      expect(await main(['infer', photo, '--model', path.join(root, 'models/default'), '--out', out, ...extra])).toBe(0);
+      const rw = decodeLabelPng(readFileSync(path.join(out, 'dog_daisy_rw.png')));
+      expect([...new Set(rw.labels)].sort((a, b) => a - b)).toEqual([0, 12]);
+      // The hand-drawn box of eval/real/photos.json, at the photo's own size.
+      expect(scoreObjects(rw.labels, rw.width, rw.height, [{ classId: 12, box: dog.box }])[0].found).toBe(true);
+    }
   });
 
   it('reports unreadable images on one line each, processes the rest, exits 1', async () => {
