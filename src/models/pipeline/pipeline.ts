@@ -19,7 +19,16 @@ export async function loadPipeline(source: string | ModelSetSource, onProgress?:
 }
 
 export class ModelSetPipeline implements LabPipeline {
-  constructor(private readonly models: ModelSet) {}
+  /** Set channel of each CAM-head channel, and of each segmentation-head channel (background first). */
+  private readonly camChannels: number[];
+  private readonly segChannels: number[];
+
+  constructor(private readonly models: ModelSet) {
+    const { classes, headClasses } = models.meta;
+    const channelOf = (voc: number) => classes.findIndex((c) => c.voc === voc);
+    this.camChannels = headClasses.cam.map(channelOf);
+    this.segChannels = [0, ...headClasses.seg.map((voc) => 1 + channelOf(voc))];
+  }
 
   get meta(): ModelSetMeta {
     return this.models.meta;
@@ -60,9 +69,8 @@ export class ModelSetPipeline implements LabPipeline {
         return { cams: normalizeCams(raw, valid), scores: tf.sigmoid(logits) };
       });
       const [headCams, headScores] = await Promise.all([download(cams), scores.data() as Promise<Float32Array>]).finally(() => tf.dispose([cams, scores]));
-      const classes = this.classesFromHeads(headCams, headScores);
       const detected = evidence && detector ? await this.detectorEvidence(detector, headCams, valid, evidence) : null;
-      const { classScores, cams: camMaps, classEvidence } = detected ?? classes;
+      const { classScores, cams: camMaps, classEvidence } = detected ?? this.camHeadEvidence(headCams, headScores);
       timings.cam = performance.now() - start;
 
       onStage?.('affinity');
@@ -82,12 +90,11 @@ export class ModelSetPipeline implements LabPipeline {
   }
 
   /** The CAM head's scores and CAMs in the set's channels (0 for classes the head lacks). */
-  private classesFromHeads(headCams: ChannelMaps, headScores: Float32Array): Evidence {
-    const { classes, headClasses, defaults } = this.meta;
-    const target = headClasses.cam.map((voc) => classes.findIndex((c) => c.voc === voc));
+  private camHeadEvidence(headCams: ChannelMaps, headScores: Float32Array): Evidence {
+    const { classes, defaults } = this.meta;
     return {
-      classScores: placeScores(headScores, target, classes.length),
-      cams: placeChannels(headCams, target, classes.length),
+      classScores: placeScores(headScores, this.camChannels, classes.length),
+      cams: placeChannels(headCams, this.camChannels, classes.length),
       classEvidence: { source: 'cam-head', threshold: defaults.classThreshold },
     };
   }
@@ -123,10 +130,9 @@ export class ModelSetPipeline implements LabPipeline {
 
   /** Segmentation logits in the set's channels; classes the head lacks can never win. */
   private segInSetChannels(segLogits: ChannelMaps): ChannelMaps {
-    const { classes, headClasses } = this.meta;
-    if (headClasses.seg.length === classes.length && headClasses.seg.every((voc, k) => classes[k].voc === voc)) return segLogits;
-    const target = [0, ...headClasses.seg.map((voc) => 1 + classes.findIndex((c) => c.voc === voc))];
-    return placeChannels(segLogits, target, classes.length + 1, ABSENT_CLASS_LOGIT);
+    const channels = this.meta.classes.length + 1;
+    if (this.segChannels.length === channels && this.segChannels.every((c, k) => c === k)) return segLogits;
+    return placeChannels(segLogits, this.segChannels, channels, ABSENT_CLASS_LOGIT);
   }
 
   /** f_aff from the affinity backbone's taps if the set has one, else from the shared taps. */
