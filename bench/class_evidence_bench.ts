@@ -1,0 +1,54 @@
+/**
+ * What the detector's class evidence costs: the default set run on the same
+ * photographs with and without `classEvidence`, alternately, in one process
+ * (Node, tfjs wasm). Prints the median time per stage and the ratio.
+ *
+ *   npm run bench:evidence [-- --photos 6]
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { decodeImage } from '../src/io/image_decode';
+import { modelSetFromDir } from '../src/models/node_model_set';
+import { useNodeWasmBackend } from '../src/models/node_wasm';
+import { loadPipeline, type LabPipeline } from '../src/models/pipeline';
+
+const ROOT = path.join(import.meta.dirname, '..');
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { photos: { type: 'string', default: '6' }, rounds: { type: 'string', default: '3' } } });
+  await useNodeWasmBackend();
+  const withDetector = await loadPipeline(modelSetFromDir(path.join(ROOT, 'models/default')));
+  const source = modelSetFromDir(path.join(ROOT, 'models/default'));
+  delete (source.meta as { classEvidence?: unknown }).classEvidence;
+  const headOnly = await loadPipeline(source);
+  const files = (JSON.parse(readFileSync(path.join(ROOT, 'eval/real/photos.json'), 'utf8')) as { file: string }[]).slice(0, Number(values.photos));
+  const images = await Promise.all(files.map((f) => decodeImage(readFileSync(path.join(ROOT, 'eval/real', f.file)))));
+  const times = new Map<LabPipeline, Record<string, number[]>>([[withDetector, {}], [headOnly, {}]]);
+  await withDetector.run(images[0]); // warm-up: kernels compile on first use
+  await headOnly.run(images[0]);
+  for (let round = 0; round < Number(values.rounds); round++) {
+    for (const image of images) {
+      for (const pipeline of [withDetector, headOnly]) {
+        const { timings } = await pipeline.run(image);
+        const record = times.get(pipeline)!;
+        for (const [stage, ms] of Object.entries({ ...timings, total: Object.values(timings).reduce((a, b) => a + b, 0) })) (record[stage] ??= []).push(ms);
+      }
+    }
+  }
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
+  console.log(`default set, ${images.length} photos x ${values.rounds} rounds, median ms (tfjs wasm, Node):`);
+  console.log('| stage | CAM head only | with detector evidence | ratio |\n|---|---|---|---|');
+  for (const stage of Object.keys(times.get(headOnly)!)) {
+    const a = median(times.get(headOnly)![stage]);
+    const b = median(times.get(withDetector)![stage]);
+    console.log(`| ${stage} | ${a.toFixed(0)} | ${b.toFixed(0)} | ${(b / a).toFixed(2)} |`);
+  }
+  withDetector.dispose();
+  headOnly.dispose();
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exitCode = 1;
+});
