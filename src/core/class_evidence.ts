@@ -32,6 +32,32 @@ export interface Detection {
   channel: number;
 }
 
+/**
+ * CenterNet's boxes from its outputs: every cell that is the largest of its
+ * 3x3 neighbourhood in a class heatmap (`peaks` holds the heatmap there, 0
+ * elsewhere) and scores at least `minScore` is an object centre; its box
+ * reaches `sizes` (left, top, right, bottom, in input pixels) from the
+ * cell's corner at (stride * x, stride * y), as the graph's own decoder
+ * does. The `maxDetections` best are kept.
+ */
+export function decodeCenterNet(peaks: ChannelMaps, sizes: ChannelMaps, stride: number, minScore: number, maxDetections: number): Detection[] {
+  const { channels, height, width } = peaks;
+  const n = height * width;
+  if (sizes.channels !== 4 || sizes.height !== height || sizes.width !== width) throw new Error(`box sizes must be (4, ${height}, ${width})`);
+  const out: Detection[] = [];
+  for (let c = 0; c < channels; c++) {
+    for (let i = 0; i < n; i++) {
+      const score = peaks.data[c * n + i];
+      if (score < minScore || score <= 0) continue;
+      const x = stride * (i % width);
+      const y = stride * Math.floor(i / width);
+      const [left, top, right, bottom] = [0, 1, 2, 3].map((k) => sizes.data[k * n + i]);
+      out.push({ box: [x - left, y - top, x + right, y + bottom], score, channel: c });
+    }
+  }
+  return out.sort((a, b) => b.score - a.score).slice(0, maxDetections);
+}
+
 /** Which detections become CAM evidence. */
 export interface BoxSelection {
   /** At least this share of the class's best detection score... */

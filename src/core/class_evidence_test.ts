@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boxCams, boxPrior, evidenceSource, objectness, placeChannels, placeScores } from './class_evidence';
+import { boxCams, boxPrior, decodeCenterNet, evidenceSource, objectness, placeChannels, placeScores } from './class_evidence';
 import { mapsFrom } from './maps';
 
 describe('objectness', () => {
@@ -65,5 +65,25 @@ describe('evidenceSource', () => {
   it('takes the detector when it is sure of any class, the CAM head otherwise', () => {
     expect(evidenceSource(Float32Array.from([0.1, 0.45]), 0.4)).toBe('detector');
     expect(evidenceSource(Float32Array.from([0.1, 0.35]), 0.4)).toBe('cam-head');
+  });
+});
+
+describe('decodeCenterNet', () => {
+  it('turns each peak into a box around its cell corner, best first, dropping weak peaks and all past the limit', () => {
+    // Two classes on a 2x2 grid at stride 4.
+    const peaks = mapsFrom(Float32Array.from([0, 0.75, 0, 0.05, /* class 1 */ 0, 0, 0.5, 0]), 2, 2, 2);
+    const sizes = mapsFrom(Float32Array.from([
+      1, 2, 3, 4, // left
+      5, 6, 7, 8, // top
+      9, 10, 11, 12, // right
+      13, 14, 15, 16, // bottom
+    ]), 4, 2, 2);
+    // Class 0 at cell (x 1, y 0): corner (4, 0); class 1 at cell (x 0, y 1): corner (0, 4).
+    expect(decodeCenterNet(peaks, sizes, 4, 0.1, 10)).toEqual([
+      { box: [4 - 2, 0 - 6, 4 + 10, 0 + 14], score: 0.75, channel: 0 },
+      { box: [0 - 3, 4 - 7, 0 + 11, 4 + 15], score: 0.5, channel: 1 },
+    ]);
+    expect(decodeCenterNet(peaks, sizes, 4, 0.1, 1).map((d) => d.score)).toEqual([0.75]);
+    expect(() => decodeCenterNet(peaks, mapsFrom(new Float32Array(8), 2, 2, 2), 4, 0.1, 1)).toThrow(/box sizes must be \(4, 2, 2\)/);
   });
 });

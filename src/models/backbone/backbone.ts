@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { BACKBONE_INPUT_NODE, BACKBONE_INPUT_SIZE, BACKBONE_TAPS, DEFAULT_BACKBONE_MODEL_CONFIG, DETECTOR_CLASS_LOGITS, DETECTOR_DETECTIONS_NODE, TAP_NAMES } from './constants';
+import { BACKBONE_INPUT_NODE, BACKBONE_INPUT_SIZE, BACKBONE_TAPS, DEFAULT_BACKBONE_MODEL_CONFIG, DETECTOR_BOX_SIZES, DETECTOR_HEATMAPS, TAP_NAMES } from './constants';
 import type { BackboneModelConfig, DetectorOutputs, TapName, TapShape } from './types';
 
 /** Frozen CenterNet backbone that returns the chosen feature maps of one image. */
@@ -25,13 +25,13 @@ export class Backbone<K extends TapName = TapName> {
     return this.run(image, this.nodes).taps;
   }
 
-  /** The taps and CenterNet's detector outputs (class logits, decoded boxes) from one pass of the graph. */
+  /** The taps and CenterNet's detector outputs (class heatmaps, box sides) from one pass of the graph. */
   extractWithDetector(image: tf.Tensor3D): { taps: Record<K, tf.Tensor4D>; detector: DetectorOutputs } {
-    const { taps, extra } = this.run(image, [...this.nodes, DETECTOR_CLASS_LOGITS.node, DETECTOR_DETECTIONS_NODE]);
-    return { taps, detector: { classLogits: extra[0] as tf.Tensor4D, detections: extra[1] as tf.Tensor3D } };
+    const { taps, extra } = this.run(image, [...this.nodes, DETECTOR_HEATMAPS.node, DETECTOR_BOX_SIZES.node]);
+    return { taps, detector: { heatmaps: extra[0], boxSizes: extra[1] } };
   }
 
-  private run(image: tf.Tensor3D, nodes: string[]): { taps: Record<K, tf.Tensor4D>; extra: tf.Tensor[] } {
+  private run(image: tf.Tensor3D, nodes: string[]): { taps: Record<K, tf.Tensor4D>; extra: tf.Tensor4D[] } {
     const [h, w, c] = image.shape;
     if (h !== BACKBONE_INPUT_SIZE || w !== BACKBONE_INPUT_SIZE || c !== 3) {
       throw new Error(`backbone input must be ${BACKBONE_INPUT_SIZE}x${BACKBONE_INPUT_SIZE}x3, got ${image.shape.join('x')}`);

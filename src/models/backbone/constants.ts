@@ -41,13 +41,16 @@ export const BACKBONE_TAPS: Readonly<Record<TapName, TapSpec>> = {
 export const TAP_NAMES = Object.keys(BACKBONE_TAPS) as TapName[];
 
 /**
- * CenterNet's class head before its sigmoid: one heatmap logit per COCO class
- * (80) at stride 4. Trained with COCO's boxes, so it names the class of a
- * photographed object far better than a head trained on our composites.
+ * CenterNet's detector outputs, at stride 4: a heatmap per COCO class (80,
+ * after its sigmoid) and, per cell, the box sides (left, top, right, bottom
+ * in input pixels) of an object centred there. Trained with COCO's boxes,
+ * the detector names the class of a photographed object far better than a
+ * head trained on our composites. Its own decoder (TopK over every class
+ * and cell) costs as much as the backbone's last stages, so we decode the
+ * boxes ourselves for the VOC classes only.
  */
-export const DETECTOR_CLASS_LOGITS: TapSpec = { node: 'tower_0/CenternetHead/centernet_cls_output/BiasAdd', channels: 80, stride: 4 };
-/** The graph's decoded detections: [1, 100, 6] rows of x0, y0, x1, y1 (input pixels), score, COCO class (0-based). */
-export const DETECTOR_DETECTIONS_NODE = 'tower_0/detections';
+export const DETECTOR_HEATMAPS: TapSpec = { node: 'tower_0/keypoints', channels: 80, stride: 4 };
+export const DETECTOR_BOX_SIZES: TapSpec = { node: 'tower_0/wh', channels: 4, stride: 4 };
 
 export const DEFAULT_BACKBONE_MODEL_CONFIG: Required<BackboneModelConfig> = {
   modelUrl: DEFAULT_BACKBONE_MODEL_URL,

@@ -38,10 +38,10 @@ export interface FeatureBackbone {
 
 /** A COCO detector's outputs for one image, owned by the caller. */
 export interface DetectorOutputs {
-  /** Class heatmap logits, [1, H/4, W/4, 80], COCO order. */
-  classLogits: tf.Tensor4D;
-  /** [1, 100, 6]: x0, y0, x1, y1 in input pixels, score, COCO class (0-based). */
-  detections: tf.Tensor3D;
+  /** Class heatmaps (sigmoid), [1, H/4, W/4, 80], COCO order. */
+  heatmaps: tf.Tensor4D;
+  /** Box sides (left, top, right, bottom) in input pixels of an object centred at each cell, [1, H/4, W/4, 4]. */
+  boxSizes: tf.Tensor4D;
 }
 
 /** Set at load time. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { boxCams, boxPrior, evidenceSource, objectness, placeChannels, placeScores } from '../../core/class_evidence';
+import { boxCams, boxPrior, decodeCenterNet, evidenceSource, objectness, placeChannels, placeScores } from '../../core/class_evidence';
 import { CAM_NORM_EPS } from '../../core/constants';
 import { mapsFrom, type ChannelMaps } from '../../core/maps';
 import { COCO_CHANNEL_OF_VOC } from '../backbone/coco_classes';
@@ -85,7 +85,7 @@ export class ModelSetPipeline implements LabPipeline {
 
       return { classScores, classEvidence, cams: camMaps, embedding, segLogits, timings };
     } finally {
-      tf.dispose([...Object.values(taps), ...(detector ? [detector.classLogits, detector.detections] : [])]);
+      tf.dispose([...Object.values(taps), ...(detector ? [detector.heatmaps, detector.boxSizes] : [])]);
     }
   }
 
@@ -105,27 +105,34 @@ export class ModelSetPipeline implements LabPipeline {
    * objectness (core/class_evidence.ts). Null when it does not.
    */
   private async detectorEvidence(detector: DetectorOutputs, headCams: ChannelMaps, valid: ValidGrid, config: ClassEvidenceConfig): Promise<Evidence | null> {
-    const { classes, gridStride } = this.meta;
-    const scores = tf.tidy(() => {
-      const logits = tf.gather(detector.classLogits, classes.map((c) => COCO_CHANNEL_OF_VOC[c.voc]), 3) as tf.Tensor4D;
-      // Detector cells inside the image: those of the valid grid, at the detector's finer stride.
-      const ratio = logits.shape[1] / headCams.height;
-      return tf.sigmoid(tf.max(tf.slice(logits, [0, 0, 0, 0], [1, valid.height * ratio, valid.width * ratio, classes.length]), [0, 1, 2]));
+    const { classes, gridStride, inputSize } = this.meta;
+    const [, h] = detector.heatmaps.shape;
+    const ratio = h / headCams.height;
+    // Detector cells inside the image: those of the valid grid, at the detector's finer stride.
+    const inside = [1, valid.height * ratio, valid.width * ratio];
+    const { scores, peaks, sizes } = tf.tidy(() => {
+      const heat = tf.slice(tf.gather(detector.heatmaps, classes.map((c) => COCO_CHANNEL_OF_VOC[c.voc]), 3), [0, 0, 0, 0], [...inside, classes.length]) as tf.Tensor4D;
+      // An object centre is the largest heat of its 3x3 neighbourhood (CenterNet's own peak test).
+      const isPeak = tf.equal(heat, tf.maxPool(heat, 3, 1, 'same'));
+      return {
+        scores: tf.max(heat, [0, 1, 2]),
+        peaks: tf.where(isPeak, heat, tf.zerosLike(heat)) as tf.Tensor4D,
+        sizes: tf.slice(detector.boxSizes, [0, 0, 0, 0], [...inside, 4]) as tf.Tensor4D,
+      };
     });
-    const classScores = (await scores.data().finally(() => scores.dispose())) as Float32Array;
-    if (evidenceSource(classScores, config.gate) !== 'detector') return null;
-    const channelOfCoco = new Map(classes.map((c, channel) => [COCO_CHANNEL_OF_VOC[c.voc], channel]));
-    const rows = (await detector.detections.array())[0];
-    const detections = rows.flatMap(([x0, y0, x1, y1, score, coco]) => {
-      const channel = channelOfCoco.get(Math.round(coco));
-      return channel === undefined ? [] : [{ box: [x0, y0, x1, y1] as const, score, channel }];
-    });
-    const grid = { height: headCams.height, width: headCams.width, stride: gridStride };
-    return {
-      classScores,
-      cams: boxCams(boxPrior(detections, classes.length, grid, valid, config.boxes), objectness(headCams)),
-      classEvidence: { source: 'detector', threshold: config.threshold },
-    };
+    try {
+      const classScores = (await scores.data()) as Float32Array;
+      if (evidenceSource(classScores, config.gate) !== 'detector') return null;
+      const detections = decodeCenterNet(await download(peaks), await download(sizes), inputSize / h, config.boxes.minScore, MAX_DETECTIONS);
+      const grid = { height: headCams.height, width: headCams.width, stride: gridStride };
+      return {
+        classScores,
+        cams: boxCams(boxPrior(detections, classes.length, grid, valid, config.boxes), objectness(headCams)),
+        classEvidence: { source: 'detector', threshold: config.threshold },
+      };
+    } finally {
+      tf.dispose([scores, peaks, sizes]);
+    }
   }
 
   /** Segmentation logits in the set's channels; classes the head lacks can never win. */
@@ -176,6 +183,9 @@ interface Evidence {
  * neighbouring cells, and -Infinity times a zero weight is NaN.
  */
 const ABSENT_CLASS_LOGIT = -1e9;
+
+/** As many boxes as CenterNet's own decoder keeps. */
+const MAX_DETECTIONS = 100;
 
 /** The taps and the detector's outputs in one pass; only the CenterNet graph has a detector. */
 function detectorPass(backbone: FeatureBackbone, input: tf.Tensor3D): { taps: Record<TapName, tf.Tensor4D>; detector: DetectorOutputs } {
