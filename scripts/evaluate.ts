@@ -12,8 +12,10 @@
  * prediction) of CAM (constant background 0.2), CAM + random walk (alpha,
  * beta, steps from meta.json unless given; psa's are 16, 8, 256) and the segmentation head,
  * with ground-truth image labels (as psa's label generation) and with
- * predicted labels (class score >= the set's threshold, 0.5 unless meta.json
- * says otherwise; the best class alone when none passes, as the app and the CLI). Reads PyTorch's masks from
+ * predicted labels (class score >= the threshold of the image's class
+ * evidence: the CAM head's, 0.5 unless meta.json says otherwise, or the
+ * detector's, docs/algorithm.md §1b; the best class alone when none passes,
+ * as the app and the CLI). Reads PyTorch's masks from
  * RUN/pred_<split>/{cam,rw,seg}/<id>.png (made with ground-truth labels)
  * when present (the walk's only when alpha, beta and steps are meta.json's,
  * which PyTorch used). Masks are made at the network input, as the app makes
@@ -110,6 +112,7 @@ async function main(): Promise<void> {
     return;
   }
   const threshold = meta.defaults.classThreshold;
+  const predictedLabel = meta.classEvidence ? 'predicted (detector or CAM head, per image)' : `predicted (score >= ${threshold})`;
   // PyTorch's walk masks were made with meta.json's parameters.
   const ownWalk = walk.alpha !== meta.defaults.alpha || walk.beta !== meta.defaults.beta || walk.steps !== meta.defaults.steps;
   const torchStages = STAGES.filter((stage) => !(stage === 'rw' && ownWalk));
@@ -225,7 +228,7 @@ async function main(): Promise<void> {
     '',
     `| image labels | CAM (bg ${params.camBackground}) | CAM + RW (alpha ${params.alpha}, beta ${params.beta}, t ${params.steps}) | segmentation head |`,
     '|---|---|---|---|',
-    ...LABEL_SOURCES.map((s) => `| ${s === 'gt' ? 'ground truth' : `predicted (score >= ${threshold})`} | ${STAGES.map((st) => percent(report.miou[s][st])).join(' | ')} |`),
+    ...LABEL_SOURCES.map((s) => `| ${s === 'gt' ? 'ground truth' : predictedLabel} | ${STAGES.map((st) => percent(report.miou[s][st])).join(' | ')} |`),
   ];
   if (report.pytorch) {
     lines.push(`| PyTorch pipeline, ground truth | ${STAGES.map((st) => percent(report.pytorch!.miou[st])).join(' | ')} |`);
