@@ -73,7 +73,7 @@ export function camMask(cams: ChannelMaps, keep: readonly number[], g: MaskGeome
 }
 
 /** The walk's input on the grid: background (1 - max)^alpha, then the kept classes. */
-export function walkInput(cams: ChannelMaps, keep: readonly number[], g: MaskGeometry, alpha: number, order: ScoreOrder = 'psa'): ChannelMaps {
+export function walkInput(cams: ChannelMaps, keep: readonly number[], g: Pick<MaskGeometry, 'stride' | 'region'>, alpha: number, order: ScoreOrder = 'psa'): ChannelMaps {
   return order === 'psa' ? pooledWalkScores(cams, keep, alpha, g.stride, g.region) : walkScores(cams, keep, alpha);
 }
 

@@ -51,9 +51,7 @@ async function walk(request: Extract<WalkRequest, { type: 'walk' }>): Promise<vo
   if (latestWalk !== walkId) return;
   if (!inputs || inputs.id !== request.inputsId) throw new Error(`walk ${walkId} asked for inputs ${request.inputsId}, which this worker does not hold`);
   const started = performance.now();
-  const { evaluation } = request;
-  const geometry = { stride: request.stride, region: request.region, vocOfChannel: evaluation?.vocOfChannel ?? [] };
-  const scores = walkInput(inputs.cams, request.keep, geometry, request.alpha);
+  const scores = walkInput(inputs.cams, request.keep, request, request.alpha);
   const value = buildTransition(inputs.affinities, request.beta);
   transition = { walkId, value };
   const rw = new RandomWalk(value, scores);
@@ -79,7 +77,9 @@ async function walk(request: Extract<WalkRequest, { type: 'walk' }>): Promise<vo
     }
   }
   if (batch.length > 0) flush();
+  const { evaluation } = request;
   if (evaluation) {
+    const geometry = { stride: request.stride, region: request.region, vocOfChannel: evaluation.vocOfChannel };
     const ts = evaluationSteps(request.steps);
     const values: number[] = [];
     for (const t of ts) {
