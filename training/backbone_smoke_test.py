@@ -22,6 +22,7 @@ import make_aff_labels  # noqa: E402
 import train_aff  # noqa: E402
 import train_backbone  # noqa: E402
 from smoke_test import build_dataset  # noqa: E402
+from tools.checks import check  # noqa: E402
 from tools.config import ROOT, aff_feature_dir, load_config  # noqa: E402
 from tools.dataset import read_labels, read_mask, write_png  # noqa: E402
 from tools.progress import Logger  # noqa: E402
@@ -46,8 +47,8 @@ def check_parity(checks, cfg):
     comparison. The scratch config's network sees the 512 px images at 256 px:
     the cached maps are compared with PyTorch's on the same resize."""
     parity, cached = checks['same_pixels'], checks['cached']
-    assert set(parity) == set(cached) == set(train_backbone.REFERENCE_TAPS), checks
-    assert cfg['grid']['input_size'] == 256 and all(p['max_abs'] > 0 for p in cached.values()), (cfg['grid'], cached)
+    check(set(parity) == set(cached) == set(train_backbone.REFERENCE_TAPS), checks)
+    check(cfg['grid']['input_size'] == 256 and all(p['max_abs'] > 0 for p in cached.values()), (cfg['grid'], cached))
     return max(p['relative'] for p in parity.values())
 
 
@@ -59,7 +60,7 @@ def main(keep=False):
         build_dataset(paths['data'])
         cfg = load_config(SCRATCH_CONFIG, dict(TINY, name='backbone-smoke', paths=paths))
         summary = train_backbone.main(cfg)
-        assert summary['parameters'] > 0 and 'val' in summary['history'][-1], summary
+        check(summary['parameters'] > 0 and 'val' in summary['history'][-1], summary)
         subprocess.run(['npx', 'tsx', 'scripts/extract_features.ts', paths['data'], '--out', paths['features'],
                         '--backbone', os.path.join(paths['run'], 'backbone', 'model.json'),
                         '--input-size', str(cfg['grid']['input_size'])],
@@ -67,10 +68,10 @@ def main(keep=False):
         worst = check_parity(train_backbone.parity(cfg, Logger(os.path.join(tmp, 'parity.log'))), cfg)
         mask_aff_labels(cfg)
         aff = train_aff.main(cfg)
-        assert aff['backbone_parameters'] == summary['parameters'] and aff_feature_dir(cfg) != paths['features'], aff
+        check(aff['backbone_parameters'] == summary['parameters'] and aff_feature_dir(cfg) != paths['features'], aff)
         worst_aff = check_parity(aff['parity'], cfg)
         weights = [open(os.path.join(paths['run'], name, 'weights.bin'), 'rb').read() for name in ('backbone', 'aff_backbone')]
-        assert weights[0] != weights[1], 'the affinity backbone was not fine-tuned'
+        check(weights[0] != weights[1], 'the affinity backbone was not fine-tuned')
         print(f'backbone smoke test passed (worst relative PyTorch/TS difference {worst:.2e}, '
               f'fine-tuned affinity backbone {worst_aff:.2e}; {tmp})')
     finally:

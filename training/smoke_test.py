@@ -28,6 +28,7 @@ import train_aff  # noqa: E402
 import train_cam  # noqa: E402
 import train_seg  # noqa: E402
 import walk_ceiling  # noqa: E402
+from tools.checks import check  # noqa: E402
 from tools import crf, maps  # noqa: E402
 from tools.affinity import random_walk, same_label, transition  # noqa: E402
 from tools.config import all_taps, load_config  # noqa: E402
@@ -70,23 +71,23 @@ def fake_features(data_dir, feat_dir, rng):
 def check_outputs(cfg):
     run, data = cfg['paths']['run'], cfg['paths']['data']
     for name, _ in run_pipeline.STAGES:
-        assert is_done(cfg, name), f'stage {name} left no done marker'
+        check(is_done(cfg, name), f'stage {name} left no done marker')
     for split in ('train', 'val'):
         for sid, _ in read_labels(data, split):
-            assert np.isfinite(np.load(cam_path(run, split, sid))['cams']).all(), f'non-finite CAM {split}/{sid}'
+            check(np.isfinite(np.load(cam_path(run, split, sid))['cams']).all(), f'non-finite CAM {split}/{sid}')
             for method in ('cam', 'rw', 'seg'):
-                assert os.path.exists(pred_path(run, split, method, sid)), f'missing {method} prediction {split}/{sid}'
+                check(os.path.exists(pred_path(run, split, method, sid)), f'missing {method} prediction {split}/{sid}')
     with open(os.path.join(run, 'eval.json')) as f:
         results = json.load(f)['miou_percent']
-    assert all(np.isfinite(r['miou']) for split in results.values() for r in split.values()), results
+    check(all(np.isfinite(r['miou']) for split in results.values() for r in split.values()), results)
     for head in ('cam', 'aff', 'seg'):
         check_export(os.path.join(cfg['paths']['export'], head))
     with open(os.path.join(cfg['paths']['export'], 'meta.json')) as f:
         meta = json.load(f)
     # With the detector's class evidence the set names all 20 VOC classes; its heads keep the data's 12.
-    assert len(meta['classes']) == (20 if cfg.get('class_evidence') else 12), meta['classes']
-    assert len(meta.get('headClasses', {'cam': meta['classes']})['cam']) == 12, meta.get('headClasses')
-    assert meta['gridStride'] == 8 and meta['inputSize'] == INPUT_SIZE, meta
+    check(len(meta['classes']) == (20 if cfg.get('class_evidence') else 12), meta['classes'])
+    check(len(meta.get('headClasses', {'cam': meta['classes']})['cam']) == 12, meta.get('headClasses'))
+    check(meta['gridStride'] == 8 and meta['inputSize'] == INPUT_SIZE, meta)
 
 
 def check_export(folder):
@@ -94,8 +95,8 @@ def check_export(folder):
     with open(os.path.join(folder, 'model.json')) as f:
         manifest = json.load(f)['weightsManifest'][0]
     values = np.fromfile(os.path.join(folder, manifest['paths'][0]), '<f4')
-    assert values.size == sum(int(np.prod(w['shape'])) for w in manifest['weights']), folder
-    assert np.isfinite(values).all(), folder
+    check(values.size == sum(int(np.prod(w['shape'])) for w in manifest['weights']), folder)
+    check(np.isfinite(values).all(), folder)
 
 
 ACTIVATIONS = {'relu': F.relu, 'elu': F.elu, 'linear': lambda x: x}
@@ -143,7 +144,7 @@ def check_export_matches(cfg):
         for head, want in expected.items():
             got = run_exported(os.path.join(cfg['paths']['export'], head), feats)
             err = float((got - want).abs().max() / want.abs().max().clamp(min=1e-12))
-            assert got.shape == want.shape and err < 1e-4, f'{head}: shape {tuple(got.shape)}, relative error {err}'
+            check(got.shape == want.shape and err < 1e-4, f'{head}: shape {tuple(got.shape)}, relative error {err}')
 
 
 def dense_crf_reference(probs, colour, p):
@@ -181,7 +182,7 @@ def check_crf():
     colour = (rng.random((3, 5, 6)) * 60).astype(np.float32)
     got = crf.mean_field(torch.from_numpy(probs)[None], torch.from_numpy(colour)[None], p)[0].double().numpy()
     err = np.abs(got - dense_crf_reference(probs, colour, p)).max()
-    assert err < 1e-5, f'windowed CRF differs from the dense reference by {err}'
+    check(err < 1e-5, f'windowed CRF differs from the dense reference by {err}')
 
 
 def check_labels_to_image():
@@ -189,7 +190,7 @@ def check_labels_to_image():
     a size that is no whole multiple is refused."""
     got = maps.labels_to_image(torch.tensor([[[1, 2], [3, 4]]], dtype=torch.uint8), 4)
     want = [[1, 1, 2, 2], [1, 1, 2, 2], [3, 3, 4, 4], [3, 3, 4, 4]]
-    assert got.tolist() == [want], got
+    check(got.tolist() == [want], got)
     try:
         maps.labels_to_image(got, 6)
     except ValueError:
@@ -206,8 +207,8 @@ def check_ideal_walk():
     scores[0, 0, 2, 1] = 1
     offsets, trans = transition(labels, 5, 1, same_label)
     walked = random_walk(scores, offsets, trans, 5)[0, 0]
-    assert (walked[:, 3:] == 0).all(), f'the ideal walk crossed the boundary: {walked}'
-    assert (walked[:, :3] > 0).all(), f'the ideal walk left cells of the segment unreached: {walked}'
+    check((walked[:, 3:] == 0).all(), f'the ideal walk crossed the boundary: {walked}')
+    check((walked[:, :3] > 0).all(), f'the ideal walk left cells of the segment unreached: {walked}')
 
 
 def check_aff_label_counts():
@@ -219,21 +220,21 @@ def check_aff_label_counts():
     labels = torch.tensor([[[0, 0, 1, 1], [0, 255, 1, 0]]])
     got = aff_label_quality.counts(labels, truth, 2)
     want = {'cells': 8, 'fg': 3, 'fg_right': 3, 'bg': 4, 'bg_right': 3, 'true_cross': 3, 'true_cross_neg': 2, 'neg': 3}
-    assert got == want, got
-    assert aff_label_quality.shares(got)['true_boundary_pairs_negative'] == 0.667
+    check(got == want, got)
+    check(aff_label_quality.shares(got)['true_boundary_pairs_negative'] == 0.667, aff_label_quality.shares(got))
 
 
 def check_aff_label_quality(cfg):
     shares = aff_label_quality.measure(cfg, read_labels(cfg['paths']['data'], 'train'))
-    assert all(0 <= v <= 1 for v in shares.values()) and len(shares) == 6, shares
+    check(all(0 <= v <= 1 for v in shares.values()) and len(shares) == 6, shares)
 
 
 def check_walk_ceiling(cfg):
     images, result = walk_ceiling.measure(cfg, 'val', None, [16], cfg['rw']['beta'], lambda *_: None)
-    assert images == 3 and set(result) == {'cam', 'walk_alpha16', 'ideal_alpha16'}, result
-    assert all(0 <= v <= 100 for v in result.values()), result
+    check(images == 3 and set(result) == {'cam', 'walk_alpha16', 'ideal_alpha16'}, result)
+    check(all(0 <= v <= 100 for v in result.values()), result)
     images, ideal = walk_ceiling.measure(cfg, 'val', None, [16], cfg['rw']['beta'], lambda *_: None, trained=False)
-    assert set(ideal) == {'cam', 'ideal_alpha16'} and ideal['ideal_alpha16'] == result['ideal_alpha16'], ideal
+    check(set(ideal) == {'cam', 'ideal_alpha16'} and ideal['ideal_alpha16'] == result['ideal_alpha16'], ideal)
 
 
 def main(keep=False):
