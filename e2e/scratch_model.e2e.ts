@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { baseUrl, launchChromium, saveScreenshot } from './browser';
@@ -8,7 +7,6 @@ import { baseUrl, launchChromium, saveScreenshot } from './browser';
  * its own backbone (an "affinitylab-backbone" layer list) and heads load
  * from the app's origin and feed every stage.
  */
-const SCRATCH_MODEL = existsSync('models/scratch/meta.json');
 const POLL = { timeout: 120_000, interval: 250 };
 
 let browser: Browser | undefined;
@@ -18,7 +16,7 @@ afterEach(async () => {
 });
 
 describe('scratch model set', () => {
-  it.skipIf(!SCRATCH_MODEL)('runs on WebGPU from the selector entry', async () => {
+  it('runs on WebGPU from the selector entry', async () => {
     browser = await launchChromium({ webgpu: true });
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const external: string[] = [];
