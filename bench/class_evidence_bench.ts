@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeImage } from '../src/io/image_decode';
-import { modelSetFromDir } from '../src/models/node_model_set';
+import { modelSetFromDir, withoutClassEvidence } from '../src/models/node_model_set';
 import { useNodeWasmBackend } from '../src/models/node_wasm';
 import { loadPipeline, type LabPipeline } from '../src/models/pipeline';
 
@@ -19,9 +19,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { photos: { type: 'string', default: '6' }, rounds: { type: 'string', default: '3' } } });
   await useNodeWasmBackend();
   const withDetector = await loadPipeline(modelSetFromDir(path.join(ROOT, 'models/default')));
-  const source = modelSetFromDir(path.join(ROOT, 'models/default'));
-  delete (source.meta as { classEvidence?: unknown }).classEvidence;
-  const headOnly = await loadPipeline(source);
+  const headOnly = await loadPipeline(withoutClassEvidence(modelSetFromDir(path.join(ROOT, 'models/default'))));
   const files = (JSON.parse(readFileSync(path.join(ROOT, 'eval/real/photos.json'), 'utf8')) as { file: string }[]).slice(0, Number(values.photos));
   const images = await Promise.all(files.map((f) => decodeImage(readFileSync(path.join(ROOT, 'eval/real', f.file)))));
   const times = new Map<LabPipeline, Record<string, number[]>>([[withDetector, {}], [headOnly, {}]]);

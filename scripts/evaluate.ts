@@ -33,7 +33,7 @@ import { keptClasses, SCORE_ORDERS, stageMasks, type MaskParameters, type ScoreO
 import { addConfusion, confusionMatrix, iouPerClass, meanIoU } from '../src/core/metrics';
 import { decodeImage } from '../src/io/image_decode';
 import { decodeLabelPng } from '../src/io/label_png';
-import { modelSetFromDir } from '../src/models/node_model_set';
+import { modelSetFromDir, withoutClassEvidence } from '../src/models/node_model_set';
 import { useNodeWasmBackend } from '../src/models/node_wasm';
 import { loadPipeline, maskGeometry } from '../src/models/pipeline';
 import { evaluateReal } from './evaluate_real';
@@ -93,9 +93,7 @@ async function main(): Promise<void> {
   const opt = options();
   await useNodeWasmBackend();
   const source = modelSetFromDir(opt.model);
-  // The comparison design: the same set with its detector evidence switched off (the CAM head names every image).
-  if (opt['cam-head-only']) delete (source.meta as { classEvidence?: unknown }).classEvidence;
-  const pipeline = await loadPipeline(source);
+  const pipeline = await loadPipeline(opt['cam-head-only'] ? withoutClassEvidence(source) : source);
   const { meta } = pipeline;
   const walk = {
     alpha: opt.walk.alpha ?? meta.defaults.alpha,

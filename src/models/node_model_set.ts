@@ -30,3 +30,9 @@ export function modelSetFromDir(dir: string): ModelSetSource {
     heads: Object.fromEntries(HEAD_KINDS.map((kind) => [kind, fileModelHandler(path.join(dir, HEAD_FILES[kind]))])) as Record<HeadKind, ReturnType<typeof fileModelHandler>>,
   };
 }
+
+/** The same set with its detector class evidence switched off: the CAM head names every image (docs/algorithm.md §1b). */
+export function withoutClassEvidence(source: ModelSetSource): ModelSetSource {
+  const { classEvidence: _, ...meta } = source.meta as Record<string, unknown>;
+  return { ...source, meta };
+}
