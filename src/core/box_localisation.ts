@@ -2,8 +2,8 @@
  * Scoring a mask against hand-drawn boxes, for photographs that have no
  * pixel ground truth. An object counts as found when the mask gives its
  * class mostly inside that class's boxes and covers a fair part of its own
- * box: at least `minInside` of the pixels labelled with the class lie inside
- * one of the class's boxes, and at least `minCovered` of the object's box is
+ * box: at least MIN_INSIDE of the pixels labelled with the class lie inside
+ * one of the class's boxes, and at least MIN_COVERED of the object's box is
  * labelled with the class.
  */
 
@@ -35,28 +35,38 @@ function contains(box: Box, x: number, y: number): boolean {
 /** Scores each object of an image against a label mask of `width` x `height` (boxes in the same pixels). */
 export function scoreObjects(mask: Uint8Array, width: number, height: number, objects: readonly BoxedObject[]): ObjectScore[] {
   if (mask.length !== width * height) throw new Error(`mask has ${mask.length} pixels, expected ${width}x${height}`);
-  return objects.map(({ classId, box }) => {
+  // The inside share belongs to a class (all its boxes), so it is counted once per class.
+  const insideOf = new Map<number, number>();
+  for (const classId of new Set(objects.map((o) => o.classId))) {
     const classBoxes = objects.filter((o) => o.classId === classId).map((o) => o.box);
     let labelled = 0;
     let inside = 0;
-    let boxArea = 0;
-    let covered = 0;
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
-        const isClass = mask[y * width + x] === classId;
-        if (isClass) {
-          labelled++;
-          if (classBoxes.some((b) => contains(b, x, y))) inside++;
-        }
-        if (contains(box, x, y)) {
-          boxArea++;
-          if (isClass) covered++;
-        }
+        if (mask[y * width + x] !== classId) continue;
+        labelled++;
+        if (classBoxes.some((b) => contains(b, x, y))) inside++;
       }
     }
-    const insideShare = labelled > 0 ? inside / labelled : 0;
+    insideOf.set(classId, labelled > 0 ? inside / labelled : 0);
+  }
+  return objects.map(({ classId, box }) => {
+    // Only the pixels whose centre can lie in the box.
+    const x0 = Math.max(0, Math.ceil(box[0] - 0.5));
+    const x1 = Math.min(width, Math.ceil(box[2] - 0.5));
+    const y0 = Math.max(0, Math.ceil(box[1] - 0.5));
+    const y1 = Math.min(height, Math.ceil(box[3] - 0.5));
+    let boxArea = 0;
+    let covered = 0;
+    for (let y = y0; y < y1; y++) {
+      for (let x = x0; x < x1; x++) {
+        boxArea++;
+        if (mask[y * width + x] === classId) covered++;
+      }
+    }
+    const inside = insideOf.get(classId)!;
     const coveredShare = boxArea > 0 ? covered / boxArea : 0;
-    return { inside: insideShare, covered: coveredShare, found: insideShare >= MIN_INSIDE && coveredShare >= MIN_COVERED };
+    return { inside, covered: coveredShare, found: inside >= MIN_INSIDE && coveredShare >= MIN_COVERED };
   });
 }
 
