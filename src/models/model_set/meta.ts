@@ -143,14 +143,11 @@ function modelClass(value: unknown, position: number, where: string): ModelClass
 
 /** Ranges: alpha, beta > 0; steps integer >= 0; radius integer >= 1; camBackground, classThreshold in [0, 1]. `key` is the ModelSetMeta name. */
 function parameter(key: string, value: unknown, where: string): number {
+  if (key === 'camBackground' || key === 'classThreshold') return unitInterval(value, where);
   const n = typeof value === 'number' && Number.isFinite(value) ? value : NaN;
-  const ok =
-    key === 'steps' ? Number.isInteger(n) && n >= 0
-    : key === 'radius' ? Number.isInteger(n) && n >= 1
-    : key === 'camBackground' || key === 'classThreshold' ? n >= 0 && n <= 1
-    : n > 0;
+  const ok = key === 'steps' ? Number.isInteger(n) && n >= 0 : key === 'radius' ? Number.isInteger(n) && n >= 1 : n > 0;
   if (!ok) {
-    const allowed = { steps: 'an integer >= 0', radius: 'an integer >= 1', camBackground: 'a number in [0, 1]', classThreshold: 'a number in [0, 1]' }[key] ?? 'a number > 0';
+    const allowed = { steps: 'an integer >= 0', radius: 'an integer >= 1' }[key] ?? 'a number > 0';
     throw new Error(`${where} is ${JSON.stringify(value)}; allowed: ${allowed}`);
   }
   return n;
