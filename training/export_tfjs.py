@@ -23,6 +23,7 @@ import train_aff  # noqa: E402
 import train_backbone  # noqa: E402
 import train_cam  # noqa: E402
 import train_seg  # noqa: E402
+from networks import cam_guided_seg_head  # noqa: E402
 from tools.config import aff_feature_dir, aff_finetunes_backbone, all_taps, load_config, run_path, setup_torch  # noqa: E402
 from tools.tfjs_model import write_model  # noqa: E402
 from tools.dataset import VOC_CLASSES, class_names, class_indices, dataset_info  # noqa: E402
@@ -61,10 +62,19 @@ def heads(cfg, device):
                       'output': 'CAMs (classes, H, W) on the input grid, channel order = meta.json classes'}),
         ('aff', aff, {'inputs': tap_inputs(cfg, cfg['taps']['aff'], aff_feature_dir(cfg)), 'layers': aff.topology(),
                       'output': 'f_aff (D, H, W) on the stride-8 grid; W_ij = exp(-mean_d |f_i - f_j|)'}),
-        ('seg', seg, {'inputs': tap_inputs(cfg, cfg['taps']['seg']), 'layers': seg.topology(),
-                      'output': 'logits (1 + classes, H, W): channel 0 background, then meta.json classes; '
-                                'upsample bilinearly (half-pixel centres) to the image, argmax'}),
+        ('seg', seg, seg_topology(cfg, seg)),
     ]
+
+
+def seg_topology(cfg, seg):
+    topology = {'inputs': tap_inputs(cfg, cfg['taps']['seg']), 'layers': seg.topology()}
+    if train_seg.reads_cams(cfg):
+        return {**topology, 'classMap': cam_guided_seg_head.CLASS_MAP,
+                'output': f'one logit map (1, H, W) per class asked about, given that class\'s normalised CAM as '
+                          f'{cam_guided_seg_head.CLASS_MAP} (1, H, W); with background at 0: argmax of [0, z_1 .. z_K], '
+                          'upsampled bilinearly (half-pixel centres) to the image'}
+    return {**topology, 'output': 'logits (1 + classes, H, W): channel 0 background, then meta.json classes; '
+                                  'upsample bilinearly (half-pixel centres) to the image, argmax'}
 
 
 BACKBONE_FILES = ('model.json', 'weights.bin')
@@ -112,11 +122,15 @@ def meta(cfg, sizes):
     evidence = cfg.get('class_evidence')
     # With a detector the set names all 20 VOC classes; its heads keep the data set's (docs/algorithm.md §1b).
     set_indices = list(range(1, len(VOC_CLASSES))) if evidence else indices
+    # The CAM-guided head segments whatever class a CAM names.
+    guided = train_seg.reads_cams(cfg)
+    seg_classes = set_indices if guided else indices
     return {
         'name': cfg['name'],
         'classes': [{'channel': c, 'index': i, 'name': n} for c, (i, n) in enumerate(zip(set_indices, class_names(set_indices)))],
-        **({'headClasses': {'cam': indices, 'seg': indices}, 'classEvidence': evidence} if evidence else {}),
-        'channelOrder': {'cam': 'headClasses.cam' if evidence else 'classes', 'seg': ['background'] + class_names(indices)},
+        **({'headClasses': {'cam': indices, 'seg': seg_classes}, 'classEvidence': evidence} if evidence else {}),
+        'channelOrder': {'cam': 'headClasses.cam' if evidence else 'classes',
+                         'seg': 'background, then each class asked about' if guided else ['background'] + class_names(indices)},
         'inputSize': cfg['grid']['input_size'],
         'gridStride': cfg['grid']['stride'],
         'defaults': {'alpha': cfg['rw']['alpha'], 'beta': cfg['rw']['beta'], 'steps': cfg['rw']['steps'],

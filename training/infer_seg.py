@@ -1,23 +1,51 @@
 #!/usr/bin/python3
 """Stage 7: segmentation-head predictions for train and val: grid logits,
 bilinear upsampling to the network input, argmax, scaling to the image
-(maps.input_labels). Writes dataset.pred_path(..., 'seg', ...)."""
+(maps.input_labels). Writes dataset.pred_path(..., 'seg', ...).
+
+The CAM-guided head (seg.reads_cams) is asked about the classes the CAM head
+names, as in the app on a composite: scores >= CLASS_THRESHOLD, or the best
+class alone when none passes (src/core/masks.ts keptClasses)."""
 import os
 import sys
 
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import train_cam  # noqa: E402
 import train_seg  # noqa: E402
 from tools.config import load_config  # noqa: E402
 from tools.dataset import class_indices, image_side, pred_path, read_labels, write_png  # noqa: E402
 from tools.features import read_batch  # noqa: E402
-from tools.maps import input_labels  # noqa: E402
+from tools.maps import input_labels, normalize_cams  # noqa: E402
 from tools.progress import Progress  # noqa: E402
 from tools.stages import run_inference_stage  # noqa: E402
 
 STAGE = 'infer_seg'
 SPLITS = ('train', 'val')
+CLASS_THRESHOLD = 0.5  # src/core/masks.ts CLASS_SCORE_THRESHOLD
+
+
+def kept_channels(scores):
+    """Channels at or above CLASS_THRESHOLD, best first; the best alone when none passes."""
+    order = torch.argsort(scores, descending=True).tolist()
+    kept = [c for c in order if scores[c] >= CLASS_THRESHOLD]
+    return kept or order[:1]
+
+
+def guided_labels(cfg, net, cam_net, feats, indices, side):
+    """Label maps of the CAM-guided head for a batch, one image at a time
+    (each has its own classes)."""
+    tap = cfg['taps']['cam']
+    scores, cams = torch.sigmoid(cam_net(feats[tap])), cam_net.forward_cam(feats[tap])
+    out = []
+    for i in range(len(scores)):
+        kept = kept_channels(scores[i])
+        own = {t: f[i:i + 1] for t, f in feats.items()}
+        logits = net(own, normalize_cams(cams[i:i + 1, kept], cfg['cam']['norm_eps']))
+        classes = torch.tensor([[0] + [indices[c] for c in kept]])
+        out.append(input_labels(logits.cpu(), classes, cfg, side)[0])
+    return torch.stack(out).numpy()
 
 
 def infer_split(cfg, net, split, device, log):
@@ -25,12 +53,18 @@ def infer_split(cfg, net, split, device, log):
     channel_classes = torch.tensor([[0] + class_indices(data)])
     rows = read_labels(data, split)
     size, side = cfg['seg']['batch_size'], image_side(cfg)
+    guided = train_seg.reads_cams(cfg)
+    cam_net = train_cam.load(cfg, device) if guided else None
+    taps = sorted(set(cfg['taps']['seg']) | ({cfg['taps']['cam']} if guided else set()))
     progress = Progress(log, f'segmentation {split}', len(rows), unit='img')
     for start in range(0, len(rows), size):
         ids = [sid for sid, _ in rows[start:start + size]]
         with torch.no_grad():
-            logits = net(read_batch(cfg['paths']['features'], split, cfg['taps']['seg'], ids, device))
-            labels = input_labels(logits.cpu(), channel_classes.expand(len(ids), -1), cfg, side).numpy()
+            feats = read_batch(cfg['paths']['features'], split, taps, ids, device)
+            if guided:
+                labels = guided_labels(cfg, net, cam_net, feats, class_indices(data), side)
+            else:
+                labels = input_labels(net(feats).cpu(), channel_classes.expand(len(ids), -1), cfg, side).numpy()
         for sid, label in zip(ids, labels):
             write_png(pred_path(run, split, 'seg', sid), label)
         progress.update(start + len(ids))

@@ -33,6 +33,7 @@ from tools import crf, maps  # noqa: E402
 from tools.affinity import random_walk, same_label, transition  # noqa: E402
 from tools.config import all_taps, load_config  # noqa: E402
 from tools.dataset import cam_path, pred_path, read_labels  # noqa: E402
+from networks.cam_guided_seg_head import CLASS_MAP  # noqa: E402
 from tools.features import read_batch  # noqa: E402
 from tools.stages import is_done  # noqa: E402
 
@@ -84,9 +85,9 @@ def check_outputs(cfg):
         check_export(os.path.join(cfg['paths']['export'], head))
     with open(os.path.join(cfg['paths']['export'], 'meta.json')) as f:
         meta = json.load(f)
-    # With the detector's class evidence the set names all 20 VOC classes; its heads keep the data's 12.
-    check(len(meta['classes']) == (20 if cfg.get('class_evidence') else 12), meta['classes'])
-    check(len(meta.get('headClasses', {'cam': meta['classes']})['cam']) == 12, meta.get('headClasses'))
+    # The composites hold all 20 VOC classes, and so do the set and both heads.
+    check(len(meta['classes']) == 20, meta['classes'])
+    check(len(meta.get('headClasses', {'cam': meta['classes']})['cam']) == 20, meta.get('headClasses'))
     check(meta['gridStride'] == 8 and meta['inputSize'] == INPUT_SIZE, meta)
 
 
@@ -138,11 +139,14 @@ def check_export_matches(cfg):
     feats = read_batch(cfg['paths']['features'], 'val', taps, ids, torch.device('cpu'))
     device = torch.device('cpu')
     with torch.no_grad():
-        expected = {'cam': train_cam.load(cfg, device).forward_cam(feats[cfg['taps']['cam']]),
-                    'aff': train_aff.load(cfg, device)(feats),
-                    'seg': train_seg.load(cfg, device)(feats)}
+        cams = train_cam.load(cfg, device).forward_cam(feats[cfg['taps']['cam']])
+        seg = train_seg.load(cfg, device)
+        # The CAM-guided head is asked about one class, given its CAM; its logit follows background's 0.
+        class_cam = maps.normalize_cams(cams[:, :1], cfg['cam']['norm_eps'])
+        expected = {'cam': cams, 'aff': train_aff.load(cfg, device)(feats),
+                    'seg': seg(feats, class_cam)[:, 1:] if train_seg.reads_cams(cfg) else seg(feats)}
         for head, want in expected.items():
-            got = run_exported(os.path.join(cfg['paths']['export'], head), feats)
+            got = run_exported(os.path.join(cfg['paths']['export'], head), {**feats, CLASS_MAP: class_cam})
             err = float((got - want).abs().max() / want.abs().max().clamp(min=1e-12))
             check(got.shape == want.shape and err < 1e-4, f'{head}: shape {tuple(got.shape)}, relative error {err}')
 

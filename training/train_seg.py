@@ -9,7 +9,13 @@ and costs 1/64 of a loss at 512x512; the bilinear upsampling at inference
 places boundaries where those shares cross.
 
 It trains on the train images that have pseudo labels (all of them after a
-complete random-walk stage) and records how many."""
+complete random-walk stage) and records how many.
+
+With seg.reads_cams the head is the CAM-guided one
+(networks/cam_guided_seg_head.py): it is given each ground-truth class's
+CAM (infer_cam's, as the walk is) and its channels are [background, the
+image's classes]. Half of those CAMs are swapped for detector-like box
+evidence (tools/class_cams.box_evidence), the kind it gets on photographs."""
 import os
 import sys
 
@@ -18,9 +24,10 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from networks import seg_head  # noqa: E402
+from networks import cam_guided_seg_head, seg_head  # noqa: E402
+from tools.class_cams import box_evidence, padded  # noqa: E402
 from tools.config import load_config, run_path, setup_torch  # noqa: E402
-from tools.dataset import cell_pixels, class_indices, pred_path, read_labels, read_png  # noqa: E402
+from tools.dataset import cam_path, cell_pixels, class_indices, pred_path, read_labels, read_png  # noqa: E402
 from tools.features import batch, channel_rms, load_split  # noqa: E402
 from tools.stages import mark_done, stage_logger  # noqa: E402
 from tools.train_loop import fit  # noqa: E402
@@ -28,8 +35,18 @@ from tools.train_loop import fit  # noqa: E402
 STAGE = 'train_seg'
 
 
+MAX_CLASSES = 3  # per composite image (training/data/build_dataset.py)
+
+
+def reads_cams(cfg):
+    return bool(cfg['seg'].get('reads_cams'))
+
+
 def build(cfg, in_channels):
     hp = cfg['seg']
+    if reads_cams(cfg):
+        return cam_guided_seg_head.Net(cfg['taps']['seg'], in_channels, hp['hidden'], hp['trunk'], hp['evidence'],
+                                       hp['dilation'])
     return seg_head.Net(cfg['taps']['seg'], in_channels, hp['hidden'], 1 + len(class_indices(cfg['paths']['data'])),
                         hp['dilation'])
 
@@ -48,35 +65,75 @@ def soft_targets(label, channel_of_class, num_channels, stride):
     return F.avg_pool2d(one_hot, stride, stride)[0]
 
 
+def guided_inputs(cfg, ids):
+    """Normalised ground-truth-class CAMs (B, MAX_CLASSES, H, W), their
+    class ids (0 = padding) and the mask of real ones."""
+    rows = [padded(torch.from_numpy(z['cams']), z['classes'], MAX_CLASSES, cfg['cam']['norm_eps'])
+            for z in (np.load(cam_path(cfg['paths']['run'], 'train', sid)) for sid in ids)]
+    return tuple(torch.stack(parts) for parts in zip(*rows))
+
+
+def image_targets(label, classes, stride):
+    """Pseudo-label map -> per-cell shares of [background, classes...] in that order."""
+    channel_of_class = np.zeros(256, np.int64)
+    real = [int(c) for c in classes if c]
+    channel_of_class[real] = np.arange(1, len(real) + 1)
+    return soft_targets(label, channel_of_class, 1 + len(classes), stride)
+
+
+def train_guided(cfg, net, feats, ids, device, log):
+    cams, classes, valid = guided_inputs(cfg, ids)
+    targets = torch.stack([image_targets(read_png(pred_path(cfg['paths']['run'], 'train', 'rw', sid)), c.tolist(),
+                                         cell_pixels(cfg)).half() for sid, c in zip(ids, classes)])
+    padding = torch.cat([torch.zeros(len(ids), 1, dtype=torch.bool), ~valid], dim=1)
+    generator = torch.Generator().manual_seed(cfg['seed'])
+
+    def batch_loss(index):
+        evidence = box_evidence(cams[index], valid[index], generator, cfg['cam']['norm_eps'])
+        logits = net(batch(feats, index, device), evidence.to(device))
+        logits = logits.masked_fill(padding[index, :, None, None].to(device), -1e4)
+        loss = F.cross_entropy(logits, targets[index].to(device, torch.float32))
+        return loss, {'loss': loss.item()}
+
+    return fit(net, len(ids), batch_loss, cfg['seg'], log, 'seg')
+
+
 def main(cfg):
     log = stage_logger(cfg, STAGE)
     device = setup_torch(cfg)
     data, run, taps = cfg['paths']['data'], cfg['paths']['run'], cfg['taps']['seg']
-    indices = class_indices(data)
-    channel_of_class = np.zeros(256, np.int64)
-    channel_of_class[indices] = np.arange(1, len(indices) + 1)
     ids = [sid for sid, _ in read_labels(data, 'train') if os.path.exists(pred_path(run, 'train', 'rw', sid))]
     if not ids:
         raise FileNotFoundError('no random-walk pseudo labels; run infer_rw first')
     log(f'{len(ids)} train images with pseudo labels')
     feats = load_split(cfg['paths']['features'], 'train', taps, ids, log)
-    targets = torch.stack([soft_targets(read_png(pred_path(run, 'train', 'rw', sid)), channel_of_class,
-                                        1 + len(indices), cell_pixels(cfg)).half() for sid in ids])
     in_channels = [feats[tap].shape[1] for tap in taps]
     net = build(cfg, in_channels).to(device)
     net.set_input_rms([channel_rms(feats[tap]) for tap in taps])
+    if reads_cams(cfg):
+        summary = train_guided(cfg, net, feats, ids, device, log)
+    else:
+        summary = train_plain(cfg, net, feats, ids, device, log)
+    torch.save({'state_dict': net.state_dict(), 'in_channels': in_channels}, run_path(cfg, 'seg_head.pt'))
+    summary['images'] = len(ids)
+    log(f'segmentation head trained: {summary["history"][-1]} in {summary["seconds"]}s')
+    mark_done(cfg, STAGE, summary)
+    return summary
+
+
+def train_plain(cfg, net, feats, ids, device, log):
+    indices = class_indices(cfg['paths']['data'])
+    channel_of_class = np.zeros(256, np.int64)
+    channel_of_class[indices] = np.arange(1, len(indices) + 1)
+    targets = torch.stack([soft_targets(read_png(pred_path(cfg['paths']['run'], 'train', 'rw', sid)), channel_of_class,
+                                        1 + len(indices), cell_pixels(cfg)).half() for sid in ids])
 
     def batch_loss(index):
         logits = net(batch(feats, index, device))
         loss = F.cross_entropy(logits, targets[index].to(device, torch.float32))
         return loss, {'loss': loss.item()}
 
-    summary = fit(net, len(ids), batch_loss, cfg['seg'], log, 'seg')
-    torch.save({'state_dict': net.state_dict(), 'in_channels': in_channels}, run_path(cfg, 'seg_head.pt'))
-    summary['images'] = len(ids)
-    log(f'segmentation head trained: {summary["history"][-1]} in {summary["seconds"]}s')
-    mark_done(cfg, STAGE, summary)
-    return summary
+    return fit(net, len(ids), batch_loss, cfg['seg'], log, 'seg')
 
 
 if __name__ == '__main__':

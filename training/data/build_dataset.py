@@ -223,8 +223,24 @@ def make_background(rng, src):
 
 # -------------------------------------------------------------------- objects
 
+def reshape_cutout(rng, cutout):
+    """Aspect stretch, small rotation and, now and then, a hue turn: eight classes
+    have only one to four training cut-outs, so each must yield many looks."""
+    stretch = np.exp(rng.uniform(np.log(0.8), np.log(1.25)))
+    cutout = cutout.resize((max(8, round(cutout.width * stretch)), cutout.height), Image.BICUBIC)
+    if rng.random() < 0.5:
+        cutout = cutout.rotate(rng.uniform(-15, 15), Image.BICUBIC, expand=True)
+    if rng.random() < 0.3:
+        h, s, v = cutout.convert('RGB').convert('HSV').split()
+        h = h.point(lambda x, turn=int(rng.integers(32, 224)): (x + turn) % 256)
+        rgb = Image.merge('HSV', (h, s, v)).convert('RGB')
+        cutout = Image.merge('RGBA', (*rgb.split(), cutout.getchannel('A')))
+    return cutout
+
+
 def prepare_object(rng, cutout):
     """Scaled, flipped, colour-jittered cut-out covering ~5-40% of the image."""
+    cutout = reshape_cutout(rng, cutout)
     alpha_area = (np.asarray(cutout.getchannel('A')) >= 128).sum()
     target = np.exp(rng.uniform(np.log(0.05), np.log(0.4))) * SIZE * SIZE
     scale = min(np.sqrt(target / max(alpha_area, 1)), 0.95 * SIZE / max(cutout.size))

@@ -52,6 +52,21 @@ export class Head {
     });
   }
 
+  /**
+   * CAM-guided segmentation head: one logit map per class, [K, H, W, 1],
+   * given `classCams` [K, H, W, 1], each class's normalised CAM on the grid.
+   * Layers that do not read the class map run once; their output is shared
+   * by all K classes. Owned by the caller.
+   */
+  segmentClasses(taps: TapTensors, classCams: tf.Tensor4D): tf.Tensor4D {
+    const { classMap } = this.topology;
+    if (classMap === undefined) throw new Error(`${this.kind} head: segmentClasses needs a head with a class map`);
+    return tf.tidy(() => {
+      const outputs = this.runLayers({ ...taps, [classMap]: classCams }, this.topology.layers.length);
+      return outputs.get(this.lastLayer.name)!;
+    });
+  }
+
   dispose(): void {
     tf.dispose(this.weights);
   }
@@ -80,7 +95,10 @@ export class Head {
       if (!t) throw new Error(`${this.kind} head layer ${layer.name}: input ${name} was not given`);
       return t;
     });
-    return inputs.length === 1 ? inputs[0] : tf.concat(inputs, 3);
+    if (inputs.length === 1) return inputs[0];
+    // Per-class inputs have a batch of K; shared ones (batch 1) are repeated to match.
+    const batch = Math.max(...inputs.map((t) => t.shape[0]));
+    return tf.concat(inputs.map((t) => (t.shape[0] === batch ? t : tf.tile(t, [batch, 1, 1, 1]))), 3);
   }
 
   private conv(layer: ConvLayer, x: tf.Tensor4D): tf.Tensor4D {

@@ -157,6 +157,41 @@ describe('Head', () => {
     head.dispose();
   });
 
+  it('CAM-guided segmentation head: shared layers once, then one logit map per class from its CAM, as a float64 computation', async () => {
+    const layers = [
+      layer('trunk', 'fpn_s8', 1, 3, true, 'relu'),
+      layer('evidence', 'concat(trunk,class_cam)', 3, 4, true, 'relu', 2),
+      layer('out', 'evidence', 3, 1, true, 'linear', 2),
+    ];
+    const files = fakeHeadFiles('seg', layers, { fpn_s8: 3, class_cam: 1 }, 14, 0.5);
+    const topology = files.modelJson.modelTopology as { inputs: { tap: string }[]; classMap?: string };
+    topology.inputs = topology.inputs.filter((i) => i.tap !== 'class_cam');
+    topology.classMap = 'class_cam';
+    const head = await load(files, 'seg', { fpn_s8: 3 });
+    const x = randomFeatures(7, 6, 3, 7);
+    const cams = [randomFeatures(7, 6, 1, 8), randomFeatures(7, 6, 1, 9)];
+    const w = weightsOf(files);
+    const trunk = relu(convRef(x, w.get('trunk/kernel')!, 1, 3, 1, w.get('trunk/bias')));
+    const input = toTensor(x);
+    const classCams = tf.concat(cams.map(toTensor), 0) as tf.Tensor4D;
+    const out = head.segmentClasses({ fpn_s8: input }, classCams);
+    expect(out.shape).toEqual([2, 7, 6, 1]);
+    for (const [k, cam] of cams.entries()) {
+      const joined: Features = { h: 7, w: 6, c: 4, data: new Float64Array(42 * 4) };
+      for (let i = 0; i < 42; i++) {
+        joined.data.set(trunk.data.subarray(i * 3, i * 3 + 3), i * 4);
+        joined.data[i * 4 + 3] = cam.data[i];
+      }
+      const evidence = relu(convRef(joined, w.get('evidence/kernel')!, 3, 4, 2, w.get('evidence/bias')));
+      const one = tf.slice(out, [k, 0, 0, 0], [1, 7, 6, 1]);
+      await expectClose(one, convRef(evidence, w.get('out/kernel')!, 3, 1, 2, w.get('out/bias')), 1e-4);
+      one.dispose();
+    }
+    expect(() => head.forward({ fpn_s8: input })).toThrow('input class_cam was not given');
+    tf.dispose([out, input, classCams]);
+    head.dispose();
+  });
+
   it('leaks no tensors across load, forward and dispose', async () => {
     const input = tf.zeros([1, 4, 4, 4]) as tf.Tensor4D;
     const baseline = tf.memory().numTensors;

@@ -17,10 +17,15 @@ export function parseHeadModelJson(json: unknown, kind: HeadKind, file: string):
   }
   const inputs = topology.inputs === undefined ? [] : topology.inputs;
   if (!Array.isArray(inputs)) throw new Error(`${file}: modelTopology.inputs must be a list of {tap, channels}`);
+  const classMap = topology.classMap;
+  if (classMap !== undefined && (typeof classMap !== 'string' || classMap === '')) {
+    throw new Error(`${file}: modelTopology.classMap must be a layer input name`);
+  }
   return {
     kind,
     inputs: inputs.map((value, i) => parseInput(value, `${file} modelTopology.inputs[${i}]`)),
     layers: topology.layers.map((layer, i) => parseLayer(layer, `${file} layer ${i}`)),
+    ...(classMap === undefined ? {} : { classMap }),
   };
 }
 
@@ -76,6 +81,7 @@ export function expectedWeightShapes(topology: HeadTopology, tapChannels: Readon
     if (tapChannels[tap] !== channels) throw new Error(`${file}: trained on ${tap} with ${channels} channels; this backbone's ${tap} has ${tapChannels[tap]}`);
   }
   const channels = new Map(Object.entries(tapChannels));
+  if (topology.classMap !== undefined) channels.set(topology.classMap, 1);
   const shapes = new Map<string, number[]>();
   for (const layer of topology.layers) {
     let inChannels = 0;

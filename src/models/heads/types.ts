@@ -29,6 +29,12 @@ export interface HeadTopology {
   /** The backbone taps it was trained on, with their widths then. */
   inputs: { tap: string; channels: number }[];
   layers: ConvLayer[];
+  /**
+   * The CAM-guided segmentation head's per-class input: a layer may read
+   * this name, which is one class's normalised CAM (1 channel, on the grid).
+   * The head then runs once per class asked about (Head.segmentClasses).
+   */
+  classMap?: string;
 }
 
 /** Set at load time. */

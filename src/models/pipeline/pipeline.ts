@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { boxCams, boxPrior, decodeCenterNet, evidenceSource, objectness, placeChannels, placeScores } from '../../core/class_evidence';
 import { CAM_NORM_EPS } from '../../core/constants';
-import { mapsFrom, type ChannelMaps } from '../../core/maps';
+import { createMaps, mapsFrom, type ChannelMaps } from '../../core/maps';
+import { keptClasses } from '../../core/masks';
 import { COCO_CHANNEL_OF_VOC } from '../backbone/coco_classes';
 import type { DetectorOutputs, FeatureBackbone, TapName } from '../backbone';
 import type { ValidGrid } from '../heads';
@@ -80,7 +81,9 @@ export class ModelSetPipeline implements LabPipeline {
 
       onStage?.('segmentation');
       start = performance.now();
-      const segLogits = this.segInSetChannels(await download(heads.seg.forward(taps), true));
+      const segLogits = heads.seg.topology.classMap === undefined
+        ? this.segInSetChannels(await download(heads.seg.forward(taps), true))
+        : await this.guidedSegmentation(taps, camMaps, keptClasses(classScores, classEvidence.threshold));
       timings.segmentation = performance.now() - start;
 
       return { classScores, classEvidence, cams: camMaps, embedding, segLogits, timings };
@@ -135,6 +138,27 @@ export class ModelSetPipeline implements LabPipeline {
     }
   }
 
+  /**
+   * The CAM-guided head asked about the kept classes, each with its CAM
+   * (docs/algorithm.md §6b). In the set's channels: background 0, a kept
+   * class its logit, every other class one that never wins.
+   */
+  private async guidedSegmentation(taps: Record<TapName, tf.Tensor4D>, cams: ChannelMaps, keep: readonly number[]): Promise<ChannelMaps> {
+    const { height, width } = cams;
+    const n = height * width;
+    const classCams = tf.tensor4d(keepChannels(cams, keep), [keep.length, height, width, 1]);
+    let logits: ChannelMaps;
+    try {
+      logits = await download(tf.tidy(() => tf.transpose(this.models.heads.seg.segmentClasses(taps, classCams), [3, 1, 2, 0]) as tf.Tensor4D), true);
+    } finally {
+      classCams.dispose();
+    }
+    const out = createMaps(this.meta.classes.length + 1, height, width);
+    out.data.fill(ABSENT_CLASS_LOGIT, n);
+    keep.forEach((c, k) => out.data.set(logits.data.subarray(k * n, (k + 1) * n), (c + 1) * n));
+    return out;
+  }
+
   /** Segmentation logits in the set's channels; classes the head lacks can never win. */
   private segInSetChannels(segLogits: ChannelMaps): ChannelMaps {
     const channels = this.meta.classes.length + 1;
@@ -170,6 +194,14 @@ function normalizeCams(cams: tf.Tensor4D, valid: ValidGrid): tf.Tensor4D {
   const peak = tf.max(inside, [1, 2], true);
   const scaled = tf.div(inside, tf.add(peak, CAM_NORM_EPS)) as tf.Tensor4D;
   return tf.pad(scaled, [[0, 0], [0, h - valid.height], [0, w - valid.width], [0, 0]]);
+}
+
+/** The kept channels of `maps`, one after another (channel-major, as [K, H, W, 1] reads them). */
+function keepChannels(maps: ChannelMaps, keep: readonly number[]): Float32Array {
+  const n = maps.height * maps.width;
+  const out = new Float32Array(keep.length * n);
+  keep.forEach((c, k) => out.set(maps.data.subarray(c * n, (c + 1) * n), k * n));
+  return out;
 }
 
 interface Evidence {

@@ -12,6 +12,7 @@ import { seededRandom } from '../../core/seeded_random';
 import { FAKE_META, fakeHeadFiles, fakeHeadLayers, fakeModelSetHeads, memoryHandler } from '../testing/fake_model_set';
 import { tinyLayerBackbone } from '../testing/tiny_layer_backbone';
 import { HEAD_KINDS, type HeadKind } from '../heads';
+import { keptClasses } from '../../core/masks';
 import { loadPipeline } from './pipeline';
 import type { LoadProgress, PipelineStage } from './types';
 
@@ -124,6 +125,61 @@ describe('loadPipeline with an affinity backbone', () => {
     expect(Array.from(result.cams.data)).toEqual(Array.from(fromShared.cams.data));
     expect(Array.from(result.segLogits.data)).toEqual(Array.from(fromShared.segLogits.data));
     expect(Array.from(result.segLogits.data)).not.toEqual(Array.from(fromAff.segLogits.data));
+  });
+});
+
+describe('loadPipeline with a CAM-guided segmentation head', () => {
+  beforeAll(async () => {
+    await useNodeWasmBackend();
+  });
+
+  const onGrid = (json: Record<string, unknown>) => {
+    const topology = json.modelTopology as { layers: { name: string; stride?: number }[]; taps: Record<string, { stride: number }> };
+    topology.layers.find((l) => l.name === 'stem')!.stride = 8;
+    for (const tap of Object.values(topology.taps)) tap.stride *= 4;
+  };
+  const taps = { fpn_s8: 4, bb_s8: 4, bb_s16: 4, bb_s32: 6 };
+  const layers = fakeHeadLayers(FAKE_META.classes.length);
+  const tinyHeads = Object.fromEntries(HEAD_KINDS.map((kind, i) => [kind, fakeHeadFiles(kind, layers[kind], taps, 21 + i)]));
+
+  /** A guided head whose logit for a class is, by hand-set weights, that class's CAM itself. */
+  function camEchoHead() {
+    const conv = (name: string, input: string, filters: number) => ({ name, type: 'conv2d' as const, input, kernel: 1, dilation: 1, padding: 'same' as const, filters, bias: true, activation: 'relu' as const });
+    const files = fakeHeadFiles('seg', [conv('trunk', 'fpn_s8', 3), conv('evidence', 'concat(trunk,class_cam)', 1), { ...conv('out', 'evidence', 1), activation: 'linear' }], { ...taps, class_cam: 1 }, 3);
+    const topology = files.modelJson.modelTopology as { inputs: { tap: string }[]; classMap?: string };
+    topology.inputs = topology.inputs.filter((i) => i.tap !== 'class_cam');
+    topology.classMap = 'class_cam';
+    const weights = new Float32Array(files.weights.buffer.slice(files.weights.byteOffset, files.weights.byteOffset + files.weights.byteLength));
+    // Layout: trunk kernel 12 + bias 3, evidence kernel 4 (trunk x3, then the CAM) + bias 1, out kernel 1 + bias 1.
+    weights.set([0, 0, 0, 1, 0, 1, 0], 15);
+    return { ...files, weights: new Uint8Array(weights.buffer) };
+  }
+
+  it('asks the head about the kept classes only: background 0, each kept class its CAM, the rest never wins', async () => {
+    const baseline = tf.memory().numTensors;
+    const pipeline = await loadPipeline({
+      id: 'tiny',
+      meta: { ...FAKE_META, inputSize: 64, backbone: { format: 'affinitylab-backbone', file: 'backbone/model.json' } },
+      backbone: tinyLayerBackbone(2, onGrid).handler,
+      heads: { cam: memoryHandler(tinyHeads.cam), aff: memoryHandler(tinyHeads.aff), seg: memoryHandler(camEchoHead()) },
+    });
+    const result = await pipeline.run(randomImage(50, 40, 3));
+    pipeline.dispose();
+    expect(tf.memory().numTensors).toBe(baseline);
+    const n = 8 * 8;
+    const keep = keptClasses(result.classScores, result.classEvidence.threshold);
+    expect(keep.length).toBeGreaterThan(0);
+    expect(result.segLogits.channels).toBe(4);
+    expect(Array.from(result.segLogits.data.subarray(0, n))).toEqual(new Array(n).fill(0));
+    for (let c = 0; c < 3; c++) {
+      const logits = Array.from(result.segLogits.data.subarray((c + 1) * n, (c + 2) * n));
+      if (!keep.includes(c)) {
+        expect(logits).toEqual(new Array(n).fill(-1e9));
+        continue;
+      }
+      const cam = result.cams.data.subarray(c * n, (c + 1) * n);
+      logits.forEach((v, i) => expect(v).toBeCloseTo(cam[i], 5));
+    }
   });
 });
 

@@ -1,0 +1,79 @@
+"""Segmentation head that reads each class's CAM (docs/algorithm.md §6b).
+
+The plain head (seg_head.py) must tell the classes apart from backbone
+features alone, and features learnt on clip-art composites do not carry over
+to photographs. This head leaves *which* classes to the class evidence and
+learns only *where*: for every class the image is said to contain, it sees
+the shared features plus that class's normalised CAM and scores each cell
+for that class. Background has the fixed logit 0, so the mask is the argmax
+of [0, z_1 .. z_K]. The weights are shared by all classes, so it segments
+any class its CAM names, the 20 VOC classes included.
+
+    conv1    3x3 atrous on the stride-8 tap, ReLU          (shared)
+    context  3x3 on each deeper tap, ReLU, resized to the grid
+    trunk    1x1 on their concatenation, ReLU
+    evidence 3x3 atrous on concat(trunk, class CAM), ReLU  (once per class)
+    out      3x3 atrous to one logit
+"""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from .scaled_conv import ScaledConv2d
+
+CLASS_MAP = 'class_cam'
+RESIZE = 'resize_bilinear (half-pixel centres) to the grid of '
+
+
+class Net(nn.Module):
+    def __init__(self, taps, in_channels, hidden, trunk, evidence, dilation):
+        super().__init__()
+        if len(taps) != len(in_channels):
+            raise ValueError(f'{len(taps)} taps, {len(in_channels)} input widths')
+        self.taps = list(taps)
+        self.conv1 = ScaledConv2d(in_channels[0], hidden, 3, padding=dilation, dilation=dilation)
+        self.context = nn.ModuleList(ScaledConv2d(c, hidden, 3, padding=1) for c in in_channels[1:])
+        self.trunk = nn.Conv2d(hidden * len(self.taps), trunk, 1)
+        self.evidence = nn.Conv2d(trunk + 1, evidence, 3, padding=2, dilation=2)
+        self.out = nn.Conv2d(evidence, 1, 3, padding=2, dilation=2)
+
+    def set_input_rms(self, rms):
+        """rms: one (C,) tensor per tap."""
+        for conv, r in zip([self.conv1, *self.context], rms):
+            conv.set_input_rms(r)
+
+    def forward(self, feats, cams):
+        """feats: {tap: (B, C, h, w)}; cams: (B, K, H, W) normalised CAMs of the
+        classes asked about, on the first tap's grid -> logits (B, 1 + K, H, W),
+        channel 0 the background's constant 0."""
+        grid = feats[self.taps[0]]
+        maps = [F.relu(self.conv1(grid))]
+        maps += [F.interpolate(F.relu(conv(feats[tap])), size=grid.shape[-2:], mode='bilinear', align_corners=False)
+                 for tap, conv in zip(self.taps[1:], self.context)]
+        trunk = F.relu(self.trunk(torch.cat(maps, dim=1)))
+        b, k, h, w = cams.shape
+        per_class = torch.cat([trunk.repeat_interleave(k, dim=0), cams.reshape(b * k, 1, h, w)], dim=1)
+        z = self.out(F.relu(self.evidence(per_class))).view(b, k, h, w)
+        return torch.cat([torch.zeros_like(z[:, :1]), z], dim=1)
+
+    def kernels(self):
+        """{layer name: (kernel OIHW, bias)} as exported."""
+        out = {'conv1': (self.conv1.folded_weight(), self.conv1.bias)}
+        out.update({f'context{k}': (conv.folded_weight(), conv.bias) for k, conv in enumerate(self.context)})
+        out.update({name: (conv.weight, conv.bias) for name, conv in
+                    (('trunk', self.trunk), ('evidence', self.evidence), ('out', self.out))})
+        return out
+
+    def topology(self):
+        def conv(name, layer, source, activation, **extra):
+            return {'name': name, 'type': 'conv2d', 'input': source, 'kernel': layer.kernel_size[0],
+                    'dilation': layer.dilation[0], 'padding': 'same', 'filters': layer.out_channels, 'bias': True,
+                    'activation': activation, **extra}
+        context = [f'context{k}' for k in range(len(self.context))]
+        layers = [conv('conv1', self.conv1, self.taps[0], 'relu')]
+        layers += [conv(name, layer, tap, 'relu', then=RESIZE + self.taps[0])
+                   for name, layer, tap in zip(context, self.context, self.taps[1:])]
+        layers += [conv('trunk', self.trunk, 'concat(' + ','.join(['conv1', *context]) + ')', 'relu'),
+                   conv('evidence', self.evidence, f'concat(trunk,{CLASS_MAP})', 'relu'),
+                   conv('out', self.out, 'evidence', 'linear')]
+        return layers
