@@ -107,7 +107,7 @@ export interface StageMasks {
   cam: Uint8Array;
   /** After the random walk on CAMs with background (1 - max)^alpha. */
   rw: Uint8Array;
-  /** Segmentation head, all classes. */
+  /** Segmentation head: argmax over its logits (a CAM-guided head gives them for the kept classes only). */
   final: Uint8Array;
 }
 

@@ -27,7 +27,7 @@ export function camMask(analysis: Analysis, meta: ModelSetMeta): Uint8Array {
   return memo(camCache, analysis, () => masks.camMask(analysis.cams, analysis.keep, maskGeometry(meta, analysis.placement), meta.defaults.camBackground));
 }
 
-/** The segmentation network's mask (all classes). */
+/** The segmentation network's mask (argmax over its logits; a CAM-guided head has them for the kept classes only). */
 export function finalMask(analysis: Analysis, meta: ModelSetMeta): Uint8Array {
   return memo(finalCache, analysis, () => masks.segmentationMask(analysis.segLogits, maskGeometry(meta, analysis.placement)));
 }
