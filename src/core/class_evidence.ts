@@ -32,30 +32,32 @@ export interface Detection {
   channel: number;
 }
 
+/** A heatmap cell that is the largest of its 3x3 neighbourhood in one class's heatmap. */
+export interface Peak {
+  score: number;
+  /** Row-major cell index on the detector's grid. */
+  cell: number;
+  channel: number;
+}
+
 /**
- * CenterNet's boxes from its outputs: every cell that is the largest of its
- * 3x3 neighbourhood in a class heatmap (`peaks` holds the heatmap there, 0
- * elsewhere) and scores at least `minScore` is an object centre; its box
- * reaches `sizes` (left, top, right, bottom, in input pixels) from the
- * cell's corner at (stride * x, stride * y), as the graph's own decoder
- * does. The `maxDetections` best are kept.
+ * CenterNet's boxes from its peaks (the best ones, as the pipeline finds
+ * them on the device): every peak scoring at least `minScore` is an object
+ * centre; its box reaches `sizes` (left, top, right, bottom in input pixels,
+ * four values per peak) from the cell's corner at (stride * x, stride * y),
+ * as the graph's own decoder does. Best first.
  */
-export function decodeCenterNet(peaks: ChannelMaps, sizes: ChannelMaps, stride: number, minScore: number, maxDetections: number): Detection[] {
-  const { channels, height, width } = peaks;
-  const n = height * width;
-  if (sizes.channels !== 4 || sizes.height !== height || sizes.width !== width) throw new Error(`box sizes must be (4, ${height}, ${width})`);
+export function decodeCenterNet(peaks: readonly Peak[], sizes: Float32Array, width: number, stride: number, minScore: number): Detection[] {
+  if (sizes.length !== 4 * peaks.length) throw new Error(`box sizes must hold 4 values for each of ${peaks.length} peaks, got ${sizes.length}`);
   const out: Detection[] = [];
-  for (let c = 0; c < channels; c++) {
-    for (let i = 0; i < n; i++) {
-      const score = peaks.data[c * n + i];
-      if (score < minScore || score <= 0) continue;
-      const x = stride * (i % width);
-      const y = stride * Math.floor(i / width);
-      const [left, top, right, bottom] = [0, 1, 2, 3].map((k) => sizes.data[k * n + i]);
-      out.push({ box: [x - left, y - top, x + right, y + bottom], score, channel: c });
-    }
-  }
-  return out.sort((a, b) => b.score - a.score).slice(0, maxDetections);
+  peaks.forEach(({ score, cell, channel }, k) => {
+    if (score < minScore || score <= 0) return;
+    const x = stride * (cell % width);
+    const y = stride * Math.floor(cell / width);
+    const [left, top, right, bottom] = sizes.subarray(4 * k, 4 * k + 4);
+    out.push({ box: [x - left, y - top, x + right, y + bottom], score, channel });
+  });
+  return out.sort((a, b) => b.score - a.score);
 }
 
 /** Which detections become CAM evidence. */

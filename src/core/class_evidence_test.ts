@@ -69,21 +69,18 @@ describe('evidenceSource', () => {
 });
 
 describe('decodeCenterNet', () => {
-  it('turns each peak into a box around its cell corner, best first, dropping weak peaks and all past the limit', () => {
-    // Two classes on a 2x2 grid at stride 4.
-    const peaks = mapsFrom(Float32Array.from([0, 0.75, 0, 0.05, /* class 1 */ 0, 0, 0.5, 0]), 2, 2, 2);
-    const sizes = mapsFrom(Float32Array.from([
-      1, 2, 3, 4, // left
-      5, 6, 7, 8, // top
-      9, 10, 11, 12, // right
-      13, 14, 15, 16, // bottom
-    ]), 4, 2, 2);
-    // Class 0 at cell (x 1, y 0): corner (4, 0); class 1 at cell (x 0, y 1): corner (0, 4).
-    expect(decodeCenterNet(peaks, sizes, 4, 0.1, 10)).toEqual([
+  it('turns each peak into a box around its cell corner, best first, dropping weak peaks', () => {
+    // A 2-cell-wide grid at stride 4: cell 1 is (x 1, y 0), corner (4, 0); cell 2 is (x 0, y 1), corner (0, 4).
+    const peaks = [
+      { score: 0.5, cell: 2, channel: 1 },
+      { score: 0.75, cell: 1, channel: 0 },
+      { score: 0.05, cell: 3, channel: 0 },
+    ];
+    const sizes = Float32Array.from([3, 7, 11, 15, /* second peak */ 2, 6, 10, 14, /* third */ 4, 8, 12, 16]);
+    expect(decodeCenterNet(peaks, sizes, 2, 4, 0.1)).toEqual([
       { box: [4 - 2, 0 - 6, 4 + 10, 0 + 14], score: 0.75, channel: 0 },
       { box: [0 - 3, 4 - 7, 0 + 11, 4 + 15], score: 0.5, channel: 1 },
     ]);
-    expect(decodeCenterNet(peaks, sizes, 4, 0.1, 1).map((d) => d.score)).toEqual([0.75]);
-    expect(() => decodeCenterNet(peaks, mapsFrom(new Float32Array(8), 2, 2, 2), 4, 0.1, 1)).toThrow(/box sizes must be \(4, 2, 2\)/);
+    expect(() => decodeCenterNet(peaks, new Float32Array(8), 2, 4, 0.1)).toThrow('box sizes must hold 4 values for each of 3 peaks, got 8');
   });
 });

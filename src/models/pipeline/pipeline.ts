@@ -113,20 +113,28 @@ export class ModelSetPipeline implements LabPipeline {
     const ratio = h / headCams.height;
     // Detector cells inside the image: those of the valid grid, at the detector's finer stride.
     const inside = [1, valid.height * ratio, valid.width * ratio];
-    const { scores, peaks, sizes } = tf.tidy(() => {
+    const width = inside[2];
+    const { scores, best, cells, sizes } = tf.tidy(() => {
       const heat = tf.slice(tf.gather(detector.heatmaps, classes.map((c) => COCO_CHANNEL_OF_VOC[c.voc]), 3), [0, 0, 0, 0], [...inside, classes.length]) as tf.Tensor4D;
       // An object centre is the largest heat of its 3x3 neighbourhood (CenterNet's own peak test).
       const isPeak = tf.equal(heat, tf.maxPool(heat, 3, 1, 'same'));
+      // Only the best peaks leave the device, with the box sides at their cells.
+      const { values, indices } = tf.topk(tf.reshape(tf.where(isPeak, heat, tf.zerosLike(heat)), [-1]), Math.min(MAX_DETECTIONS, heat.size));
+      const peakCells = tf.cast(tf.floorDiv(indices, classes.length), 'int32');
+      const boxSides = tf.slice(detector.boxSizes, [0, 0, 0, 0], [...inside, 4]);
       return {
         scores: tf.max(heat, [0, 1, 2]),
-        peaks: tf.where(isPeak, heat, tf.zerosLike(heat)) as tf.Tensor4D,
-        sizes: tf.slice(detector.boxSizes, [0, 0, 0, 0], [...inside, 4]) as tf.Tensor4D,
+        best: { values, indices },
+        cells: peakCells,
+        sizes: tf.gather(tf.reshape(boxSides, [-1, 4]), peakCells),
       };
     });
     try {
       const classScores = (await scores.data()) as Float32Array;
       if (evidenceSource(classScores, config.gate) !== 'detector') return null;
-      const detections = decodeCenterNet(await download(peaks), await download(sizes), inputSize / h, config.boxes.minScore, MAX_DETECTIONS);
+      const [values, indices, cellIds, sides] = await Promise.all([best.values.data(), best.indices.data(), cells.data(), sizes.data()]);
+      const peaks = Array.from(values, (score, k) => ({ score, cell: cellIds[k], channel: indices[k] % classes.length }));
+      const detections = decodeCenterNet(peaks, sides as Float32Array, width, inputSize / h, config.boxes.minScore);
       const grid = { height: headCams.height, width: headCams.width, stride: gridStride };
       return {
         classScores,
@@ -134,7 +142,7 @@ export class ModelSetPipeline implements LabPipeline {
         classEvidence: { source: 'detector', threshold: config.threshold },
       };
     } finally {
-      tf.dispose([scores, peaks, sizes]);
+      tf.dispose([scores, best.values, best.indices, cells, sizes]);
     }
   }
 
