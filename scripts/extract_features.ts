@@ -44,7 +44,7 @@ import { packageFilePath } from '../src/io/node_package_path';
 import { fileModelHandler } from '../src/models/node_io';
 import { useNodeWasmBackend } from '../src/models/node_wasm';
 import { serializeNpy } from '../src/core/npy';
-import { decodeImage } from '../src/io/image_decode';
+import { decodeImage } from '../src/io/node_image_decode';
 import { networkInput, rgbTensor } from '../src/models/pipeline/input';
 import { placeImage } from '../src/models/pipeline/placement';
 import { GRID_STRIDE } from '../src/core/constants';
