@@ -20,7 +20,7 @@
  *
  * With --reference, it only runs the backbone on DIR/input.png (a lossless
  * copy of the pixels PyTorch saw) and writes DIR/ts/<tap>.npy in float32, so
- * train_backbone.parity compares the two implementations on identical input.
+ * training/tools/backbone_parity.py compares the two implementations on identical input.
  */
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';

@@ -8,15 +8,13 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import train_seg  # noqa: E402
 from tools.config import load_config  # noqa: E402
 from tools.dataset import class_indices, image_side, pred_path, read_labels, write_png  # noqa: E402
 from tools.features import read_batch  # noqa: E402
 from tools.maps import input_labels  # noqa: E402
 from tools.progress import Progress  # noqa: E402
-from tools.stages import run_inference_stage  # noqa: E402
+from tools.stages import INFER_SEG, run_inference_stage  # noqa: E402
 
-STAGE = 'infer_seg'
 SPLITS = ('train', 'val')
 
 
@@ -38,7 +36,7 @@ def infer_split(cfg, net, split, device, log):
 
 
 def main(cfg):
-    return run_inference_stage(cfg, STAGE, train_seg.load, infer_split, SPLITS)
+    return run_inference_stage(cfg, INFER_SEG, 'seg', infer_split, SPLITS)
 
 
 if __name__ == '__main__':

@@ -24,9 +24,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import aff_label_quality  # noqa: E402
 import run_pipeline  # noqa: E402
-import train_aff  # noqa: E402
-import train_cam  # noqa: E402
-import train_seg  # noqa: E402
 import walk_ceiling  # noqa: E402
 from tools.checks import check  # noqa: E402
 from tools import crf, maps  # noqa: E402
@@ -34,6 +31,7 @@ from tools.affinity import random_walk, same_label, transition  # noqa: E402
 from tools.config import all_taps, load_config  # noqa: E402
 from tools.dataset import cam_path, pred_path, read_labels  # noqa: E402
 from tools.features import read_batch  # noqa: E402
+from tools.heads import load_head  # noqa: E402
 from tools.stages import is_done  # noqa: E402
 
 TAPS = {'fpn_s8': (192, 8), 'bb_s8': (32, 8), 'bb_s16': (88, 16), 'bb_s32': (480, 32)}
@@ -138,9 +136,9 @@ def check_export_matches(cfg):
     feats = read_batch(cfg['paths']['features'], 'val', taps, ids, torch.device('cpu'))
     device = torch.device('cpu')
     with torch.no_grad():
-        expected = {'cam': train_cam.load(cfg, device).forward_cam(feats[cfg['taps']['cam']]),
-                    'aff': train_aff.load(cfg, device)(feats),
-                    'seg': train_seg.load(cfg, device)(feats)}
+        expected = {'cam': load_head(cfg, 'cam', device).forward_cam(feats[cfg['taps']['cam']]),
+                    'aff': load_head(cfg, 'aff', device)(feats),
+                    'seg': load_head(cfg, 'seg', device)(feats)}
         for head, want in expected.items():
             got = run_exported(os.path.join(cfg['paths']['export'], head), feats)
             err = float((got - want).abs().max() / want.abs().max().clamp(min=1e-12))

@@ -18,27 +18,12 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from networks import seg_head  # noqa: E402
-from tools.config import load_config, run_path, setup_torch  # noqa: E402
+from tools.config import load_config, setup_torch  # noqa: E402
 from tools.dataset import cell_pixels, class_indices, pred_path, read_labels, read_png  # noqa: E402
 from tools.features import batch, channel_rms, load_split  # noqa: E402
-from tools.stages import mark_done, stage_logger  # noqa: E402
+from tools.heads import build_head, save_head  # noqa: E402
+from tools.stages import TRAIN_SEG, mark_done, stage_logger  # noqa: E402
 from tools.train_loop import fit  # noqa: E402
-
-STAGE = 'train_seg'
-
-
-def build(cfg, in_channels):
-    hp = cfg['seg']
-    return seg_head.Net(cfg['taps']['seg'], in_channels, hp['hidden'], 1 + len(class_indices(cfg['paths']['data'])),
-                        hp['dilation'])
-
-
-def load(cfg, device):
-    ckpt = torch.load(run_path(cfg, 'seg_head.pt'), map_location=device)
-    net = build(cfg, ckpt['in_channels'])
-    net.load_state_dict(ckpt['state_dict'])
-    return net.to(device).eval()
 
 
 def soft_targets(label, channel_of_class, num_channels, stride):
@@ -49,7 +34,7 @@ def soft_targets(label, channel_of_class, num_channels, stride):
 
 
 def main(cfg):
-    log = stage_logger(cfg, STAGE)
+    log = stage_logger(cfg, TRAIN_SEG)
     device = setup_torch(cfg)
     data, run, taps = cfg['paths']['data'], cfg['paths']['run'], cfg['taps']['seg']
     indices = class_indices(data)
@@ -63,7 +48,7 @@ def main(cfg):
     targets = torch.stack([soft_targets(read_png(pred_path(run, 'train', 'rw', sid)), channel_of_class,
                                         1 + len(indices), cell_pixels(cfg)).half() for sid in ids])
     in_channels = [feats[tap].shape[1] for tap in taps]
-    net = build(cfg, in_channels).to(device)
+    net = build_head(cfg, 'seg', in_channels).to(device)
     net.set_input_rms([channel_rms(feats[tap]) for tap in taps])
 
     def batch_loss(index):
@@ -72,10 +57,10 @@ def main(cfg):
         return loss, {'loss': loss.item()}
 
     summary = fit(net, len(ids), batch_loss, cfg['seg'], log, 'seg')
-    torch.save({'state_dict': net.state_dict(), 'in_channels': in_channels}, run_path(cfg, 'seg_head.pt'))
+    save_head(cfg, 'seg', net, in_channels)
     summary['images'] = len(ids)
     log(f'segmentation head trained: {summary["history"][-1]} in {summary["seconds"]}s')
-    mark_done(cfg, STAGE, summary)
+    mark_done(cfg, TRAIN_SEG, summary)
     return summary
 
 
