@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { decodeImage } from '../src/io/image_decode';
+import { decodeImage } from '../src/io/node_image_decode';
 import { modelSetFromDir, withoutClassEvidence } from '../src/models/node_model_set';
 import { useNodeWasmBackend } from '../src/models/node_wasm';
 import { loadPipeline, type LabPipeline } from '../src/models/pipeline';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { decodeImage } from '../src/io/image_decode';
+import { decodeImage } from '../src/io/node_image_decode';
 import { baseUrl, launchChromium } from './browser';
 
 let browser: Browser | undefined;
@@ -12,7 +12,7 @@ afterEach(async () => {
 
 /**
  * The app decodes with the browser, the CLI, evaluation and the training
- * features with src/io/image_decode: they must give the networks the same
+ * features with src/io/node_image_decode: they must give the networks the same
  * pixels, or the heads run on features they were not trained on.
  */
 describe('JPEG pixels', () => {

@@ -31,7 +31,7 @@ import { VOC_CLASSES } from '../src/core/constants';
 import { resizeLabelsNearest } from '../src/core/label_maps';
 import { keptClasses, SCORE_ORDERS, stageMasks, type MaskParameters, type ScoreOrder, type StageMasks } from '../src/core/masks';
 import { addConfusion, confusionMatrix, iouPerClass, meanIoU } from '../src/core/metrics';
-import { decodeImage } from '../src/io/image_decode';
+import { decodeImage } from '../src/io/node_image_decode';
 import { decodeLabelPng } from '../src/io/label_png';
 import { modelSetFromDir, withoutClassEvidence } from '../src/models/node_model_set';
 import { useNodeWasmBackend } from '../src/models/node_wasm';

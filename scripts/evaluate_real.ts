@@ -12,7 +12,7 @@ import path from 'node:path';
 import { scaleBox, scoreObjects, type Box, type BoxedObject } from '../src/core/box_localisation';
 import { VOC_CLASSES } from '../src/core/constants';
 import { keptClasses, stageMasks, type MaskParameters, type StageMasks } from '../src/core/masks';
-import { decodeImage } from '../src/io/image_decode';
+import { decodeImage } from '../src/io/node_image_decode';
 import type { LabPipeline } from '../src/models/pipeline';
 import { maskGeometry } from '../src/models/pipeline';
 

@@ -20,7 +20,7 @@
  *
  * With --reference, it only runs the backbone on DIR/input.png (a lossless
  * copy of the pixels PyTorch saw) and writes DIR/ts/<tap>.npy in float32, so
- * train_backbone.parity compares the two implementations on identical input.
+ * training/tools/backbone_parity.py compares the two implementations on identical input.
  */
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
@@ -44,7 +44,7 @@ import { packageFilePath } from '../src/io/node_package_path';
 import { fileModelHandler } from '../src/models/node_io';
 import { useNodeWasmBackend } from '../src/models/node_wasm';
 import { serializeNpy } from '../src/core/npy';
-import { decodeImage } from '../src/io/image_decode';
+import { decodeImage } from '../src/io/node_image_decode';
 import { networkInput, rgbTensor } from '../src/models/pipeline/input';
 import { placeImage } from '../src/models/pipeline/placement';
 import { GRID_STRIDE } from '../src/core/constants';

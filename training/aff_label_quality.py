@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """How good are a model set's affinity labels? Makes them for the first N
-train images (make_aff_labels.label_batches, the stage's own code) at each
+train images (tools/aff_labels.py, the stage's own code) at each
 alpha_high / alpha_low asked for, and measures them against the ground-truth
 masks at the grid cells' centres:
 
@@ -25,11 +25,11 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_aff_labels import label_batches  # noqa: E402
+from tools.aff_labels import label_batches  # noqa: E402
 from tools.affinity import BACKGROUND, IGNORE, pair_labels  # noqa: E402
 from tools.config import load_config, setup_torch  # noqa: E402
 from tools.dataset import cell_pixels, read_labels, read_mask  # noqa: E402
-from walk_ceiling import grid_labels  # noqa: E402
+from tools.maps import grid_labels  # noqa: E402
 
 
 def counts(labels, truth, radius):

@@ -3,7 +3,7 @@
 tiny epoch on a generated 6 + 3 image dataset, export it, extract its
 features with the TypeScript backbone (scripts/extract_features.ts, the
 app's code, resizing the images to the network input as the app does) and
-check them against PyTorch's (train_backbone.parity); then fine-tune a copy
+check them against PyTorch's (backbone_parity.parity); then fine-tune a copy
 of it with the affinity head (train_aff with config aff.backbone) on
 affinity labels taken from the true masks, and check the copy the same way.
 
@@ -18,10 +18,12 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import make_aff_labels  # noqa: E402
 import train_aff  # noqa: E402
 import train_backbone  # noqa: E402
 from smoke_test import build_dataset  # noqa: E402
+from tools.aff_labels import label_path  # noqa: E402
+from tools.backbone import TAPS  # noqa: E402
+from tools.backbone_parity import parity  # noqa: E402
 from tools.checks import check  # noqa: E402
 from tools.config import ROOT, aff_feature_dir, load_config  # noqa: E402
 from tools.dataset import read_labels, read_mask, write_png  # noqa: E402
@@ -39,17 +41,17 @@ def mask_aff_labels(cfg):
     for sid, _ in read_labels(cfg['paths']['data'], 'train'):
         mask = read_mask(cfg['paths']['data'], 'train', sid)
         step = mask.shape[0] // grid
-        write_png(make_aff_labels.label_path(cfg, sid), mask[::step, ::step])
+        write_png(label_path(cfg, sid), mask[::step, ::step])
 
 
 def check_parity(checks, cfg):
     """parity raises beyond its tolerance; this guards against an empty
     comparison. The scratch config's network sees the 512 px images at 256 px:
     the cached maps are compared with PyTorch's on the same resize."""
-    parity, cached = checks['same_pixels'], checks['cached']
-    check(set(parity) == set(cached) == set(train_backbone.REFERENCE_TAPS), checks)
+    same_pixels, cached = checks['same_pixels'], checks['cached']
+    check(set(same_pixels) == set(cached) == set(TAPS), checks)
     check(cfg['grid']['input_size'] == 256 and all(p['max_abs'] > 0 for p in cached.values()), (cfg['grid'], cached))
-    return max(p['relative'] for p in parity.values())
+    return max(p['relative'] for p in same_pixels.values())
 
 
 def main(keep=False):
@@ -65,7 +67,7 @@ def main(keep=False):
                         '--backbone', os.path.join(paths['run'], 'backbone', 'model.json'),
                         '--input-size', str(cfg['grid']['input_size'])],
                        cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-        worst = check_parity(train_backbone.parity(cfg, Logger(os.path.join(tmp, 'parity.log'))), cfg)
+        worst = check_parity(parity(cfg, Logger(os.path.join(tmp, 'parity.log'))), cfg)
         mask_aff_labels(cfg)
         aff = train_aff.main(cfg)
         check(aff['backbone_parameters'] == summary['parameters'] and aff_feature_dir(cfg) != paths['features'], aff)

@@ -15,9 +15,8 @@ from tools.config import load_config, run_path  # noqa: E402
 from tools.dataset import VOC_CLASSES, pred_path, read_labels, read_mask, read_png  # noqa: E402
 from tools.metrics import confusion, iou_per_class, mean_iou  # noqa: E402
 from tools.progress import Progress  # noqa: E402
-from tools.stages import mark_done, stage_logger  # noqa: E402
+from tools.stages import EVALUATE, mark_done, stage_logger  # noqa: E402
 
-STAGE = 'evaluate'
 SPLITS = ('val', 'train')
 METHODS = ('cam', 'rw', 'seg')
 
@@ -48,12 +47,12 @@ def table(results):
 
 
 def main(cfg):
-    log = stage_logger(cfg, STAGE)
+    log = stage_logger(cfg, EVALUATE)
     results = {split: evaluate_split(cfg, split, log) for split in SPLITS}
     with open(run_path(cfg, 'eval.json'), 'w') as f:
         json.dump({'miou_percent': results, 'rw': cfg['rw'], 'cam_bg_score': cfg['cam']['bg_score']}, f, indent=1)
     log('mIoU (%):\n' + table(results))
-    mark_done(cfg, STAGE, {split: {m: r[m]['miou'] for m in METHODS} for split, r in results.items()})
+    mark_done(cfg, EVALUATE, {split: {m: r[m]['miou'] for m in METHODS} for split, r in results.items()})
     return results
 
 

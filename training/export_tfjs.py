@@ -18,18 +18,15 @@ import time
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import evaluate  # noqa: E402
-import train_aff  # noqa: E402
-import train_backbone  # noqa: E402
-import train_cam  # noqa: E402
-import train_seg  # noqa: E402
 from networks import cam_guided_seg_head  # noqa: E402
+from tools import backbone_export  # noqa: E402
 from tools.config import aff_feature_dir, aff_finetunes_backbone, all_taps, load_config, run_path, setup_torch  # noqa: E402
-from tools.tfjs_model import write_model  # noqa: E402
 from tools.dataset import VOC_CLASSES, class_names, class_indices, dataset_info  # noqa: E402
+from tools.heads import load_head, seg_reads_cams  # noqa: E402
+from tools.stages import EVALUATE, EXPORT_TFJS, MAKE_AFF_LABELS, TRAIN_AFF, TRAIN_BACKBONE, TRAIN_CAM, TRAIN_SEG  # noqa: E402
 from tools.stages import is_done, mark_done, read_summary, stage_logger  # noqa: E402
+from tools.tfjs_model import write_model  # noqa: E402
 
-STAGE = 'export_tfjs'
 FORMAT = 'affinitylab-head'
 GENERATED_BY = 'AffinityLab training/export_tfjs.py (PyTorch %s)' % torch.__version__
 
@@ -56,7 +53,7 @@ def tap_inputs(cfg, taps, feat_dir=None):
 
 def heads(cfg, device):
     """(folder name, net, topology) for the three heads."""
-    cam, aff, seg = train_cam.load(cfg, device), train_aff.load(cfg, device), train_seg.load(cfg, device)
+    cam, aff, seg = (load_head(cfg, head, device) for head in ('cam', 'aff', 'seg'))
     return [
         ('cam', cam, {'inputs': tap_inputs(cfg, [cfg['taps']['cam']]), 'layers': cam.topology(cfg['taps']['cam']),
                       'output': 'CAMs (classes, H, W) on the input grid, channel order = meta.json classes'}),
@@ -68,7 +65,7 @@ def heads(cfg, device):
 
 def seg_topology(cfg, seg):
     topology = {'inputs': tap_inputs(cfg, cfg['taps']['seg']), 'layers': seg.topology()}
-    if train_seg.reads_cams(cfg):
+    if seg_reads_cams(cfg):
         return {**topology, 'classMap': cam_guided_seg_head.CLASS_MAP,
                 'output': f'one logit map (1, H, W) per class asked about, given that class\'s normalised CAM as '
                           f'{cam_guided_seg_head.CLASS_MAP} (1, H, W); with background at 0: argmax of [0, z_1 .. z_K], '
@@ -89,7 +86,7 @@ def backbone_section(cfg, features):
         return {'package': features['model']['package'], 'file': features['model']['file'],
                 'sha256': features['model']['sha256'], 'input': features['input'], 'taps': taps}
     b = cfg['backbone']
-    return {'format': train_backbone.FORMAT, 'file': 'backbone/model.json', 'sha256': features['model']['sha256'],
+    return {'format': backbone_export.FORMAT, 'file': 'backbone/model.json', 'sha256': features['model']['sha256'],
             'input': features['input'], 'taps': taps,
             'architecture': {k: b[k] for k in ('architecture', 'width', 'last_channels', 'fpn_channels')},
             'hyperparameters': {k: b[k] for k in ('train_size', 'crop_min', 'jitter', 'epochs', 'batch_size', 'lr', 'weight_decay')}}
@@ -99,9 +96,9 @@ def aff_backbone_section(cfg):
     """The affinity head's own fine-tuned backbone (train_aff), shipped in <export>/aff_backbone/."""
     with open(os.path.join(aff_feature_dir(cfg), 'features.json')) as f:
         features = json.load(f)
-    return {'format': train_backbone.FORMAT, 'file': f'{AFF_BACKBONE}/model.json', 'sha256': features['model']['sha256'],
+    return {'format': backbone_export.FORMAT, 'file': f'{AFF_BACKBONE}/model.json', 'sha256': features['model']['sha256'],
             'input': features['input'], 'taps': tap_inputs(cfg, cfg['taps']['aff'], aff_feature_dir(cfg)),
-            'fineTuned': {'from': 'backbone', 'stage': train_aff.STAGE, **cfg['aff']['backbone']}}
+            'fineTuned': {'from': 'backbone', 'stage': TRAIN_AFF, **cfg['aff']['backbone']}}
 
 
 def copy_backbone(cfg, out, name='backbone'):
@@ -118,12 +115,12 @@ def meta(cfg, sizes):
     indices = class_indices(data)
     with open(os.path.join(cfg['paths']['features'], 'features.json')) as f:
         features = json.load(f)
-    stages = ('train_backbone', 'train_cam', 'make_aff_labels', 'train_aff', 'train_seg')
+    stages = (TRAIN_BACKBONE, TRAIN_CAM, MAKE_AFF_LABELS, TRAIN_AFF, TRAIN_SEG)
     evidence = cfg.get('class_evidence')
     # With a detector the set names all 20 VOC classes; its heads keep the data set's (docs/algorithm.md §1b).
     set_indices = list(range(1, len(VOC_CLASSES))) if evidence else indices
     # The CAM-guided head segments whatever class a CAM names.
-    guided = train_seg.reads_cams(cfg)
+    guided = seg_reads_cams(cfg)
     seg_classes = set_indices if guided else indices
     return {
         'name': cfg['name'],
@@ -151,13 +148,13 @@ def meta(cfg, sizes):
         'training': {s: read_summary(cfg, s) for s in stages if is_done(cfg, s)},
         'hyperparameters': {k: cfg[k] for k in ('cam', 'aff_labels', 'aff', 'rw', 'seg')},
         'parameters': sizes,
-        'eval': read_summary(cfg, evaluate.STAGE) if is_done(cfg, evaluate.STAGE) else None,
+        'eval': read_summary(cfg, EVALUATE) if is_done(cfg, EVALUATE) else None,
         'exported': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
     }
 
 
 def main(cfg):
-    log = stage_logger(cfg, STAGE)
+    log = stage_logger(cfg, EXPORT_TFJS)
     device = setup_torch(cfg)
     out = cfg['paths']['export']
     sizes = {}
@@ -166,15 +163,15 @@ def main(cfg):
         log(f'exported {name}: {sizes[name]} parameters')
     if 'backbone' in cfg:
         copy_backbone(cfg, out)
-        sizes['backbone'] = read_summary(cfg, train_backbone.STAGE)['parameters']
+        sizes['backbone'] = read_summary(cfg, TRAIN_BACKBONE)['parameters']
     if aff_finetunes_backbone(cfg):
         copy_backbone(cfg, out, AFF_BACKBONE)
-        sizes[AFF_BACKBONE] = read_summary(cfg, train_aff.STAGE)['backbone_parameters']
+        sizes[AFF_BACKBONE] = read_summary(cfg, TRAIN_AFF)['backbone_parameters']
     else:
         shutil.rmtree(os.path.join(out, AFF_BACKBONE), ignore_errors=True)
     with open(os.path.join(out, 'meta.json'), 'w') as f:
         json.dump(meta(cfg, sizes), f, indent=1)
-    mark_done(cfg, STAGE, {'out': out, 'parameters': sizes})
+    mark_done(cfg, EXPORT_TFJS, {'out': out, 'parameters': sizes})
     return sizes
 
 

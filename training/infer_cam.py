@@ -11,15 +11,13 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import train_cam  # noqa: E402
 from tools.config import load_config  # noqa: E402
-from tools.dataset import batches_by_class_count, cam_path, class_indices, image_side, pred_path, read_labels, write_png  # noqa: E402
+from tools.dataset import batches_by_class_count, cam_path, class_indices, pred_path, read_labels, write_png  # noqa: E402
 from tools.features import read_batch  # noqa: E402
-from tools.maps import channel_argmax, input_cams, labels_to_image, with_constant_background  # noqa: E402
+from tools.predictions import cam_prediction  # noqa: E402
 from tools.progress import Progress  # noqa: E402
-from tools.stages import run_inference_stage  # noqa: E402
+from tools.stages import INFER_CAM, run_inference_stage  # noqa: E402
 
-STAGE = 'infer_cam'
 SPLITS = ('train', 'val')
 
 
@@ -27,14 +25,6 @@ def gt_class_cams(all_cams, classes, indices):
     """Selects each image's ground-truth channels: (B, C, H, W) -> (B, K, H, W)."""
     channels = torch.tensor([[indices.index(c) for c in row] for row in classes])
     return torch.stack([cams[ch] for cams, ch in zip(all_cams, channels)])
-
-
-def cam_prediction(cams, classes, cfg):
-    """CAM-only label maps at image size: argmax against a constant background
-    at the network's input resolution, scaled to the image."""
-    scores = with_constant_background(input_cams(cams, cfg), cfg['cam']['bg_score'])
-    channel_classes = torch.cat([torch.zeros_like(classes[:, :1]), classes], dim=1)
-    return labels_to_image(channel_argmax(scores, channel_classes), image_side(cfg)).numpy()
 
 
 def infer_split(cfg, net, split, device, log):
@@ -59,7 +49,7 @@ def infer_split(cfg, net, split, device, log):
 
 
 def main(cfg):
-    return run_inference_stage(cfg, STAGE, train_cam.load, infer_split, SPLITS)
+    return run_inference_stage(cfg, INFER_CAM, 'cam', infer_split, SPLITS)
 
 
 if __name__ == '__main__':

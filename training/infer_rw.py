@@ -17,34 +17,21 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import train_aff  # noqa: E402
-from tools.affinity import l1_affinity, random_walk, transition  # noqa: E402
 from tools.config import aff_feature_dir, load_config, run_path  # noqa: E402
-from tools.dataset import batches_by_class_count, image_side, pred_path, read_cams, read_labels, write_png  # noqa: E402
+from tools.dataset import batches_by_class_count, pred_path, read_cams, read_labels, write_png  # noqa: E402
 from tools.features import read_batch  # noqa: E402
-from tools.maps import grid_scores, input_labels  # noqa: E402
+from tools.heads import head_path  # noqa: E402
+from tools.predictions import walk_labels  # noqa: E402
 from tools.progress import Progress  # noqa: E402
-from tools.stages import run_inference_stage  # noqa: E402
+from tools.stages import INFER_RW, run_inference_stage  # noqa: E402
 
-STAGE = 'infer_rw'
 SPLITS = ('val', 'train')  # val first: its numbers are wanted early
-
-
-def walk_labels(embed, cams, classes, cfg, alpha=None, beta=None, pair=l1_affinity):
-    """Embeddings (B, D, H, W), grid CAMs (B, K, H, W), class ids (B, K) ->
-    uint8 image-size label maps (B, size, size) after the walk; alpha and beta default
-    to the config's, `pair` turns two cells' embeddings into W."""
-    hp = cfg['rw']
-    offsets, trans = transition(embed, hp['radius'], hp['beta'] if beta is None else beta, pair)
-    walked = random_walk(grid_scores(cams, hp['alpha'] if alpha is None else alpha, cfg), offsets, trans, hp['steps'])
-    channel_classes = torch.cat([torch.zeros_like(classes[:, :1]), classes], dim=1)
-    return input_labels(walked, channel_classes, cfg, image_side(cfg)).numpy()
 
 
 def keep_outputs_of_current_head(cfg):
     """Deletes walk outputs unless they came from the current aff_head.pt."""
     stamp_path = run_path(cfg, 'rw_stamp.txt')
-    stamp = str(os.stat(run_path(cfg, 'aff_head.pt')).st_mtime_ns)
+    stamp = str(os.stat(head_path(cfg, 'aff')).st_mtime_ns)
     if not os.path.exists(stamp_path) or open(stamp_path).read() != stamp:
         for split in SPLITS:
             shutil.rmtree(os.path.dirname(pred_path(cfg['paths']['run'], split, 'rw', 'x')), ignore_errors=True)
@@ -72,7 +59,7 @@ def infer_split(cfg, net, split, device, log):
 
 def main(cfg):
     keep_outputs_of_current_head(cfg)
-    return run_inference_stage(cfg, STAGE, train_aff.load, infer_split, SPLITS, {'params': cfg['rw']})
+    return run_inference_stage(cfg, INFER_RW, 'aff', infer_split, SPLITS, {'params': cfg['rw']})
 
 
 if __name__ == '__main__':

@@ -12,16 +12,14 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import train_cam  # noqa: E402
-import train_seg  # noqa: E402
 from tools.config import load_config  # noqa: E402
 from tools.dataset import class_indices, image_side, pred_path, read_labels, write_png  # noqa: E402
 from tools.features import read_batch  # noqa: E402
+from tools.heads import load_head, seg_reads_cams  # noqa: E402
 from tools.maps import input_labels, normalize_cams  # noqa: E402
 from tools.progress import Progress  # noqa: E402
-from tools.stages import run_inference_stage  # noqa: E402
+from tools.stages import INFER_SEG, run_inference_stage  # noqa: E402
 
-STAGE = 'infer_seg'
 SPLITS = ('train', 'val')
 CLASS_THRESHOLD = 0.5  # src/core/masks.ts CLASS_SCORE_THRESHOLD
 
@@ -53,8 +51,8 @@ def infer_split(cfg, net, split, device, log):
     channel_classes = torch.tensor([[0] + class_indices(data)])
     rows = read_labels(data, split)
     size, side = cfg['seg']['batch_size'], image_side(cfg)
-    guided = train_seg.reads_cams(cfg)
-    cam_net = train_cam.load(cfg, device) if guided else None
+    guided = seg_reads_cams(cfg)
+    cam_net = load_head(cfg, 'cam', device) if guided else None
     taps = sorted(set(cfg['taps']['seg']) | ({cfg['taps']['cam']} if guided else set()))
     progress = Progress(log, f'segmentation {split}', len(rows), unit='img')
     for start in range(0, len(rows), size):
@@ -72,7 +70,7 @@ def infer_split(cfg, net, split, device, log):
 
 
 def main(cfg):
-    return run_inference_stage(cfg, STAGE, train_seg.load, infer_split, SPLITS)
+    return run_inference_stage(cfg, INFER_SEG, 'seg', infer_split, SPLITS)
 
 
 if __name__ == '__main__':

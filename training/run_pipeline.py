@@ -10,7 +10,6 @@ train` builds default, then scratch). --redo STAGE reruns STAGE and every
 later stage.
 """
 import argparse
-import json
 import os
 import sys
 import time
@@ -27,11 +26,11 @@ import train_backbone  # noqa: E402
 import train_cam  # noqa: E402
 import train_seg  # noqa: E402
 from tools import feature_cache  # noqa: E402
+from tools.backbone_parity import parity  # noqa: E402
 from tools.config import DEFAULT_CONFIG, ROOT, all_taps, load_config, run_path  # noqa: E402
 from tools.progress import Logger, format_seconds  # noqa: E402
-from tools.stages import done_path, is_done, mark_done, stage_logger  # noqa: E402
-
-FEATURES = 'features'
+from tools.stages import EVALUATE, EXPORT_TFJS, FEATURES, INFER_CAM, INFER_RW, INFER_SEG, MAKE_AFF_LABELS, TRAIN_AFF  # noqa: E402
+from tools.stages import TRAIN_BACKBONE, TRAIN_CAM, TRAIN_SEG, done_path, is_done, mark_done, stage_logger  # noqa: E402
 
 
 def own_backbone(cfg):
@@ -42,33 +41,33 @@ def own_backbone(cfg):
 def extract_features(cfg):
     """Stage 0: cache the backbone taps with the app's own tfjs code (Node).
     For a set with its own backbone, also compare PyTorch's and the TS
-    features of one image (train_backbone.parity)."""
+    features of one image (backbone_parity.parity)."""
     log = stage_logger(cfg, FEATURES)
     model_json = own_backbone(cfg)
     feature_cache.fill(cfg, cfg['paths']['features'], all_taps(cfg), log, model_json)
     summary = {'features': cfg['paths']['features']}
     if model_json:
-        summary['parity'] = train_backbone.parity(cfg, log)
+        summary['parity'] = parity(cfg, log)
     mark_done(cfg, FEATURES, summary)
 
 
 STAGES = [
     (FEATURES, extract_features),
-    (train_cam.STAGE, train_cam.main),
-    (infer_cam.STAGE, infer_cam.main),
-    (make_aff_labels.STAGE, make_aff_labels.main),
-    (train_aff.STAGE, train_aff.main),
-    (infer_rw.STAGE, infer_rw.main),
-    (train_seg.STAGE, train_seg.main),
-    (infer_seg.STAGE, infer_seg.main),
-    (evaluate.STAGE, evaluate.main),
-    (export_tfjs.STAGE, export_tfjs.main),
+    (TRAIN_CAM, train_cam.main),
+    (INFER_CAM, infer_cam.main),
+    (MAKE_AFF_LABELS, make_aff_labels.main),
+    (TRAIN_AFF, train_aff.main),
+    (INFER_RW, infer_rw.main),
+    (TRAIN_SEG, train_seg.main),
+    (INFER_SEG, infer_seg.main),
+    (EVALUATE, evaluate.main),
+    (EXPORT_TFJS, export_tfjs.main),
 ]
 
 
 def stages(cfg):
     """STAGES, preceded by training the backbone for a set that has its own."""
-    return ([(train_backbone.STAGE, train_backbone.main)] if 'backbone' in cfg else []) + STAGES
+    return ([(TRAIN_BACKBONE, train_backbone.main)] if 'backbone' in cfg else []) + STAGES
 
 
 def clear_from(cfg, stage):

@@ -24,9 +24,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import aff_label_quality  # noqa: E402
 import run_pipeline  # noqa: E402
-import train_aff  # noqa: E402
-import train_cam  # noqa: E402
-import train_seg  # noqa: E402
 import walk_ceiling  # noqa: E402
 from tools.checks import check  # noqa: E402
 from tools import crf, maps  # noqa: E402
@@ -35,6 +32,7 @@ from tools.config import all_taps, load_config  # noqa: E402
 from tools.dataset import cam_path, pred_path, read_labels  # noqa: E402
 from networks.cam_guided_seg_head import CLASS_MAP  # noqa: E402
 from tools.features import read_batch  # noqa: E402
+from tools.heads import load_head, seg_reads_cams  # noqa: E402
 from tools.stages import is_done  # noqa: E402
 
 TAPS = {'fpn_s8': (192, 8), 'bb_s8': (32, 8), 'bb_s16': (88, 16), 'bb_s32': (480, 32)}
@@ -139,12 +137,12 @@ def check_export_matches(cfg):
     feats = read_batch(cfg['paths']['features'], 'val', taps, ids, torch.device('cpu'))
     device = torch.device('cpu')
     with torch.no_grad():
-        cams = train_cam.load(cfg, device).forward_cam(feats[cfg['taps']['cam']])
-        seg = train_seg.load(cfg, device)
+        cams = load_head(cfg, 'cam', device).forward_cam(feats[cfg['taps']['cam']])
+        seg = load_head(cfg, 'seg', device)
         # The CAM-guided head is asked about one class, given its CAM; its logit follows background's 0.
         class_cam = maps.normalize_cams(cams[:, :1], cfg['cam']['norm_eps'])
-        expected = {'cam': cams, 'aff': train_aff.load(cfg, device)(feats),
-                    'seg': seg(feats, class_cam)[:, 1:] if train_seg.reads_cams(cfg) else seg(feats)}
+        expected = {'cam': cams, 'aff': load_head(cfg, 'aff', device)(feats),
+                    'seg': seg(feats, class_cam)[:, 1:] if seg_reads_cams(cfg) else seg(feats)}
         for head, want in expected.items():
             got = run_exported(os.path.join(cfg['paths']['export'], head), {**feats, CLASS_MAP: class_cam})
             err = float((got - want).abs().max() / want.abs().max().clamp(min=1e-12))

@@ -17,7 +17,7 @@ BatchNorm statistics frozen, and sees whole images at the network input size,
 flipped at random. It is exported to <run>/aff_backbone/ (the
 train_backbone format; the app runs it for the affinity stage), its taps are
 cached with the app's code in the second feature cache
-(config.aff_feature_dir) and checked against PyTorch (train_backbone.parity)."""
+(config.aff_feature_dir) and checked against PyTorch (backbone_parity.parity)."""
 import os
 import sys
 
@@ -26,33 +26,22 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import make_aff_labels  # noqa: E402
-import train_backbone  # noqa: E402
-from networks import aff_head  # noqa: E402
-from tools.affinity import affinity_loss, half_disc_pairs, l1_affinity, pair_labels  # noqa: E402
 from tools import feature_cache  # noqa: E402
+from tools.aff_labels import label_path  # noqa: E402
+from tools.affinity import affinity_loss, half_disc_pairs, l1_affinity, pair_labels  # noqa: E402
+from tools.backbone import load_backbone, normalise, tap_maps  # noqa: E402
+from tools.backbone_export import export_with_reference  # noqa: E402
+from tools.backbone_parity import parity  # noqa: E402
 from tools.config import aff_feature_dir, aff_finetunes_backbone, load_config, run_path, setup_torch  # noqa: E402
-from tools.dataset import read_labels, read_png  # noqa: E402
+from tools.dataset import read_images, read_labels, read_png  # noqa: E402
 from tools.features import batch, channel_rms, load_split  # noqa: E402
+from tools.heads import build_head, save_head  # noqa: E402
 from tools.maps import upsample  # noqa: E402
-from tools.stages import mark_done, stage_logger  # noqa: E402
+from tools.stages import TRAIN_AFF, mark_done, stage_logger  # noqa: E402
 from tools.train_loop import fit  # noqa: E402
 
-STAGE = 'train_aff'
 # Images at a time when resizing, and for the heads' input RMS.
 CHUNK = 100
-
-
-def build(cfg, in_channels):
-    hp = cfg['aff']
-    return aff_head.Net(cfg['taps']['aff'], in_channels, hp['stage_channels'], hp['embed_channels'], hp.get('embed_kernel', 1))
-
-
-def load(cfg, device):
-    ckpt = torch.load(run_path(cfg, 'aff_head.pt'), map_location=device)
-    net = build(cfg, ckpt['in_channels'])
-    net.load_state_dict(ckpt['state_dict'])
-    return net.to(device).eval()
 
 
 def random_crop(maps, labels, size):
@@ -66,10 +55,6 @@ def pair_loss(embed, labels, cfg):
     bg_pos, fg_pos, neg = pair_labels(labels, cfg['aff_labels']['radius'])
     loss, terms = affinity_loss(l1_affinity(*half_disc_pairs(embed, cfg['aff_labels']['radius'])), bg_pos, fg_pos, neg, cfg['aff']['loss_eps'])
     return loss, {'loss': loss.item(), 'bg_pos': terms[0].item(), 'fg_pos': terms[1].item(), 'neg': terms[2].item()}
-
-
-def save_head(cfg, net, in_channels):
-    torch.save({'state_dict': net.state_dict(), 'in_channels': in_channels}, run_path(cfg, 'aff_head.pt'))
 
 
 class BackboneWithHead(nn.Module):
@@ -86,8 +71,8 @@ class BackboneWithHead(nn.Module):
         return self
 
     def forward(self, images):
-        x = train_backbone.normalise(images, self.cfg)
-        return self.head(train_backbone.tap_maps(self.backbone, x, self.head.taps))
+        x = normalise(images, self.cfg)
+        return self.head(tap_maps(self.backbone, x, self.head.taps))
 
 
 def resized_images(cfg, split, ids):
@@ -96,7 +81,7 @@ def resized_images(cfg, split, ids):
     size = cfg['grid']['input_size']
     out = []
     for start in range(0, len(ids), CHUNK):
-        u8 = train_backbone.read_images(cfg['paths']['data'], split, ids[start:start + CHUNK]).float()
+        u8 = read_images(cfg['paths']['data'], split, ids[start:start + CHUNK]).float()
         out.append(upsample(u8, size).half())
     return torch.cat(out)
 
@@ -105,11 +90,11 @@ def train_with_backbone(cfg, ids, labels, device, log):
     hp, taps = cfg['aff'], cfg['taps']['aff']
     images = resized_images(cfg, 'train', ids)
     log(f'decoded and resized {len(ids)} images to {tuple(images.shape[1:])}')
-    backbone = train_backbone.load(cfg, device)
+    backbone = load_backbone(cfg, device)
     with torch.no_grad():
-        first = train_backbone.tap_maps(backbone, train_backbone.normalise(images[:CHUNK].float().to(device), cfg), taps)
+        first = tap_maps(backbone, normalise(images[:CHUNK].float().to(device), cfg), taps)
     in_channels = [first[tap].shape[1] for tap in taps]
-    head = build(cfg, in_channels).to(device)
+    head = build_head(cfg, 'aff', in_channels).to(device)
     head.set_input_rms([channel_rms(first[tap]) for tap in taps])
     net = BackboneWithHead(backbone, head, cfg)
     fine = hp['backbone']
@@ -123,14 +108,14 @@ def train_with_backbone(cfg, ids, labels, device, log):
         return pair_loss(net(x), lab, cfg)
 
     summary = fit(net, len(ids), batch_loss, hp, log, 'aff + backbone', groups)
-    save_head(cfg, head, in_channels)
+    save_head(cfg, 'aff', head, in_channels)
     folder = run_path(cfg, 'aff_backbone')
     val_id = read_labels(cfg['paths']['data'], 'val')[0][0]
-    val_image = train_backbone.read_images(cfg['paths']['data'], 'val', [val_id])[0]
-    summary['backbone_parameters'] = train_backbone.export_with_reference(backbone.cpu(), cfg, folder, val_image, val_id)
+    val_image = read_images(cfg['paths']['data'], 'val', [val_id])[0]
+    summary['backbone_parameters'] = export_with_reference(backbone.cpu(), cfg, folder, val_image, val_id)
     log(f'exported the fine-tuned backbone to {folder}')
     feature_cache.fill(cfg, aff_feature_dir(cfg), taps, log, os.path.join(folder, 'model.json'))
-    summary['parity'] = train_backbone.parity(cfg, log, folder, aff_feature_dir(cfg))
+    summary['parity'] = parity(cfg, log, folder, aff_feature_dir(cfg))
     return summary
 
 
@@ -138,7 +123,7 @@ def train_on_features(cfg, ids, labels, device, log):
     hp = cfg['aff']
     feats = load_split(cfg['paths']['features'], 'train', cfg['taps']['aff'], ids, log)
     in_channels = [feats[tap].shape[1] for tap in cfg['taps']['aff']]
-    net = build(cfg, in_channels).to(device)
+    net = build_head(cfg, 'aff', in_channels).to(device)
     net.set_input_rms([channel_rms(feats[tap]) for tap in cfg['taps']['aff']])
 
     def batch_loss(index):
@@ -151,19 +136,19 @@ def train_on_features(cfg, ids, labels, device, log):
         return pair_loss(embed, lab, cfg)
 
     summary = fit(net, len(ids), batch_loss, hp, log, 'aff')
-    save_head(cfg, net, in_channels)
+    save_head(cfg, 'aff', net, in_channels)
     return summary
 
 
 def main(cfg):
-    log = stage_logger(cfg, STAGE)
+    log = stage_logger(cfg, TRAIN_AFF)
     device = setup_torch(cfg)
     ids = [sid for sid, _ in read_labels(cfg['paths']['data'], 'train')]
-    labels = torch.from_numpy(np.stack([read_png(make_aff_labels.label_path(cfg, sid)) for sid in ids]))
+    labels = torch.from_numpy(np.stack([read_png(label_path(cfg, sid)) for sid in ids]))
     train = train_with_backbone if aff_finetunes_backbone(cfg) else train_on_features
     summary = train(cfg, ids, labels, device, log)
     log(f'affinity head trained: {summary["history"][-1]} in {summary["seconds"]}s')
-    mark_done(cfg, STAGE, summary)
+    mark_done(cfg, TRAIN_AFF, summary)
     return summary
 
 

@@ -14,74 +14,25 @@ the app should run it at: grid.input_size, 256 for the scratch set).
 Resumable per epoch (<run>/backbone_ckpt.pt); the trained weights, BatchNorm
 unfolded, stay in <run>/backbone.pt for train_aff to fine-tune. Also writes the first
 validation image's pixels and PyTorch features (<run>/backbone/reference/),
-which the features stage compares with the TypeScript backbone's (`parity`).
+which the features stage compares with the TypeScript backbone's
+(tools/backbone_parity.py).
 """
-import json
 import math
 import os
-import subprocess
 import sys
 import time
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from networks import mobilenet_v2  # noqa: E402
-from tools.config import ROOT, load_config, run_path, setup_torch  # noqa: E402
-from tools.dataset import class_indices, label_vector, read_labels  # noqa: E402
-from tools.maps import upsample  # noqa: E402
+from tools.backbone import build_backbone, normalise, weights_path  # noqa: E402
+from tools.backbone_export import export_with_reference  # noqa: E402
+from tools.config import load_config, run_path, setup_torch  # noqa: E402
+from tools.dataset import class_indices, label_vector, read_images, read_labels  # noqa: E402
 from tools.progress import Progress, format_seconds  # noqa: E402
-from tools.stages import mark_done, stage_logger  # noqa: E402
-from tools.tfjs_model import write_model  # noqa: E402
-
-STAGE = 'train_backbone'
-FORMAT = 'affinitylab-backbone'
-GENERATED_BY = 'AffinityLab training/train_backbone.py (PyTorch %s)' % torch.__version__
-REFERENCE_TAPS = {'fpn_s8': 'fpn', 'bb_s8': 's8', 'bb_s16': 's16', 'bb_s32': 's32'}
-# float32 on both sides; summation order alone differs.
-PARITY_TOLERANCE = 1e-4
-# The cache is float16 (relative step 1e-3); a different JPEG decoder moved the scratch taps by up to 28%.
-CACHED_TOLERANCE = 5e-3
-# Suffix of the reference maps of the image resized to the network input (write_reference).
-RESIZED = '_resized'
-WEIGHTS = 'backbone.pt'
-
-
-def build(cfg):
-    b = cfg['backbone']
-    return mobilenet_v2.Net(len(class_indices(cfg['paths']['data'])), b['width'], b['last_channels'], b['fpn_channels'])
-
-
-def load(cfg, device):
-    """The trained backbone from <run>/backbone.pt, in eval mode."""
-    net = build(cfg)
-    net.load_state_dict(torch.load(run_path(cfg, WEIGHTS), map_location=device))
-    return net.to(device).eval()
-
-
-def tap_maps(net, x, taps):
-    """{tap: (B, C, h, w)} for the named taps of a normalised batch."""
-    stages = net.stages(x)
-    return {tap: stages[REFERENCE_TAPS[tap]] for tap in taps}
-
-
-def normalise(images, cfg):
-    """uint8-range RGB (B, 3, H, W) -> the network's input, exactly as the TS backbone does."""
-    norm = cfg['backbone']['input']
-    return images * norm['scale'] + norm['offset']
-
-
-def read_images(data_dir, split, ids):
-    """uint8 (N, 3, H, W), decoded once so that epochs never touch the disk."""
-    first = np.asarray(Image.open(os.path.join(data_dir, split, 'images', ids[0] + '.jpg')).convert('RGB'))
-    out = torch.empty((len(ids), 3) + first.shape[:2], dtype=torch.uint8)
-    for n, sid in enumerate(ids):
-        rgb = np.array(Image.open(os.path.join(data_dir, split, 'images', sid + '.jpg')).convert('RGB'))
-        out[n] = torch.from_numpy(rgb).permute(2, 0, 1)
-    return out
+from tools.stages import TRAIN_BACKBONE, mark_done, stage_logger  # noqa: E402
 
 
 def augment(images, b, gen):
@@ -125,108 +76,8 @@ def evaluate(net, images, targets, cfg, batch_size=8):
             'loss': round(F.multilabel_soft_margin_loss(logits, targets).item(), 4)}
 
 
-def export(net, cfg, folder):
-    """model.json + weights.bin: layer list with BatchNorm folded, kernels
-    HWIO (depthwise: [k, k, C, 1], tf.depthwiseConv2d's layout), float32."""
-    weights = []
-    for name, (kernel, bias) in net.kernels().items():
-        kernel = kernel.detach()
-        if kernel.shape[1] == 1 and kernel.shape[0] > 1 and name.endswith('_dw'):
-            hwio = kernel.permute(2, 3, 0, 1)
-        else:
-            hwio = kernel.permute(2, 3, 1, 0)
-        weights += [(f'{name}/kernel', hwio.contiguous().numpy()), (f'{name}/bias', bias.detach().numpy())]
-    taps = {role: {'layer': layer, 'stride': stride} for role, (layer, stride) in net.taps().items()}
-    topology = {
-        'input': {'channels': 3, 'range': [0, 255], **cfg['backbone']['input'],
-                  'note': 'RGB 0..255; the first layer reads input * scale + offset'},
-        'layers': net.topology(),
-        'taps': taps,
-    }
-    return write_model(folder, FORMAT, GENERATED_BY, topology, weights)
-
-
-@torch.no_grad()
-def write_reference(net, cfg, image, sid, folder):
-    """PyTorch's float32 (C, H, W) maps of every tap for one image, and the
-    exact pixels they came from (input.png), for `parity`; for a set whose
-    network input is smaller than the image, also the maps of the image
-    resized as the pipeline resizes it (bilinear, half-pixel centres, no
-    antialiasing, not rounded: rounding alone moves the maps by 1-3%)."""
-    net.eval()
-    os.makedirs(folder, exist_ok=True)
-    Image.fromarray(image.permute(1, 2, 0).numpy()).save(os.path.join(folder, 'input.png'))
-    size = cfg['grid']['input_size']
-    inputs = {'': image[None].float()}
-    if image.shape[-1] != size:
-        inputs[RESIZED] = upsample(inputs[''], size)
-    for suffix, x in inputs.items():
-        maps = net.stages(normalise(x, cfg))
-        for role, key in REFERENCE_TAPS.items():
-            np.save(os.path.join(folder, f'{sid}_{role}{suffix}.npy'), maps[key][0].numpy().astype(np.float32))
-    with open(os.path.join(folder, 'reference.json'), 'w') as f:
-        json.dump({'split': 'val', 'id': sid, 'taps': list(REFERENCE_TAPS)}, f)
-
-
-def export_with_reference(net, cfg, folder, image, sid):
-    """export() to `folder`, then write_reference() of one val image beside
-    it for `parity`; returns the parameter count."""
-    parameters = export(net, cfg, folder)
-    write_reference(net, cfg, image, sid, reference_dir(folder))
-    return parameters
-
-
-def reference_dir(folder):
-    """Where write_reference puts the maps of the backbone exported to `folder`."""
-    return os.path.join(folder, 'reference')
-
-
-def compare(torch_map, ts_map, what):
-    if torch_map.shape != ts_map.shape:
-        raise ValueError(f'{what}: PyTorch shape {torch_map.shape}, TS {ts_map.shape}')
-    diff, scale = float(np.abs(torch_map - ts_map).max()), float(np.abs(torch_map).max())
-    significant = lambda v: float(f'{v:.3g}')  # noqa: E731
-    return {'max_abs_diff': significant(diff), 'max_abs': significant(scale), 'relative': significant(diff / max(scale, 1e-12))}
-
-
-def parity(cfg, log, exported=None, feat_dir=None):
-    """PyTorch vs the TS backbone (scripts/extract_features.ts --reference) on
-    the same lossless pixels, and PyTorch (PIL's JPEG decode) vs the cached
-    features (the pipeline's decoder, which must match PIL's and the
-    browser's); fails beyond PARITY_TOLERANCE or CACHED_TOLERANCE.
-    `exported` is the backbone's folder (<run>/backbone unless told) and
-    `feat_dir` its feature cache (paths.features unless told)."""
-    exported = exported or run_path(cfg, 'backbone')
-    feat_dir = feat_dir or cfg['paths']['features']
-    folder = reference_dir(exported)
-    with open(os.path.join(folder, 'reference.json')) as f:
-        ref = json.load(f)
-    subprocess.run(['npx', 'tsx', 'scripts/extract_features.ts', '--reference', folder,
-                    '--backbone', os.path.join(exported, 'model.json')], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    out, cached = {}, {}
-    for role in ref['taps']:
-        torch_map = np.load(os.path.join(folder, f'{ref["id"]}_{role}.npy'))
-        out[role] = compare(torch_map, np.load(os.path.join(folder, 'ts', role + '.npy')), f'parity {role}')
-        log(f'parity PyTorch vs TS backbone, {ref["split"]}/{ref["id"]} {role}, same pixels: '
-            f'max |diff| {out[role]["max_abs_diff"]:.3g} of max |value| {out[role]["max_abs"]:.4g} (relative {out[role]["relative"]:.1e})')
-        cached_map = np.load(os.path.join(feat_dir, ref['split'], role, ref['id'] + '.npy')).astype(np.float32)
-        resized = os.path.join(folder, f'{ref["id"]}_{role}{RESIZED}.npy')
-        cached[role] = compare(np.load(resized) if os.path.exists(resized) else torch_map, cached_map, f'cached {role}')
-        log(f'  cached features (the JPEG decoded by the pipeline, float16): max |diff| {cached[role]["max_abs_diff"]:.3g} '
-            f'(relative {cached[role]["relative"]:.1e})')
-    worst = max(p['relative'] for p in out.values())
-    if worst > PARITY_TOLERANCE:
-        raise ValueError(f'the TS backbone disagrees with PyTorch on identical pixels: relative difference {worst:.2e} '
-                         f'> {PARITY_TOLERANCE:g}; see {folder}')
-    worst = max(p['relative'] for p in cached.values())
-    if worst > CACHED_TOLERANCE:
-        raise ValueError(f'the cached features differ from PyTorch by {worst:.2e} relative (> {CACHED_TOLERANCE:g}): '
-                         'does the pipeline decode JPEGs differently from PIL?')
-    return {'same_pixels': out, 'cached': cached}
-
-
 def main(cfg):
-    log = stage_logger(cfg, STAGE)
+    log = stage_logger(cfg, TRAIN_BACKBONE)
     device = setup_torch(cfg)
     b, data = cfg['backbone'], cfg['paths']['data']
     indices = class_indices(data)
@@ -238,7 +89,7 @@ def main(cfg):
     val_images = read_images(data, 'val', [sid for sid, _ in val_rows])
     log(f'decoded {len(images)} train + {len(val_images)} val images in {format_seconds(time.time() - t0)}')
 
-    net = build(cfg).to(device).to(memory_format=torch.channels_last)
+    net = build_backbone(cfg).to(device).to(memory_format=torch.channels_last)
     opt = torch.optim.AdamW(net.parameters(), lr=b['lr'], weight_decay=b['weight_decay'])
     steps_per_epoch = len(rows) // b['batch_size']
     total, warmup = b['epochs'] * steps_per_epoch, steps_per_epoch
@@ -292,11 +143,11 @@ def main(cfg):
                          val_targets, cfg)
     log(f'final at 512px: train {train_eval}, val {val_eval}; val at {b["train_size"]}px: {val_small}')
     parameters = export_with_reference(net.cpu(), cfg, run_path(cfg, 'backbone'), val_images[0], val_rows[0][0])
-    torch.save(net.state_dict(), run_path(cfg, WEIGHTS))
+    torch.save(net.state_dict(), weights_path(cfg))
     log(f'exported {parameters} parameters (BatchNorm folded) to {run_path(cfg, "backbone")}')
     summary = {'epochs': b['epochs'], 'seconds': round(seconds), 'train': train_eval, 'val': val_eval, 'val_at_train_size': val_small,
                'parameters': parameters, 'history': history}
-    mark_done(cfg, STAGE, summary)
+    mark_done(cfg, TRAIN_BACKBONE, summary)
     # Only an interrupted training resumes; a rerun of a finished one starts afresh.
     os.remove(ckpt_path)
     return summary

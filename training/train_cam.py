@@ -9,40 +9,23 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from networks import cam_head  # noqa: E402
-from tools.config import load_config, run_path, setup_torch  # noqa: E402
+from tools.config import load_config, setup_torch  # noqa: E402
 from tools.dataset import class_indices, label_vector, read_labels  # noqa: E402
 from tools.features import channel_rms, load_split  # noqa: E402
-from tools.stages import mark_done, stage_logger  # noqa: E402
+from tools.heads import build_head, save_head  # noqa: E402
+from tools.stages import TRAIN_CAM, mark_done, stage_logger  # noqa: E402
 from tools.train_loop import fit  # noqa: E402
-
-STAGE = 'train_cam'
-
-
-def build(cfg, in_channels):
-    hp = cfg['cam']
-    resize_to = hp.get('resize_to')
-    grid = None if resize_to is None else (resize_to, cfg['grid']['input_size'] // cfg['grid']['stride'])
-    return cam_head.Net(in_channels, hp['hidden'], len(class_indices(cfg['paths']['data'])), hp.get('kernel', 3), grid)
-
-
-def load(cfg, device):
-    """The trained head, in eval mode."""
-    ckpt = torch.load(run_path(cfg, 'cam_head.pt'), map_location=device)
-    net = build(cfg, ckpt['in_channels'])
-    net.load_state_dict(ckpt['state_dict'])
-    return net.to(device).eval()
 
 
 def main(cfg):
-    log = stage_logger(cfg, STAGE)
+    log = stage_logger(cfg, TRAIN_CAM)
     device = setup_torch(cfg)
     data, tap = cfg['paths']['data'], cfg['taps']['cam']
     indices = class_indices(data)
     rows = read_labels(data, 'train')
     targets = torch.from_numpy(np.stack([label_vector(classes, indices) for _, classes in rows]))
     feats = load_split(cfg['paths']['features'], 'train', [tap], [sid for sid, _ in rows], log)[tap]
-    net = build(cfg, feats.shape[1]).to(device)
+    net = build_head(cfg, 'cam', feats.shape[1]).to(device)
     net.conv.set_input_rms(channel_rms(feats))
 
     def batch_loss(index):
@@ -51,9 +34,9 @@ def main(cfg):
         return loss, {'loss': loss.item()}
 
     summary = fit(net, len(rows), batch_loss, cfg['cam'], log, 'cam')
-    torch.save({'state_dict': net.state_dict(), 'in_channels': feats.shape[1]}, run_path(cfg, 'cam_head.pt'))
+    save_head(cfg, 'cam', net, feats.shape[1])
     log(f'cam head trained: {summary["history"][-1]} in {summary["seconds"]}s')
-    mark_done(cfg, STAGE, summary)
+    mark_done(cfg, TRAIN_CAM, summary)
     return summary
 
 

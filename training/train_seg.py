@@ -24,38 +24,15 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from networks import cam_guided_seg_head, seg_head  # noqa: E402
 from tools.class_cams import box_evidence, padded  # noqa: E402
-from tools.config import load_config, run_path, setup_torch  # noqa: E402
+from tools.config import load_config, setup_torch  # noqa: E402
 from tools.dataset import cam_path, cell_pixels, class_indices, pred_path, read_labels, read_png  # noqa: E402
 from tools.features import batch, channel_rms, load_split  # noqa: E402
-from tools.stages import mark_done, stage_logger  # noqa: E402
+from tools.heads import build_head, save_head, seg_reads_cams  # noqa: E402
+from tools.stages import TRAIN_SEG, mark_done, stage_logger  # noqa: E402
 from tools.train_loop import fit  # noqa: E402
 
-STAGE = 'train_seg'
-
-
 MAX_CLASSES = 3  # per composite image (training/data/build_dataset.py)
-
-
-def reads_cams(cfg):
-    return bool(cfg['seg'].get('reads_cams'))
-
-
-def build(cfg, in_channels):
-    hp = cfg['seg']
-    if reads_cams(cfg):
-        return cam_guided_seg_head.Net(cfg['taps']['seg'], in_channels, hp['hidden'], hp['trunk'], hp['evidence'],
-                                       hp['dilation'])
-    return seg_head.Net(cfg['taps']['seg'], in_channels, hp['hidden'], 1 + len(class_indices(cfg['paths']['data'])),
-                        hp['dilation'])
-
-
-def load(cfg, device):
-    ckpt = torch.load(run_path(cfg, 'seg_head.pt'), map_location=device)
-    net = build(cfg, ckpt['in_channels'])
-    net.load_state_dict(ckpt['state_dict'])
-    return net.to(device).eval()
 
 
 def soft_targets(label, channel_of_class, num_channels, stride):
@@ -98,29 +75,6 @@ def train_guided(cfg, net, feats, ids, device, log):
     return fit(net, len(ids), batch_loss, cfg['seg'], log, 'seg')
 
 
-def main(cfg):
-    log = stage_logger(cfg, STAGE)
-    device = setup_torch(cfg)
-    data, run, taps = cfg['paths']['data'], cfg['paths']['run'], cfg['taps']['seg']
-    ids = [sid for sid, _ in read_labels(data, 'train') if os.path.exists(pred_path(run, 'train', 'rw', sid))]
-    if not ids:
-        raise FileNotFoundError('no random-walk pseudo labels; run infer_rw first')
-    log(f'{len(ids)} train images with pseudo labels')
-    feats = load_split(cfg['paths']['features'], 'train', taps, ids, log)
-    in_channels = [feats[tap].shape[1] for tap in taps]
-    net = build(cfg, in_channels).to(device)
-    net.set_input_rms([channel_rms(feats[tap]) for tap in taps])
-    if reads_cams(cfg):
-        summary = train_guided(cfg, net, feats, ids, device, log)
-    else:
-        summary = train_plain(cfg, net, feats, ids, device, log)
-    torch.save({'state_dict': net.state_dict(), 'in_channels': in_channels}, run_path(cfg, 'seg_head.pt'))
-    summary['images'] = len(ids)
-    log(f'segmentation head trained: {summary["history"][-1]} in {summary["seconds"]}s')
-    mark_done(cfg, STAGE, summary)
-    return summary
-
-
 def train_plain(cfg, net, feats, ids, device, log):
     indices = class_indices(cfg['paths']['data'])
     channel_of_class = np.zeros(256, np.int64)
@@ -134,6 +88,27 @@ def train_plain(cfg, net, feats, ids, device, log):
         return loss, {'loss': loss.item()}
 
     return fit(net, len(ids), batch_loss, cfg['seg'], log, 'seg')
+
+
+def main(cfg):
+    log = stage_logger(cfg, TRAIN_SEG)
+    device = setup_torch(cfg)
+    data, run, taps = cfg['paths']['data'], cfg['paths']['run'], cfg['taps']['seg']
+    ids = [sid for sid, _ in read_labels(data, 'train') if os.path.exists(pred_path(run, 'train', 'rw', sid))]
+    if not ids:
+        raise FileNotFoundError('no random-walk pseudo labels; run infer_rw first')
+    log(f'{len(ids)} train images with pseudo labels')
+    feats = load_split(cfg['paths']['features'], 'train', taps, ids, log)
+    in_channels = [feats[tap].shape[1] for tap in taps]
+    net = build_head(cfg, 'seg', in_channels).to(device)
+    net.set_input_rms([channel_rms(feats[tap]) for tap in taps])
+    train = train_guided if seg_reads_cams(cfg) else train_plain
+    summary = train(cfg, net, feats, ids, device, log)
+    save_head(cfg, 'seg', net, in_channels)
+    summary['images'] = len(ids)
+    log(f'segmentation head trained: {summary["history"][-1]} in {summary["seconds"]}s')
+    mark_done(cfg, TRAIN_SEG, summary)
+    return summary
 
 
 if __name__ == '__main__':

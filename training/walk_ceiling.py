@@ -21,20 +21,15 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import train_aff  # noqa: E402
-from infer_cam import cam_prediction  # noqa: E402
-from infer_rw import walk_labels  # noqa: E402
 from tools.affinity import same_label  # noqa: E402
 from tools.config import aff_feature_dir, load_config, run_path, setup_torch  # noqa: E402
 from tools.dataset import VOC_CLASSES, batches_by_class_count, cell_pixels, read_cams, read_labels, read_mask  # noqa: E402
 from tools.features import read_batch  # noqa: E402
+from tools.heads import load_head  # noqa: E402
+from tools.maps import grid_labels  # noqa: E402
 from tools.metrics import confusion, mean_iou  # noqa: E402
+from tools.predictions import cam_prediction, walk_labels  # noqa: E402
 from tools.progress import Progress  # noqa: E402
-
-
-def grid_labels(masks, cell):
-    """Image-size masks (B, S, S) -> the label at each grid cell's centre pixel, float (B, 1, S/cell, S/cell)."""
-    return masks[:, cell // 2::cell, cell // 2::cell].unsqueeze(1).float()
 
 
 def measure(cfg, split, limit, alphas, beta, log, trained=True):
@@ -42,7 +37,7 @@ def measure(cfg, split, limit, alphas, beta, log, trained=True):
     (unless trained is False) and the ideal walk per alpha."""
     device = setup_torch(cfg)
     run = cfg['paths']['run']
-    net = train_aff.load(cfg, device) if trained else None
+    net = load_head(cfg, 'aff', device) if trained else None
     rows = read_labels(cfg['paths']['data'], split)[:limit]
     n, cell = len(VOC_CLASSES), cell_pixels(cfg)
     conf = {}

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resizeLabelsNearest } from '../../src/core/label_maps';
 import { keptClasses, SCORE_ORDERS, stageMasks, type MaskParameters, type ScoreOrder } from '../../src/core/masks';
-import { decodeImage } from '../../src/io/image_decode';
+import { decodeImage } from '../../src/io/node_image_decode';
 import { encodeLabelPng } from '../../src/io/label_png';
 import { modelSetFromDir } from '../../src/models/node_model_set';
 import { useNodeWasmBackend } from '../../src/models/node_wasm';

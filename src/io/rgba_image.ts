@@ -1,4 +1,4 @@
-/** Decoded image pixels, row-major RGBA (what image_decode.ts returns). */
+/** Decoded image pixels, row-major RGBA (what node_image_decode.ts returns). */
 export interface RgbaImage {
   width: number;
   height: number;

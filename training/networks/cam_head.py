@@ -4,7 +4,7 @@ optionally resized bilinearly onto the stride-8 grid, global average pooling,
 1x1 conv applied before the pooling.
 
 The resize exists because the best CAM tap is the backbone's stride-32 map
-(models/README.md): the classifier then runs on the grid the walk uses, and
+(docs/experiments.md): the classifier then runs on the grid the walk uses, and
 pooling the resized features is what the app's head runner does."""
 import torch.nn as nn
 import torch.nn.functional as F

@@ -4,7 +4,7 @@ stride-8 features, ReLU between them, logits for background + classes.
 Optional context taps (coarser, deeper stages) each pass through a 3x3 conv
 + ReLU, are upsampled to the grid and join the first conv's output before
 the second conv: the stride-8 tap alone does not tell the classes apart
-(models/README.md, "segmentation head")."""
+(docs/experiments.md, "Segmentation head")."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

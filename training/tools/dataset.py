@@ -9,6 +9,7 @@ import os
 import sys
 
 import numpy as np
+import torch
 from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -64,6 +65,15 @@ def read_png(path):
 def read_image(data_dir, split, sid):
     """(H, W, 3) uint8 RGB."""
     return np.array(Image.open(os.path.join(data_dir, split, 'images', sid + '.jpg')).convert('RGB'))
+
+
+def read_images(data_dir, split, ids):
+    """uint8 (N, 3, H, W), decoded once so that epochs never touch the disk."""
+    first = read_image(data_dir, split, ids[0])
+    out = torch.empty((len(ids), 3) + first.shape[:2], dtype=torch.uint8)
+    for n, sid in enumerate(ids):
+        out[n] = torch.from_numpy(read_image(data_dir, split, sid)).permute(2, 0, 1)
+    return out
 
 
 def read_mask(data_dir, split, sid):

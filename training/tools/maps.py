@@ -61,6 +61,18 @@ def labels_to_image(labels, image_size):
     return labels.repeat_interleave(k, dim=-2).repeat_interleave(k, dim=-1)
 
 
+def with_background_class(classes):
+    """(B, K) class ids -> (B, 1 + K) with background's 0 first: the class of
+    every channel of score maps that with_background or
+    with_constant_background made (channel_argmax's `channel_classes`)."""
+    return torch.cat([torch.zeros_like(classes[:, :1]), classes], dim=1)
+
+
+def grid_labels(masks, cell):
+    """Image-size masks (B, S, S) -> the label at each grid cell's centre pixel, float (B, 1, S/cell, S/cell)."""
+    return masks[:, cell // 2::cell, cell // 2::cell].unsqueeze(1).float()
+
+
 def channel_argmax(scores, channel_classes):
     """Argmax over channels mapped to class ids: (B, C, H, W) -> uint8 (B, H, W).
 

@@ -4,7 +4,22 @@ import json
 import os
 
 from .config import run_path, setup_torch
+from .heads import load_head
 from .progress import Logger
+
+# Stage names, in pipeline order: each names its done marker and log, and
+# export_tfjs reads earlier stages' summaries by them.
+FEATURES = 'features'
+TRAIN_BACKBONE = 'train_backbone'
+TRAIN_CAM = 'train_cam'
+INFER_CAM = 'infer_cam'
+MAKE_AFF_LABELS = 'make_aff_labels'
+TRAIN_AFF = 'train_aff'
+INFER_RW = 'infer_rw'
+TRAIN_SEG = 'train_seg'
+INFER_SEG = 'infer_seg'
+EVALUATE = 'evaluate'
+EXPORT_TFJS = 'export_tfjs'
 
 
 def stage_logger(cfg, stage):
@@ -32,13 +47,13 @@ def read_summary(cfg, stage):
         return json.load(f)
 
 
-def run_inference_stage(cfg, stage, load_net, infer_split, splits, extra_summary=None):
+def run_inference_stage(cfg, stage, head, infer_split, splits, extra_summary=None):
     """What every inference stage does around its per-split work: load the
-    trained head, run `infer_split(cfg, net, split, device, log)` on each
-    split, then mark the stage done with the image counts."""
+    trained `head` (heads.load_head), run `infer_split(cfg, net, split,
+    device, log)` on each split, then mark the stage done with the image counts."""
     log = stage_logger(cfg, stage)
     device = setup_torch(cfg)
-    net = load_net(cfg, device)
+    net = load_head(cfg, head, device)
     counts = {split: infer_split(cfg, net, split, device, log) for split in splits}
     mark_done(cfg, stage, {'images': counts, **(extra_summary or {})})
     return counts

@@ -71,7 +71,7 @@ export const LAYER_INPUT = 'input';
 export const ADD_PATTERN = /^add\(([^()]*)\)$/;
 
 /**
- * The only resize the exporter writes (training/train_backbone.py), as prose
+ * The only resize the exporter writes (training/tools/backbone_export.py), as prose
  * in a layer's "then": torch's align_corners=False = tfjs' halfPixelCenters.
  */
 export const LAYER_RESIZE_PATTERN = /^resize_bilinear\s*\(half[-_ ]pixel[-_ ]cent(?:re|er)s\) to the grid of (\S+)$/;

@@ -7,7 +7,7 @@ import type { FeatureBackbone, LayerBackboneModelConfig, TapName, TapShape } fro
 
 /**
  * One of our own backbones (format "affinitylab-backbone", written by
- * training/train_backbone.py): a list of convolutions, depthwise
+ * training/tools/backbone_export.py): a list of convolutions, depthwise
  * convolutions, sums and resizes run with tfjs ops. Fully convolutional:
  * any input size whose sides divide by the largest stride.
  */

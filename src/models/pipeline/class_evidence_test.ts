@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { scaleBox, scoreObjects } from '../../core/box_localisation';
 import { VOC_CLASSES } from '../../core/constants';
 import { keptClasses, stageMasks } from '../../core/masks';
-import { decodeImage } from '../../io/image_decode';
+import { decodeImage } from '../../io/node_image_decode';
 import { modelSetFromDir } from '../node_model_set';
 import { useNodeWasmBackend } from '../node_wasm';
 import { loadPipeline } from './pipeline';

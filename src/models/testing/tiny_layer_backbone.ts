@@ -1,6 +1,6 @@
 /**
  * Test support only: a tiny "affinitylab-backbone" with every construct
- * training/train_backbone.py writes, held in memory.
+ * training/tools/backbone_export.py writes, held in memory.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { seededRandom } from '../../core/seeded_random';

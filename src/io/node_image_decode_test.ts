@@ -1,7 +1,7 @@
 import { encode as encodePng } from 'fast-png';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeImage } from './image_decode';
+import { decodeImage } from './node_image_decode';
 import { jpegSize } from './jpeg_size';
 
 const JPEG = new Uint8Array(readFileSync(new URL('testdata/pattern_20x12.jpg', import.meta.url)));
