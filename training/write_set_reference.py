@@ -5,9 +5,10 @@ the TypeScript pipeline to. Run it again whenever a set is retrained or
 re-exported (the test names the files that changed):
 
     npm run reference
-    /usr/bin/python3 training/write_set_reference.py models/default [models/scratch ...] [--sample val-cow-cat]
+    /usr/bin/python3 training/write_set_reference.py models/default [models/scratch ...] [--sample val-cow-cat] [--out DIR]
 
-Writes models/<set>/reference/<sample>.json: the image-level class scores and
+Writes models/<set>/reference/<sample>.json (DIR/<set>/<sample>.json with
+--out, to compare with the committed one): the image-level class scores and
 the mean of each normalised grid CAM for every CAM-head class, and the CAM,
 walk and segmentation label maps (VOC class ids at image size, zlib +
 base64), the maps made with the ground-truth classes, as the training
@@ -134,7 +135,7 @@ def results(model_dir, meta, image, truth, tmp):
     }
 
 
-def write_reference(model_dir, sample):
+def write_reference(model_dir, sample, out_dir):
     with open(os.path.join(model_dir, 'meta.json')) as f:
         meta = json.load(f)
     image = os.path.join(SAMPLES, sample + '.jpg')
@@ -149,7 +150,7 @@ def write_reference(model_dir, sample):
                **results(model_dir, meta, image, truth, tmp)}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    path = os.path.join(model_dir, 'reference', sample + '.json')
+    path = os.path.join(out_dir, sample + '.json')
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, 'w') as f:
         json.dump(out, f, indent=1)
@@ -161,10 +162,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('sets', nargs='+', help='model set folders, e.g. models/default')
     parser.add_argument('--sample', default=SAMPLE, help='public/samples/<sample>.jpg with its ground truth <sample>.png')
+    parser.add_argument('--out', help='write DIR/<set>/<sample>.json instead of models/<set>/reference/<sample>.json')
     args = parser.parse_args()
     torch.set_num_threads(1)
-    for model_dir in args.sets:
-        print(f'wrote {write_reference(os.path.abspath(model_dir), args.sample)}')
+    for model_dir in map(os.path.abspath, args.sets):
+        out_dir = os.path.join(args.out, os.path.basename(model_dir)) if args.out else os.path.join(model_dir, 'reference')
+        print(f'wrote {write_reference(model_dir, args.sample, out_dir)}')
 
 
 if __name__ == '__main__':

@@ -42,6 +42,11 @@ const unpack = (text: string) => new Uint8Array(inflateSync(Buffer.from(text, 'b
 export function readSetReference(root: string, setDir: string, sample = REFERENCE_SAMPLE): SetReference {
   const file = path.join(root, setDir, 'reference', `${sample}.json`);
   if (!existsSync(file)) throw new Error(`${setDir} has no PyTorch reference (${path.relative(root, file)}); make it with \`${REFERENCE_COMMAND}\``);
+  return readReferenceFile(file, root);
+}
+
+/** A reference file anywhere, its inputs checked against the repository at `root`. */
+export function readReferenceFile(file: string, root: string): SetReference {
   const json = JSON.parse(readFileSync(file, 'utf8')) as ReferenceJson;
   const changed = Object.entries(json.inputs).filter(([input, digest]) => !existsSync(path.join(root, input)) || sha256(path.join(root, input)) !== digest);
   if (changed.length > 0) {
