@@ -2,8 +2,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { keptClasses, maskMiou, type StageMasks } from '../src/core/masks';
 import { parseNpy } from '../src/core/npy';
+import { decodeImage } from '../src/io/node_image_decode';
 import { decodeLabelPng } from '../src/io/label_png';
+import { modelSetFromDir } from '../src/models/node_model_set';
+import { useNodeWasmBackend } from '../src/models/node_wasm';
+import { channelsOfClasses, imageMasks, loadPipeline } from '../src/models/pipeline';
 import { baseUrl, launchChromium, saveScreenshot } from './browser';
 import { E2E_MODEL_SET } from './global_setup';
 import { scrubTo, waitForDrawn } from './lab_page';
@@ -73,6 +78,41 @@ function canvasStats(page: Page, testId: string): Promise<CanvasStats> {
 
 function waitForResult(page: Page): Promise<void> {
   return waitForDrawn(page, 'cam-heatmap', POLL.timeout);
+}
+
+type PanelMious = Record<keyof StageMasks, string>;
+
+/**
+ * The per-image mIoU of each mask as npm run eval computes it (Node, tfjs
+ * wasm, src/models/pipeline imageMasks and src/core/masks maskMiou), with
+ * predicted and with ground-truth labels, at the one decimal the panels show.
+ */
+async function evalMious(model: string, sample: string): Promise<{ predicted: PanelMious; groundTruth: PanelMious }> {
+  await useNodeWasmBackend();
+  const pipeline = await loadPipeline(modelSetFromDir(fileURLToPath(new URL(`../models/${model}`, import.meta.url))));
+  try {
+    const image = await decodeImage(readFileSync(new URL(`../public/samples/${sample}.jpg`, import.meta.url)));
+    const truth = decodeLabelPng(readFileSync(new URL(`../public/samples/${sample}.png`, import.meta.url))).labels;
+    const { meta } = pipeline;
+    const result = await pipeline.run(image);
+    const truthClasses = [...new Set(truth)].filter((c) => c !== 0 && c !== 255);
+    const keepSets = [keptClasses(result.classScores, result.classEvidence.threshold), channelsOfClasses(meta, truthClasses)];
+    const [predicted, groundTruth] = imageMasks(result, meta, keepSets, { ...meta.defaults, order: 'psa' }).map(
+      (masks) => Object.fromEntries(Object.entries(masks).map(([stage, mask]) => [stage, `${(100 * maskMiou(mask, truth)).toFixed(1)}%`])) as PanelMious,
+    );
+    return { predicted, groundTruth };
+  } finally {
+    pipeline.dispose();
+  }
+}
+
+/** The mIoU each compare panel shows once the walk panel is at step t. */
+function shownMious(page: Page, t: number): Promise<PanelMious | null> {
+  return page.evaluate((step) => {
+    const text = (id: string) => document.querySelector(`[data-testid="${id}"]`)?.textContent ?? '';
+    if (document.querySelector('[data-testid="panel-rw"]')?.getAttribute('data-t') !== String(step)) return null;
+    return { cam: text('panel-cam-miou'), rw: text('panel-rw-miou'), final: text('panel-final-miou') };
+  }, t);
 }
 
 describe('interactive lab', () => {
@@ -252,9 +292,12 @@ describe('interactive lab', () => {
     await saveScreenshot(page, 'lab-webgpu-compare');
   });
 
-  it('runs the trained default model set on a ground-truth sample', async () => {
-    const page = await openLab('');
+  it('runs the trained default model set on a ground-truth sample and shows the mIoU npm run eval computes for it', async () => {
+    // On wasm, as the evaluation runs in Node: the same backend's arithmetic on both sides.
+    const expected = await evalMious('default', 'val-cow-cat');
+    const page = await openLab('?backend=wasm');
     await expect.poll(() => page.getByTestId('model-select').inputValue(), POLL).toBe('default');
+    await expect.poll(() => page.getByTestId('backend-badge').getAttribute('data-backend'), POLL).toBe('wasm');
     await page.getByTestId('sample-val-cow-cat').click();
     await waitForResult(page);
     await saveScreenshot(page, 'lab-trained-cam');
@@ -263,9 +306,17 @@ describe('interactive lab', () => {
     await saveScreenshot(page, 'lab-trained-affinity');
     await page.getByTestId('tab-compare').click();
     await scrubTo(page, 'End', 256, POLL.timeout);
-    await expect.poll(() => page.getByTestId('panel-rw-miou').textContent(), POLL).toMatch(/^\d+\.\d%$/);
+    // The walk panel at the last step, t = meta.json's steps, which the evaluation walks.
+    await expect.poll(() => shownMious(page, 256), POLL).toEqual(expected.predicted);
     await expect.poll(() => page.getByTestId('miou-plot').isVisible(), POLL).toBe(true);
     await saveScreenshot(page, 'lab-trained-compare');
+
+    // psa's labels, the ground truth's classes (cow and cat; the CAM head predicts cow alone here).
+    expect(expected.groundTruth).not.toEqual(expected.predicted);
+    await page.getByTestId('tab-cam').click();
+    await page.getByTestId('labels-ground-truth').check();
+    await page.getByTestId('tab-compare').click();
+    await expect.poll(() => shownMious(page, 256), POLL).toEqual(expected.groundTruth);
   });
 
   it('lets the detector name the class of a real photograph and says so', async () => {

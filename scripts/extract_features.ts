@@ -3,7 +3,7 @@
  * the same tfjs graph the app runs, so training and inference see identical
  * features.
  *
- *   npx tsx scripts/extract_features.ts DATA_DIR [--out DIR] [--backbone MODEL_JSON] [--input-size N] [--splits train,val] [--limit N]
+ *   npx tsx scripts/extract_features.ts DATA_DIR [--out DIR] [--backbone MODEL_JSON] [--input-size N] [--splits train,val] [--limit N] [--float32]
  *   npx tsx scripts/extract_features.ts --reference DIR --backbone MODEL_JSON
  *
  * Without --backbone, the taps come from the CenterNet graph in node_modules
@@ -13,7 +13,9 @@
  * Reads DATA_DIR/<split>/images/<id>.jpg (square), resizes it to the network
  * input (--input-size, 512 unless told; only our own backbones take another)
  * as the app does, and writes, per image and tap,
- * OUT/<split>/<tap>/<id>.npy: float16 '<f2', C order, shape (C, H, W).
+ * OUT/<split>/<tap>/<id>.npy: float16 '<f2' (float32 '<f4' with --float32, for
+ * training/write_set_reference.py, whose reference must not carry float16's
+ * rounding), C order, shape (C, H, W).
  * OUT/features.json describes the taps. Outputs newer than their image are
  * skipped, and every file is written under a temporary name and then renamed,
  * so a killed run can simply be started again.
@@ -64,6 +66,7 @@ interface Options {
   inputSize: number;
   splits: string[];
   limit: number;
+  dtype: '<f2' | '<f4';
 }
 
 function parseOptions(): Options {
@@ -76,21 +79,23 @@ function parseOptions(): Options {
       splits: { type: 'string', default: 'train,val' },
       limit: { type: 'string' },
       reference: { type: 'string' },
+      float32: { type: 'boolean', default: false },
     },
   });
   if (values.reference !== undefined) {
     if (values.backbone === undefined || positionals.length !== 0) throw new Error('usage: extract_features.ts --reference DIR --backbone MODEL_JSON');
-    return { reference: values.reference, dataDir: '', outDir: values.out, backbone: values.backbone, inputSize: 0, splits: [], limit: 0 };
+    return { reference: values.reference, dataDir: '', outDir: values.out, backbone: values.backbone, inputSize: 0, splits: [], limit: 0, dtype: '<f4' };
   }
   if (positionals.length !== 1) {
-    throw new Error('usage: extract_features.ts DATA_DIR [--out DIR] [--backbone MODEL_JSON] [--input-size N] [--splits train,val] [--limit N (per split)]');
+    throw new Error('usage: extract_features.ts DATA_DIR [--out DIR] [--backbone MODEL_JSON] [--input-size N] [--splits train,val] [--limit N (per split)] [--float32]');
   }
   const inputSize = values['input-size'] === undefined ? BACKBONE_INPUT_SIZE : Number(values['input-size']);
   if (!Number.isInteger(inputSize) || inputSize <= 0 || inputSize % 32 !== 0) throw new Error(`--input-size must be a positive multiple of 32, got ${values['input-size']}`);
   if (values.backbone === undefined && inputSize !== BACKBONE_INPUT_SIZE) throw new Error(`the CenterNet graph takes ${BACKBONE_INPUT_SIZE} px inputs only; --input-size needs --backbone`);
   const limit = values.limit === undefined ? Infinity : Number(values.limit);
   if (!(limit > 0)) throw new Error(`--limit must be a positive number, got ${values.limit}`);
-  return { dataDir: positionals[0], outDir: values.out, backbone: values.backbone, inputSize, splits: values.splits.split(',').filter(Boolean), limit };
+  const dtype = values.float32 ? '<f4' : '<f2';
+  return { dataDir: positionals[0], outDir: values.out, backbone: values.backbone, inputSize, splits: values.splits.split(',').filter(Boolean), limit, dtype };
 }
 
 /** Writes via a temporary name so that a file that exists is always complete. */
@@ -107,19 +112,20 @@ function modelHashes(modelJson: string): Record<string, string> {
   return Object.fromEntries(files.map((file) => [path.basename(file), createHash('sha256').update(readFileSync(file)).digest('hex')]));
 }
 
-function tapList(backbone: FeatureBackbone, inputSize: number, nodeOf: (key: TapName) => string): object[] {
+function tapList(backbone: FeatureBackbone, inputSize: number, itemBytes: number, nodeOf: (key: TapName) => string): object[] {
   return TAP_NAMES.map((key) => {
     const { channels, stride } = backbone.tapShapes[key];
     const grid = inputSize / stride;
-    return { key, node: nodeOf(key), channels, stride, grid: [grid, grid], bytes: channels * grid * grid * 2 };
+    return { key, node: nodeOf(key), channels, stride, grid: [grid, grid], bytes: channels * grid * grid * itemBytes };
   });
 }
 
-function describeFeatures(backbone: FeatureBackbone, backboneJson: string | undefined, inputSize: number): object {
-  const common = { dtype: '<f2', layout: 'CHW', path: '<split>/<key>/<id>.npy' };
+function describeFeatures(backbone: FeatureBackbone, backboneJson: string | undefined, inputSize: number, dtype: Options['dtype']): object {
+  const common = { dtype, layout: 'CHW', path: '<split>/<key>/<id>.npy' };
+  const itemBytes = dtype === '<f4' ? 4 : 2;
   if (backboneJson !== undefined) {
     const model = JSON.parse(readFileSync(backboneJson, 'utf8')) as { modelTopology: { input: object; taps: Record<TapName, { layer: string }> } };
-    const taps = tapList(backbone, inputSize, (key) => model.modelTopology.taps[key].layer);
+    const taps = tapList(backbone, inputSize, itemBytes, (key) => model.modelTopology.taps[key].layer);
     return {
       model: { format: LAYER_BACKBONE_FORMAT, file: backboneJson, sha256: modelHashes(backboneJson) },
       input: { ...model.modelTopology.input, size: [inputSize, inputSize], decoder: JPEG_DECODER },
@@ -130,7 +136,7 @@ function describeFeatures(backbone: FeatureBackbone, backboneJson: string | unde
   }
   const modelJson = packageFilePath(BACKBONE_MODEL_PACKAGE, BACKBONE_MODEL_FILE);
   const version = (JSON.parse(readFileSync(packageFilePath(BACKBONE_MODEL_PACKAGE, 'package.json'), 'utf8')) as { version: string }).version;
-  const taps = tapList(backbone, inputSize, (key) => BACKBONE_TAPS[key].node);
+  const taps = tapList(backbone, inputSize, itemBytes, (key) => BACKBONE_TAPS[key].node);
   return {
     // The hash pins the exact graph, so trained heads can check they match the app's model.
     model: { package: `${BACKBONE_MODEL_PACKAGE}@${version}`, file: BACKBONE_MODEL_FILE, sha256: modelHashes(modelJson) },
@@ -213,7 +219,7 @@ async function main(): Promise<void> {
   }
   refuseOtherDecoder(options.outDir);
   mkdirSync(options.outDir, { recursive: true });
-  writeAtomic(path.join(options.outDir, 'features.json'), `${JSON.stringify(describeFeatures(backbone, options.backbone, options.inputSize), null, 2)}\n`);
+  writeAtomic(path.join(options.outDir, 'features.json'), `${JSON.stringify(describeFeatures(backbone, options.backbone, options.inputSize, options.dtype), null, 2)}\n`);
 
   for (const split of options.splits) {
     const imageDir = path.join(options.dataDir, split, 'images');
@@ -236,7 +242,7 @@ async function main(): Promise<void> {
     let lastReport = start;
     for (let i = 0; i < todo.length; i++) {
       const id = todo[i];
-      await writeMaps(extractChw(backbone, await decodeNetworkInput(path.join(imageDir, `${id}.jpg`), options.inputSize)), (key) => outFile(key, id), '<f2');
+      await writeMaps(extractChw(backbone, await decodeNetworkInput(path.join(imageDir, `${id}.jpg`), options.inputSize)), (key) => outFile(key, id), options.dtype);
 
       const now = performance.now();
       if (now - lastReport >= PROGRESS_EVERY_MS || i === todo.length - 1) {

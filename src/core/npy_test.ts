@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { floatToHalf, halfToFloat, NpyError, parseNpy, serializeNpy } from './npy';
+import { floatToHalf, NpyError, parseNpy, serializeNpy } from './npy';
 
 /** Files written by NumPy 1.24 (np.save), base64. */
 const NUMPY_F4_2x3 = 'k05VTVBZAQB2AHsnZGVzY3InOiAnPGY0JywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDIsIDMpLCB9ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAoAAAAAAACAPgAAAD8AAEA/AACAPwAAoD8=';
@@ -51,7 +51,30 @@ describe('.npy', () => {
       expect(Array.from(back.data)).toEqual(Array.from(data));
     }
     const halves = parseNpy(serializeNpy(Float32Array.from([1.5, -2, 65504, 2 ** -24, 0.1]), [5], '<f2'));
-    expect(Array.from(halves.data)).toEqual([1.5, -2, 65504, 2 ** -24, halfToFloat(0x2e66)]);
+    // 0.1 narrows to 0x2E66: exponent 0b01011 = 11, so 2^(11 - 15) * (1 + 0x266 / 1024) = 1638 / 2^14.
+    expect(Array.from(halves.data)).toEqual([1.5, -2, 65504, 2 ** -24, 1638 / 2 ** 14]);
+  });
+
+  it('reads float16 bit patterns written by hand: normals, subnormals, signed zero, infinities and NaN', () => {
+    // [bits, value]: sign | 5 exponent bits (bias 15) | 10 fraction bits; exponent 0 is subnormal, 2^-14 * fraction / 1024.
+    const cases: [number, number][] = [
+      [0x3c00, 1], // exponent 15, fraction 0
+      [0xc000, -2], // sign, exponent 16
+      [0x3555, 1365 / 4096], // exponent 13: 2^-2 * (1 + 0x155 / 1024) = 1365 / 4096, the float16 nearest 1/3
+      [0x7bff, 65504], // largest finite: 2^15 * (1 + 1023 / 1024)
+      [0x0400, 2 ** -14], // smallest normal
+      [0x03ff, 1023 * 2 ** -24], // largest subnormal
+      [0x0001, 2 ** -24], // smallest subnormal
+      [0x8000, -0],
+      [0x7c00, Infinity],
+      [0xfc00, -Infinity],
+      [0x7e00, NaN], // exponent all ones, fraction non-zero
+    ];
+    const header = `{'descr': '<f2', 'fortran_order': False, 'shape': (${cases.length},), }`.padEnd(117, ' ') + '\n';
+    const file = Uint8Array.from([0x93, ...Buffer.from('NUMPY'), 1, 0, header.length, 0, ...Buffer.from(header), ...cases.flatMap(([bits]) => [bits & 0xff, bits >> 8])]);
+    const arr = parseNpy(file);
+    expect(arr.shape).toEqual([cases.length]);
+    expect(Array.from(arr.data)).toEqual(cases.map(([, value]) => value));
   });
 
   it('rounds to nearest even when narrowing to float16', () => {

@@ -3,10 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resizeBilinear } from '../../core/cam';
-import { mapsFrom } from '../../core/maps';
 import { useNodeWasmBackend } from '../node_wasm';
 import { seededRandom } from '../../core/seeded_random';
+import { bilinearHwc } from '../testing/bilinear_reference';
 import { fakeHeadFiles, memoryHandler, type HeadFiles, type LayerJson } from '../testing/fake_model_set';
 import { loadHead } from './head';
 import type { HeadKind } from './types';
@@ -139,15 +138,11 @@ describe('Head', () => {
     const b = randomFeatures(4, 4, 5, 6);
     const w = weightsOf(files);
     const s0 = elu(convRef(a, w.get('s0/kernel')!, 1, 2, 1));
-    // Upsample with src/core's own resize (channel-major), then back to HWC.
-    const s1Small = elu(convRef(b, w.get('s1/kernel')!, 1, 3, 1));
-    const chw = new Float32Array(3 * 16);
-    for (let i = 0; i < 16; i++) for (let c = 0; c < 3; c++) chw[c * 16 + i] = s1Small.data[i * 3 + c];
-    const up = resizeBilinear(mapsFrom(chw, 3, 4, 4), 8, 8);
+    const up = bilinearHwc(elu(convRef(b, w.get('s1/kernel')!, 1, 3, 1)).data, 4, 4, 3, 8, 8);
     const cat: Features = { h: 8, w: 8, c: 5, data: new Float64Array(64 * 5) };
     for (let i = 0; i < 64; i++) {
       cat.data.set(s0.data.subarray(i * 2, i * 2 + 2), i * 5);
-      for (let c = 0; c < 3; c++) cat.data[i * 5 + 2 + c] = up.data[c * 64 + i];
+      cat.data.set(up.subarray(i * 3, i * 3 + 3), i * 5 + 2);
     }
     const ref = elu(convRef(cat, w.get('embed/kernel')!, 1, 4, 1));
     const [ta, tb] = [toTensor(a), toTensor(b)];
@@ -189,6 +184,22 @@ describe('Head', () => {
     }
     expect(() => head.forward({ fpn_s8: input })).toThrow('input class_cam was not given');
     tf.dispose([out, input, classCams]);
+    head.dispose();
+  });
+
+  it('resizes a layer output to a tap grid with half-pixel centres: a 2x2 -> 4x4 case worked by hand', async () => {
+    // One 1x1 conv of weight 1 (identity), then the resize. Along each axis output d reads the input at
+    // s = (d + 0.5) / 2 - 0.5 clamped to [0, 1]: 0, 0.25, 0.75, 1, i.e. weights (1, 0), (3/4, 1/4), (1/4, 3/4), (0, 1).
+    // Input [[0, 4], [8, 0]], output 4 wy0 wx1 + 8 wy1 wx0; e.g. (1, 1): 4 (3/4)(1/4) + 8 (1/4)(3/4) = 2.25.
+    const expected = [0, 1, 3, 4, 2, 2.25, 2.75, 3, 6, 4.75, 2.25, 1, 8, 6, 2, 0];
+    const files = { ...fakeHeadFiles('aff', [layer('up', 'a', 1, 1, false, 'linear', 1, 'resize_bilinear (half-pixel centres) to the grid of b')], { a: 1 }, 1), weights: new Uint8Array(Float32Array.of(1).buffer) };
+    const head = await load(files, 'aff', { a: 1, b: 1 });
+    const [a, b] = [tf.tensor4d([0, 4, 8, 0], [1, 2, 2, 1]), tf.zeros([1, 4, 4, 1]) as tf.Tensor4D];
+    const out = head.forward({ a, b });
+    expect(out.shape).toEqual([1, 4, 4, 1]);
+    Array.from(await out.data()).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
+    expect(Array.from(bilinearHwc([0, 4, 8, 0], 2, 2, 1, 4, 4))).toEqual(expected);
+    tf.dispose([out, a, b]);
     head.dispose();
   });
 

@@ -1,0 +1,21 @@
+import { resizeLabelsNearest } from '../../core/label_maps';
+import { stageMasks, type MaskParameters, type StageMasks } from '../../core/masks';
+import { maskGeometry } from './mask_geometry';
+import type { ModelSetMeta, PipelineResult } from './types';
+
+/** The set's channels of the given VOC classes, in their order; classes the set lacks are left out. */
+export function channelsOfClasses(meta: ModelSetMeta, vocs: readonly number[]): number[] {
+  return vocs.map((voc) => meta.classes.findIndex((c) => c.voc === voc)).filter((c) => c >= 0);
+}
+
+/**
+ * The three masks (VOC class ids) of one result for each label set, at the
+ * image's own size: made at the network input as the app makes them, then
+ * scaled to the image (nearest neighbour) as the PyTorch pipeline scales its
+ * own. What npm run eval scores and compares with PyTorch's.
+ */
+export function imageMasks(result: PipelineResult, meta: ModelSetMeta, keepSets: readonly (readonly number[])[], params: MaskParameters): StageMasks[] {
+  const { width, height, imageWidth, imageHeight } = result.placement;
+  const toImage = (labels: Uint8Array) => (width === imageWidth && height === imageHeight ? labels : resizeLabelsNearest(labels, width, height, imageWidth, imageHeight));
+  return stageMasks(result, maskGeometry(meta, result.placement), keepSets, params).map((m) => ({ cam: toImage(m.cam), rw: toImage(m.rw), final: toImage(m.final) }));
+}
