@@ -4,14 +4,14 @@ bilinear upsampling to the network input, argmax, scaling to the image
 (maps.input_labels). Writes dataset.pred_path(..., 'seg', ...).
 
 The CAM-guided head (seg.reads_cams) is asked about the classes the CAM head
-names, as in the app on a composite: scores >= CLASS_THRESHOLD, or the best
-class alone when none passes (src/core/masks.ts keptClasses)."""
+names, as in the app on a composite (tools/class_cams.kept_channels)."""
 import os
 import sys
 
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tools.class_cams import kept_channels  # noqa: E402
 from tools.config import load_config  # noqa: E402
 from tools.dataset import class_indices, image_side, pred_path, read_labels, write_png  # noqa: E402
 from tools.features import read_batch  # noqa: E402
@@ -21,14 +21,6 @@ from tools.progress import Progress  # noqa: E402
 from tools.stages import INFER_SEG, run_inference_stage  # noqa: E402
 
 SPLITS = ('train', 'val')
-CLASS_THRESHOLD = 0.5  # src/core/masks.ts CLASS_SCORE_THRESHOLD
-
-
-def kept_channels(scores):
-    """Channels at or above CLASS_THRESHOLD, best first; the best alone when none passes."""
-    order = torch.argsort(scores, descending=True).tolist()
-    kept = [c for c in order if scores[c] >= CLASS_THRESHOLD]
-    return kept or order[:1]
 
 
 def guided_labels(cfg, net, cam_net, feats, indices, side):

@@ -11,8 +11,9 @@ Writes models/<set>/reference/<sample>.json (DIR/<set>/<sample>.json with
 --out, to compare with the committed one): the image-level class scores and
 the mean of each normalised grid CAM for every CAM-head class, and the CAM,
 walk and segmentation label maps (VOC class ids at image size, zlib +
-base64), the maps made with the ground-truth classes, as the training
-pipeline makes them (infer_cam, infer_rw, infer_seg). Also the sha256 of
+base64), the CAM and walk maps made with the ground-truth classes, as the
+training pipeline makes them (infer_cam, infer_rw), and the segmentation
+map as infer_seg makes it. Also the sha256 of
 every file the results depend on.
 
 The backbone taps come from the app's own backbone code
@@ -40,7 +41,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tools.affinity import random_walk, transition  # noqa: E402
 from tools.config import ROOT  # noqa: E402
 from tools.dataset import read_png  # noqa: E402
-from tools.exported_heads import aff_net, cam_net, seg_net  # noqa: E402
+from tools.class_cams import kept_channels  # noqa: E402
+from tools.exported_heads import aff_net, cam_net, reads_cams, seg_net  # noqa: E402
 from tools.features import read_batch  # noqa: E402
 from tools.maps import (channel_argmax, grid_scores, input_cams, input_labels, labels_to_image,  # noqa: E402
                         normalize_cams, with_constant_background)
@@ -120,8 +122,15 @@ def results(model_dir, meta, image, truth, tmp):
     offsets, trans = transition(aff_net(os.path.join(model_dir, 'aff'))(aff_feats), d['radius'], d['beta'])
     walked = random_walk(grid_scores(cams, d['alpha'], cfg), offsets, trans, d['steps'])
 
-    # Segmentation head (infer_seg): every class it knows.
-    seg_logits = seg_net(os.path.join(model_dir, 'seg'))(feats)
+    # Segmentation head (infer_seg): every class it knows, or, for a CAM-guided
+    # head, the classes the CAM head names, each with its CAM.
+    seg_dir = os.path.join(model_dir, 'seg')
+    if reads_cams(seg_dir):
+        kept = kept_channels(scores)
+        seg_logits = seg_net(seg_dir)(feats, normalize_cams(all_cams[:, kept], d['camNormEps']))
+        seg_classes = [heads['cam'][k] for k in kept]
+    else:
+        seg_logits, seg_classes = seg_net(seg_dir)(feats), heads['seg']
     return {
         'classes': classes,
         'scores': {names[c]: round(float(v), 8) for c, v in zip(heads['cam'], scores)},
@@ -130,7 +139,7 @@ def results(model_dir, meta, image, truth, tmp):
             'width': side, 'height': side, 'encoding': 'uint8 VOC class ids, row-major, zlib, base64',
             'cam': pack(labels_to_image(cam_labels, side)[0]),
             'rw': pack(input_labels(walked, channel_classes, cfg, side)[0]),
-            'seg': pack(input_labels(seg_logits, torch.tensor([[0] + heads['seg']]), cfg, side)[0]),
+            'seg': pack(input_labels(seg_logits, torch.tensor([[0] + seg_classes]), cfg, side)[0]),
         },
     }
 

@@ -1,9 +1,20 @@
 """Per-class CAM inputs of the CAM-guided segmentation head
-(networks/cam_guided_seg_head.py): normalisation, padding to a fixed number
-of classes, and the detector-like box evidence used as augmentation."""
+(networks/cam_guided_seg_head.py): which classes it is asked about,
+normalisation, padding to a fixed number of classes, and the detector-like
+box evidence used as augmentation."""
 import torch
 
 from .maps import normalize_cams
+
+CLASS_THRESHOLD = 0.5  # src/core/masks.ts CLASS_SCORE_THRESHOLD
+
+
+def kept_channels(scores):
+    """Channels scoring at least CLASS_THRESHOLD, best first; the best alone
+    when none does (src/core/masks.ts keptClasses)."""
+    order = torch.argsort(scores, descending=True).tolist()
+    kept = [c for c in order if scores[c] >= CLASS_THRESHOLD]
+    return kept or order[:1]
 
 
 def padded(cams, classes, count, eps):

@@ -11,7 +11,7 @@ import os
 import numpy as np
 import torch
 
-from networks import aff_head, cam_head, seg_head
+from networks import aff_head, cam_guided_seg_head, cam_head, seg_head
 
 # Exported layer name -> state_dict prefix, where a ModuleList makes them differ.
 LIST_LAYERS = (('stage', 'stages.'), ('context', 'context.'))
@@ -31,6 +31,12 @@ def read_head(folder):
     if offset != flat.size:
         raise ValueError(f'{folder}: weights.bin holds {flat.size} values, the manifest {offset}')
     return model['modelTopology']['layers'], weights
+
+
+def reads_cams(folder):
+    """True for a CAM-guided segmentation head (its topology names a class map)."""
+    with open(os.path.join(folder, 'model.json')) as f:
+        return 'classMap' in json.load(f)['modelTopology']
 
 
 def module_name(layer):
@@ -78,6 +84,12 @@ def aff_net(folder):
 
 def seg_net(folder):
     layers, weights = read_head(folder)
+    if reads_cams(folder):
+        conv1, *context, trunk, evidence, _ = layers
+        net = cam_guided_seg_head.Net([conv1['input']] + [c['input'] for c in context],
+                                      [in_channels(weights, l) for l in [conv1, *context]], conv1['filters'],
+                                      trunk['filters'], evidence['filters'], conv1['dilation'])
+        return load_weights(net, layers, weights, folder, lambda n: n.topology())
     conv1, *context, conv2 = layers
     taps = [conv1['input']] + [c['input'] for c in context]
     net = seg_head.Net(taps, [in_channels(weights, l) for l in [conv1, *context]], conv1['filters'], conv2['filters'],
