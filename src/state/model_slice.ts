@@ -25,6 +25,8 @@ export interface ModelSlice {
   modelStatus: 'idle' | 'loading' | 'ready' | 'error';
   loadProgress: LoadProgress | null;
   modelError: string | null;
+  /** Why ?model= was not followed (no such usable set), for people; null when it was or there was none. */
+  modelNotice: string | null;
   analysis: Analysis | null;
   analysisBusy: boolean;
   analysisStage: PipelineStage | null;
@@ -60,6 +62,14 @@ export function chooseKept(source: LabelSource, classScores: Float32Array, thres
   return fromTruth.length > 0 ? fromTruth : keptClasses(classScores, threshold);
 }
 
+/** What to tell people when ?model=`requested` is not the set that opens (null when it is). */
+export function requestedModelNotice(requested: string, sets: ModelSetOption[], opened: string | null): string | null {
+  if (requested === opened) return null;
+  const asked = sets.find((s) => s.id === requested);
+  const why = asked?.unavailable ?? `there is no model set "${requested}"; known: ${sets.map((s) => s.id).join(', ')}.`;
+  return `?model=${requested} cannot be opened: ${why}${opened ? ` Showing "${opened}" instead.` : ''}`;
+}
+
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 let analysisRuns = 0;
@@ -71,6 +81,7 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
   modelStatus: 'idle',
   loadProgress: null,
   modelError: null,
+  modelNotice: null,
   analysis: null,
   analysisBusy: false,
   analysisStage: null,
@@ -90,6 +101,7 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
     set({ modelSets: sets });
     const usable = sets.filter((s) => s.unavailable === null);
     const choice = usable.find((s) => s.id === requested) ?? usable[0];
+    set({ modelNotice: requested === null ? null : requestedModelNotice(requested, sets, choice?.id ?? null) });
     if (choice) {
       await get().selectModel(choice.id);
       return;
