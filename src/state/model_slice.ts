@@ -4,7 +4,9 @@ import { keptClasses } from '../core/masks';
 import type { LoadProgress, ModelSetMeta, PipelineResult, PipelineStage } from '../models/pipeline/types';
 import { networkPixels } from '../io/browser_image';
 import { discoverModelSets, ModelSetOption } from '../models/model_set/discovery';
+import { loadModelCard, type ModelCard } from '../models/model_set/card';
 import { activatePipeline, activePipeline } from '../models/pipeline_registry';
+import { SYNTHETIC_MODEL_ID } from '../models/synthetic_pipeline';
 import type { LabState } from './store';
 
 /** The networks' outputs for one image (the embedding goes to the walk worker only). */
@@ -25,6 +27,8 @@ export interface ModelSlice {
   modelStatus: 'idle' | 'loading' | 'ready' | 'error';
   loadProgress: LoadProgress | null;
   modelError: string | null;
+  /** "About this model set" for the selected set; null until fetched. */
+  modelCard: ModelCard | null;
   /** Why ?model= was not followed (no such usable set), for people; null when it was or there was none. */
   modelNotice: string | null;
   analysis: Analysis | null;
@@ -82,6 +86,7 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
   loadProgress: null,
   modelError: null,
   modelNotice: null,
+  modelCard: null,
   analysis: null,
   analysisBusy: false,
   analysisStage: null,
@@ -120,7 +125,10 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
     }
     analysisRuns++; // results of the previous model are no longer wanted
     const { alpha, beta } = option.meta.defaults;
-    set({ modelId: id, modelMeta: option.meta, modelStatus: 'loading', loadProgress: null, modelError: null, analysis: null, analysisBusy: false, alpha, beta });
+    set({ modelId: id, modelMeta: option.meta, modelCard: null, modelStatus: 'loading', loadProgress: null, modelError: null, analysis: null, analysisBusy: false, alpha, beta });
+    void loadModelCard(option.meta, id !== SYNTHETIC_MODEL_ID).then((modelCard) => {
+      if (get().modelId === id) set({ modelCard });
+    });
     try {
       const pipeline = await activatePipeline(id, (progress) => {
         if (get().modelId === id) set({ loadProgress: progress });
