@@ -24,13 +24,13 @@ async function badgeText(webgpu: boolean, screenshot: string, query = ''): Promi
 }
 
 describe('app boot', () => {
-  it('runs on WebGPU when Chromium exposes it, and shows the adapter', async () => {
-    const text = await badgeText(true, 'boot-webgpu');
-    expect(text).toContain('webgpu');
+  it('runs on WebGPU when asked to and Chromium exposes it', async () => {
+    const text = await badgeText(true, 'boot-webgpu', '?backend=webgpu');
+    expect(text).toContain('backend: webgpu');
   });
 
-  it('falls back to another backend without WebGPU and says which', async () => {
-    const text = await badgeText(false, 'boot-fallback');
+  it('falls back to another backend when the one asked for fails, and says which', async () => {
+    const text = await badgeText(false, 'boot-fallback', '?backend=webgpu');
     expect(text).toMatch(/backend: (webgl|wasm|cpu)/);
     expect(text).toContain('fell back from webgpu');
   });

@@ -267,7 +267,7 @@ describe('interactive lab', () => {
 
   it('runs the real tfjs pipeline on WebGPU (SwiftShader) end to end', async () => {
     // Random weights: this checks the networks run and feed every view, not what they predict.
-    const page = await openLab(`?model=${E2E_MODEL_SET}`, {
+    const page = await openLab(`?model=${E2E_MODEL_SET}&backend=webgpu`, {
       webgpu: true,
       // Hold the backbone's weights back a little so the byte progress is on screen long enough to check.
       prepare: (p) =>

@@ -24,7 +24,7 @@ describe('scratch model set', () => {
       const url = req.url();
       if (!url.startsWith(baseUrl()) && !url.startsWith('data:') && !url.startsWith('blob:')) external.push(url);
     });
-    await page.goto(`${baseUrl()}?model=scratch`);
+    await page.goto(`${baseUrl()}?model=scratch&backend=webgpu`);
     await expect.poll(() => page.getByTestId('model-select').inputValue(), POLL).toBe('scratch');
     await expect.poll(() => page.getByTestId('backend-badge').getAttribute('data-backend'), POLL).toBe('webgpu');
     await page.getByTestId('sample-val-cow-cat').click();

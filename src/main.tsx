@@ -1,6 +1,5 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { isBackendName } from './gpu/backend';
 import { useLabStore } from './state/store';
 import { SYNTHETIC_MODEL_ID } from './models/synthetic_pipeline';
 import { App } from './ui/App';
@@ -8,12 +7,12 @@ import './ui/styles.css';
 
 const params = new URLSearchParams(location.search);
 const requestedBackend = params.get('backend');
-const requestedModel = params.get('model');
+const requestedModel = params.get('model') || null;
 
 // Models load only once a backend is chosen: their weights go to that backend.
 void (async () => {
   const { initRuntime, discoverModels } = useLabStore.getState();
-  await initRuntime(isBackendName(requestedBackend) ? requestedBackend : undefined);
+  await initRuntime(requestedBackend);
   await discoverModels(requestedModel === SYNTHETIC_MODEL_ID, requestedModel);
 })();
 

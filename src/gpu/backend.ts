@@ -1,22 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { planBackends, type BackendName } from './backend_choice';
+import { probeGpus } from './gpu_probe';
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-
-/** Fastest first; cpu always works. */
-export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+export type { BackendName } from './backend_choice';
 
 /** Served by the app itself (build/served_files.ts), never from a CDN. */
 export const WASM_URL_PREFIX = '/vendor/tfjs-wasm/';
-
-export interface AdapterSummary {
-  vendor: string;
-  architecture: string;
-  description: string;
-  /** A software adapter such as SwiftShader: correct, but slow. */
-  isFallbackAdapter: boolean;
-}
 
 export interface BackendAttempt {
   name: BackendName;
@@ -25,25 +16,10 @@ export interface BackendAttempt {
 
 export interface BackendInfo {
   name: BackendName;
-  adapter: AdapterSummary | null;
-  /** Faster backends that were tried first and why each failed. */
+  /** Why the plan put its first backend first (planBackends). */
+  reason: string;
+  /** Backends tried before `name` and why each failed. */
   skipped: BackendAttempt[];
-}
-
-/** The WebGPU adapter as the page sees it, or a reason why there is none. */
-async function describeAdapter(): Promise<AdapterSummary> {
-  if (typeof navigator === 'undefined' || !('gpu' in navigator)) throw new Error('this browser has no WebGPU (navigator.gpu is missing)');
-  const adapter = await navigator.gpu.requestAdapter();
-  if (!adapter) throw new Error('no WebGPU adapter is available');
-  // `info` replaced requestAdapterInfo(); isFallbackAdapter moved into it in newer browsers.
-  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
-  const legacyFallback = (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter;
-  return {
-    vendor: info?.vendor ?? '',
-    architecture: info?.architecture ?? '',
-    description: info?.description ?? '',
-    isFallbackAdapter: Boolean(info?.isFallbackAdapter ?? legacyFallback),
-  };
 }
 
 /** setBackend can succeed on a backend that then fails its first kernel, so run one. */
@@ -62,25 +38,20 @@ async function trySelect(name: BackendName): Promise<void> {
 }
 
 /**
- * Picks the first backend that works, in BACKEND_ORDER, starting at `preferred`
- * when one is asked for (e.g. ?backend=wasm), and reports what was skipped.
+ * Uses the first backend of planBackends' order that works: hardware GPUs,
+ * then wasm, then software GPUs, then cpu; `forced` (?backend=) first.
  */
-export async function initBackend(preferred?: BackendName): Promise<BackendInfo> {
+export async function initBackend(forced?: BackendName): Promise<BackendInfo> {
   setWasmPaths(WASM_URL_PREFIX);
-  const order = preferred ? BACKEND_ORDER.slice(BACKEND_ORDER.indexOf(preferred)) : BACKEND_ORDER;
+  const plan = planBackends(await probeGpus(), forced);
   const skipped: BackendAttempt[] = [];
-  for (const name of order) {
+  for (const name of plan.order) {
     try {
-      const adapter = name === 'webgpu' ? await describeAdapter() : null;
       await trySelect(name);
-      return { name, adapter, skipped };
+      return { name, reason: plan.reason, skipped };
     } catch (e) {
       skipped.push({ name, error: e instanceof Error ? e.message : String(e) });
     }
   }
   throw new Error(`no tfjs backend works here: ${skipped.map((s) => `${s.name}: ${s.error}`).join('; ')}`);
-}
-
-export function isBackendName(value: string | null): value is BackendName {
-  return value !== null && (BACKEND_ORDER as readonly string[]).includes(value);
 }

@@ -9,13 +9,31 @@ export const MAX_IMAGE_PIXELS = 100 * 1024 * 1024;
 /** Longest side kept for display; larger photos are downscaled once, still sharp on screen. */
 export const MAX_DISPLAY_SIDE = 4096;
 
+/** Below this many pixels on a side the grid has only a few cells (8 px each): analysed, with a warning. */
+export const MIN_IMAGE_SIDE = 32;
+
 export class ImageInputError extends Error {}
+
+/** Browsers cannot decode SVG into an ImageBitmap from a Blob, and a drawing has no pixels of its own to segment. */
+export const SVG_NOT_SUPPORTED = 'SVG is not supported';
+
+/** An SVG file by its type, its name or (for files that have neither) its opening text. */
+export function isSvg(type: string, name: string, head: string): boolean {
+  return type === 'image/svg+xml' || /\.svgz?$/i.test(name) || /^\uFEFF?\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(head);
+}
+
+/** A warning for people about an image too small to say much, or null. */
+export function smallImageWarning(width: number, height: number): string | null {
+  if (width >= MIN_IMAGE_SIDE && height >= MIN_IMAGE_SIDE) return null;
+  return `This image is only ${width}×${height} pixels (under ${MIN_IMAGE_SIDE} on a side): the networks see a few 8-pixel cells of it, so the maps say little. It is analysed anyway.`;
+}
 
 /**
  * Decodes a user's file with its EXIF orientation applied. Throws
  * ImageInputError with a message meant for people.
  */
 export async function decodeImageFile(file: Blob, name: string): Promise<ImageBitmap> {
+  if (isSvg(file.type, name, await file.slice(0, 1024).text())) throw new ImageInputError(SVG_NOT_SUPPORTED);
   if (file.type && !file.type.startsWith('image/')) {
     throw new ImageInputError(`"${name}" is ${file.type}, not an image. Use a JPEG, PNG, WebP, GIF or BMP file.`);
   }

@@ -4,7 +4,9 @@ import { keptClasses } from '../core/masks';
 import type { LoadProgress, ModelSetMeta, PipelineResult, PipelineStage } from '../models/pipeline/types';
 import { networkPixels } from '../io/browser_image';
 import { discoverModelSets, ModelSetOption } from '../models/model_set/discovery';
+import { loadModelCard, type ModelCard } from '../models/model_set/card';
 import { activatePipeline, activePipeline } from '../models/pipeline_registry';
+import { SYNTHETIC_MODEL_ID } from '../models/synthetic_pipeline';
 import type { LabState } from './store';
 
 /** The networks' outputs for one image (the embedding goes to the walk worker only). */
@@ -25,6 +27,10 @@ export interface ModelSlice {
   modelStatus: 'idle' | 'loading' | 'ready' | 'error';
   loadProgress: LoadProgress | null;
   modelError: string | null;
+  /** "About this model set" for the selected set; null until fetched. */
+  modelCard: ModelCard | null;
+  /** Why ?model= was not followed (no such usable set), for people; null when it was or there was none. */
+  modelNotice: string | null;
   analysis: Analysis | null;
   analysisBusy: boolean;
   analysisStage: PipelineStage | null;
@@ -60,6 +66,14 @@ export function chooseKept(source: LabelSource, classScores: Float32Array, thres
   return fromTruth.length > 0 ? fromTruth : keptClasses(classScores, threshold);
 }
 
+/** What to tell people when ?model=`requested` is not the set that opens (null when it is). */
+export function requestedModelNotice(requested: string, sets: ModelSetOption[], opened: string | null): string | null {
+  if (requested === opened) return null;
+  const asked = sets.find((s) => s.id === requested);
+  const why = asked?.unavailable ?? `there is no model set "${requested}"; known: ${sets.map((s) => s.id).join(', ')}.`;
+  return `?model=${requested} cannot be opened: ${why}${opened ? ` Showing "${opened}" instead.` : ''}`;
+}
+
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 let analysisRuns = 0;
@@ -71,6 +85,8 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
   modelStatus: 'idle',
   loadProgress: null,
   modelError: null,
+  modelNotice: null,
+  modelCard: null,
   analysis: null,
   analysisBusy: false,
   analysisStage: null,
@@ -90,6 +106,7 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
     set({ modelSets: sets });
     const usable = sets.filter((s) => s.unavailable === null);
     const choice = usable.find((s) => s.id === requested) ?? usable[0];
+    set({ modelNotice: requested === null ? null : requestedModelNotice(requested, sets, choice?.id ?? null) });
     if (choice) {
       await get().selectModel(choice.id);
       return;
@@ -108,7 +125,10 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
     }
     analysisRuns++; // results of the previous model are no longer wanted
     const { alpha, beta } = option.meta.defaults;
-    set({ modelId: id, modelMeta: option.meta, modelStatus: 'loading', loadProgress: null, modelError: null, analysis: null, analysisBusy: false, alpha, beta });
+    set({ modelId: id, modelMeta: option.meta, modelCard: null, modelStatus: 'loading', loadProgress: null, modelError: null, analysis: null, analysisBusy: false, alpha, beta });
+    void loadModelCard(option.meta, id !== SYNTHETIC_MODEL_ID).then((modelCard) => {
+      if (get().modelId === id) set({ modelCard });
+    });
     try {
       const pipeline = await activatePipeline(id, (progress) => {
         if (get().modelId === id) set({ loadProgress: progress });

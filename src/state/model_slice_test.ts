@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelSetMeta } from '../models/pipeline/types';
-import { chooseKept, groundTruthClasses } from './model_slice';
+import { chooseKept, groundTruthClasses, requestedModelNotice } from './model_slice';
 
 const META = { classes: [{ voc: 8, name: 'cat' }, { voc: 12, name: 'dog' }, { voc: 15, name: 'person' }] } as ModelSetMeta;
 
@@ -22,5 +22,21 @@ describe('chooseKept', () => {
 
   it('predicts with the threshold that goes with the scores', () => {
     expect(chooseKept('predicted', scores, 0.15, null, META)).toEqual([0, 2]);
+  });
+});
+
+describe('requestedModelNotice', () => {
+  const sets = [
+    { id: 'default', meta: META, unavailable: null },
+    { id: 'nope', meta: null, unavailable: 'models/nope/meta.json is not served: this build has no trained weights in models/nope/.' },
+  ];
+  it('says nothing when the asked-for set opened', () => {
+    expect(requestedModelNotice('default', sets, 'default')).toBeNull();
+  });
+  it('says why the asked-for set did not open and what opened instead', () => {
+    expect(requestedModelNotice('nope', sets, 'default')).toBe(
+      '?model=nope cannot be opened: models/nope/meta.json is not served: this build has no trained weights in models/nope/. Showing "default" instead.',
+    );
+    expect(requestedModelNotice('../x', sets, 'default')).toBe('?model=../x cannot be opened: there is no model set "../x"; known: default, nope. Showing "default" instead.');
   });
 });

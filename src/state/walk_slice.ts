@@ -12,7 +12,11 @@ import { walkClient } from '../workers/walk_client';
 export interface WalkSlice {
   alpha: number;
   beta: number;
-  /** The step shown everywhere (0 … steps). */
+  /**
+   * The step shown everywhere (0 … steps). It starts at the last step, so
+   * the first result shows the walk's outcome, and while the walk computes
+   * the views show each newest step as it arrives.
+   */
   t: number;
   steps: number;
   /** The t slider moves along log(1 + t), so the first steps (where most happens) get more room. */
@@ -38,6 +42,14 @@ export interface WalkSlice {
   restartWalk: () => void;
 }
 
+/**
+ * t for a new walk of `steps` steps: a t at the end of the previous walk
+ * moves to the end of this one; any other step the user chose stays (clamped).
+ */
+export function carryT(t: number, previousSteps: number, steps: number): number {
+  return t >= previousSteps ? steps : Math.min(t, steps);
+}
+
 export const createWalkSlice: StateCreator<LabState, [], [], WalkSlice> = (set, get) => {
   walkClient.subscribe((event) => {
     switch (event.type) {
@@ -61,7 +73,7 @@ export const createWalkSlice: StateCreator<LabState, [], [], WalkSlice> = (set, 
   return {
     alpha: DEFAULT_ALPHA,
     beta: DEFAULT_BETA,
-    t: 0,
+    t: DEFAULT_STEPS,
     steps: DEFAULT_STEPS,
     logScale: false,
     playing: false,
@@ -88,7 +100,8 @@ export const createWalkSlice: StateCreator<LabState, [], [], WalkSlice> = (set, 
       const { analysis, modelMeta } = get();
       if (!analysis || !modelMeta) return;
       walkClient.setInputs(analysis.cams, embedding, modelMeta.defaults.radius);
-      set({ affinityReady: 0, steps: modelMeta.defaults.steps });
+      const { t, steps } = get();
+      set({ affinityReady: 0, steps: modelMeta.defaults.steps, t: carryT(t, steps, modelMeta.defaults.steps) });
       get().restartWalk();
     },
 

@@ -6,6 +6,7 @@ import { CompareView } from './components/CompareView';
 import { ExportPanel } from './components/ExportPanel';
 import { ImageInput } from './components/ImageInput';
 import { ModelPanel } from './components/ModelPanel';
+import { UrlNotices } from './components/UrlNotices';
 import { ViewTabs } from './components/ViewTabs';
 import { WalkControls } from './components/WalkControls';
 import { useLabResult } from './hooks/use_lab_result';
@@ -45,6 +46,7 @@ export function App() {
           <ExportPanel result={result} />
         </aside>
         <main className="main">
+          <UrlNotices />
           {untrained && (
             <p className="warning banner" role="note" data-testid="untrained-banner">
               Model set “{untrained}” is untrained: every map below is for trying the interface, not a prediction.

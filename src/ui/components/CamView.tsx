@@ -6,6 +6,7 @@ import { useGridOverlay } from '../hooks/use_grid_overlay';
 import type { LabResult } from '../hooks/use_lab_result';
 import { camHeat } from '../render/heat';
 import { paletteCss } from '../render/pixels';
+import { formatScore, formatThreshold } from '../format';
 import { ColorLegend } from './ColorLegend';
 import { GridStage } from './GridStage';
 
@@ -16,7 +17,7 @@ const EXTRA_CHIPS = 3;
 export function CamView({ result }: { result: LabResult }) {
   const { analysis, meta, image, geometry } = result;
   const { source, threshold } = analysis.classEvidence;
-  const percent = `${Math.round(threshold * 100)}%`;
+  const percent = formatThreshold(threshold);
   const channel = useLabStore((s) => s.camChannel);
   const alpha = useLabStore((s) => s.alpha);
   const opacity = useLabStore((s) => s.overlayOpacity);
@@ -53,7 +54,7 @@ export function CamView({ result }: { result: LabResult }) {
           {(['predicted', 'ground-truth'] as const).map((source) => (
             <label key={source}>
               <input type="radio" name="label-source" checked={labelSource === source} onChange={() => setLabelSource(source)} data-testid={`labels-${source}`} />
-              {source === 'predicted' ? `predicted (score ≥ ${percent})` : 'from the ground truth (as psa generates labels)'}
+              {source === 'predicted' ? `predicted (score ≥ ${percent}, else the best one)` : 'from the ground truth (as psa generates labels)'}
             </label>
           ))}
         </div>
@@ -69,7 +70,7 @@ export function CamView({ result }: { result: LabResult }) {
             onClick={() => setCamChannel(c)}
           >
             <span className="swatch" style={{ background: paletteCss(meta.classes[c].voc) }} />
-            {meta.classes[c].name} <span className="chip-score">{(analysis.classScores[c] * 100).toFixed(0)}%</span>
+            {meta.classes[c].name} <span className="chip-score">{formatScore(analysis.classScores[c], threshold)}</span>
           </button>
         ))}
         <button type="button" className="chip" aria-pressed={shown === 'background'} data-testid="class-chip-background" onClick={() => setCamChannel('background')}>
@@ -83,14 +84,13 @@ export function CamView({ result }: { result: LabResult }) {
           low="0"
           high="1"
         />
-        <p className="muted">
-          Chip scores are image-level probabilities; bold chips are the classes kept for the masks and the walk
+        <p className="muted" data-testid="chip-caption">
+          Chip scores are image-level probabilities (rounded down); bold chips are the classes kept for the masks and the walk
           {labelSource === 'ground-truth' && analysis.groundTruth
-            ? ' (from the ground truth)'
-            : keptBelowThreshold(analysis.classScores, analysis.keep, threshold)
-              ? ` (none reached ${percent}, so the best one is kept)`
-              : ` (score ≥ ${percent})`}
-          .
+            ? ': the classes of the ground truth.'
+            : `: every class scoring ≥ ${percent}, or the best one alone when none does${
+                keptBelowThreshold(analysis.classScores, analysis.keep, threshold) ? ` (none does here)` : ''
+              }.`}
         </p>
       </GridStage>
     </div>

@@ -1,3 +1,4 @@
+import { smallImageWarning } from '../../io/browser_image';
 import { SAMPLES } from '../samples';
 import { useLabStore } from '../../state/store';
 import { useImageInput } from '../hooks/use_image_input';
@@ -10,6 +11,7 @@ export function ImageInput() {
   const busy = useLabStore((s) => s.imageBusy);
   const error = useLabStore((s) => s.imageError);
   const dismiss = useLabStore((s) => s.dismissImageError);
+  const smallWarning = image ? smallImageWarning(image.bitmap.width, image.bitmap.height) : null;
 
   return (
     <section className="panel" aria-labelledby="image-heading">
@@ -32,9 +34,10 @@ export function ImageInput() {
           {image.groundTruth && ' · has ground truth'}
         </p>
       )}
+      {smallWarning && <p className="warning" role="note" data-testid="image-warning">{smallWarning}</p>}
       {error && (
         <p className="error" role="alert" data-testid="image-error">
-          {error} <button type="button" className="link" onClick={dismiss}>dismiss</button>
+          <span data-testid="image-error-text">{error}</span> <button type="button" className="link" onClick={dismiss}>dismiss</button>
         </p>
       )}
       <div className="samples" role="group" aria-label="Sample images">

@@ -1,5 +1,6 @@
 import { useLabStore } from '../../state/store';
 import { formatBytes, formatMillis } from '../format';
+import { AboutModelSet } from './AboutModelSet';
 
 const STAGES = ['backbone', 'cam', 'affinity', 'segmentation'] as const;
 
@@ -45,19 +46,7 @@ export function ModelPanel() {
           Untrained: these outputs are not from trained networks and mean nothing about the image.
         </p>
       )}
-      {meta?.summary && (
-        <details className="model-summary" data-testid="model-summary">
-          <summary>About this model set</summary>
-          <dl>
-            {Object.entries(meta.summary).map(([key, value]) => (
-              <div key={key}>
-                <dt>{key}</dt>
-                <dd>{typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value)}</dd>
-              </div>
-            ))}
-          </dl>
-        </details>
-      )}
+      <AboutModelSet />
       {status === 'loading' && (
         <div className="progress" data-testid="load-progress">
           <span>Loading weights{progress && progress.total > 0 ? `: ${formatBytes(progress.loaded)} of ${formatBytes(progress.total)}` : '…'}</span>

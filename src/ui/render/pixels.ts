@@ -9,21 +9,18 @@ export function paletteCss(classId: number): string {
 }
 
 /**
- * The image with its mask blended on top: background (0) leaves the image
- * as is, dimmed, so objects stand out; every class is its VOC colour at `opacity`.
+ * The image with its mask blended on top: every label, background included,
+ * is its VOC colour at `opacity` (background is black, so it darkens the
+ * image and never looks like car's grey). Two labels then differ by their
+ * colours' difference times `opacity` on any image: at least 64 · opacity in
+ * some channel for VOC's colours, so a grey car on grey gravel still shows.
  */
 export function blendMask(image: Uint8ClampedArray, labels: Uint8Array, opacity: number): Uint8ClampedArray {
   const out = new Uint8ClampedArray(image.length);
   for (let i = 0; i < labels.length; i++) {
     const c = labels[i];
     const p = i * 4;
-    if (c === 0) {
-      out[p] = image[p] * 0.55;
-      out[p + 1] = image[p + 1] * 0.55;
-      out[p + 2] = image[p + 2] * 0.55;
-    } else {
-      for (let k = 0; k < 3; k++) out[p + k] = image[p + k] * (1 - opacity) + VOC_PALETTE[c * 3 + k] * opacity;
-    }
+    for (let k = 0; k < 3; k++) out[p + k] = image[p + k] * (1 - opacity) + VOC_PALETTE[c * 3 + k] * opacity;
     out[p + 3] = 255;
   }
   return out;

@@ -1,0 +1,116 @@
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { baseUrl, launchChromium, saveScreenshot } from './browser';
+import { waitForDrawn } from './lab_page';
+
+/** Small truths the page must tell: legend colours, tiny and SVG images, the favicon, and chip scores against the keep rule. */
+const SYNTHETIC = '?model=synthetic-untrained&backend=cpu';
+const POLL = { timeout: 120_000, interval: 250 };
+
+let browser: Browser | undefined;
+afterEach(async () => {
+  await browser?.close();
+  browser = undefined;
+});
+
+async function open(query: string, prepare?: (page: Page) => void): Promise<Page> {
+  browser = await launchChromium({ webgpu: false });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  prepare?.(page);
+  await page.goto(baseUrl() + query);
+  return page;
+}
+
+describe('legend', () => {
+  it('shows background black like the masks, and every class in its own colour', async () => {
+    const page = await open(SYNTHETIC);
+    await page.getByTestId('sample-val-cat-car').click();
+    await waitForDrawn(page, 'cam-heatmap', POLL.timeout);
+    await page.getByTestId('labels-ground-truth').check();
+    await page.getByTestId('tab-compare').click();
+    await waitForDrawn(page, 'panel-final', POLL.timeout);
+    const swatches = await page.getByTestId('class-legend').locator('li').evaluateAll((items) =>
+      items.map((li) => [li.textContent, getComputedStyle(li.querySelector('.swatch')!).backgroundColor]),
+    );
+    const colours = Object.fromEntries(swatches);
+    expect(colours.background).toBe('rgb(0, 0, 0)');
+    expect(colours.car).toBe('rgb(128, 128, 128)');
+    expect(new Set(Object.values(colours)).size).toBe(swatches.length);
+    await saveScreenshot(page, 'legend-cat-car');
+  });
+});
+
+describe('image input', () => {
+  it('warns about an image under 32 pixels on a side and still analyses it', async () => {
+    const page = await open('');
+    await expect.poll(() => page.getByTestId('model-select').inputValue(), POLL).toBe('default');
+    await page.getByTestId('upload-input').setInputFiles(fileURLToPath(new URL('../src/io/testdata/pattern_20x12.jpg', import.meta.url)));
+    await expect.poll(() => page.getByTestId('image-warning').textContent(), POLL).toContain('only 20×12 pixels (under 32 on a side)');
+    await waitForDrawn(page, 'cam-heatmap', POLL.timeout);
+    await saveScreenshot(page, 'input-tiny-image');
+  });
+
+  it('refuses SVG with "SVG is not supported", whatever the file is called', async () => {
+    const page = await open(SYNTHETIC);
+    const svg = Buffer.from('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" fill="red"/></svg>');
+    const errorText = () => page.getByTestId('image-error-text').textContent();
+    await page.getByTestId('upload-input').setInputFiles({ name: 'drawing.svg', mimeType: 'image/svg+xml', buffer: svg });
+    await expect.poll(errorText, POLL).toBe('SVG is not supported');
+    await page.getByRole('button', { name: 'dismiss' }).click();
+    await page.getByTestId('upload-input').setInputFiles({ name: 'pasted', mimeType: 'application/octet-stream', buffer: svg });
+    await expect.poll(errorText, POLL).toBe('SVG is not supported');
+  });
+});
+
+describe('favicon', () => {
+  it('is linked, served, and /favicon.ico answers too', async () => {
+    const missing: string[] = [];
+    const page = await open(SYNTHETIC, (p) => p.on('response', (r) => r.status() >= 400 && missing.push(`${r.status()} ${r.url()}`)));
+    const hrefs = await page.locator('link[rel="icon"]').evaluateAll((links) => links.map((l) => (l as HTMLLinkElement).href));
+    expect(hrefs.length).toBeGreaterThan(0);
+    for (const url of [...hrefs, `${baseUrl()}/favicon.ico`]) {
+      const response = await page.request.get(url);
+      expect(response.status(), url).toBe(200);
+      expect(response.headers()['content-type'], url).toMatch(/^image\//);
+    }
+    await expect.poll(() => page.getByTestId('model-select').inputValue(), POLL).toBe('synthetic-untrained');
+    expect(missing).toEqual([]);
+  });
+});
+
+/** Each chip: shown score (percent), whether it is kept (bold, class "chip"). */
+async function chips(page: Page): Promise<{ name: string; score: number; kept: boolean }[]> {
+  return page.locator('[data-testid^="class-chip-"]:not([data-testid="class-chip-background"])').evaluateAll((buttons) =>
+    buttons.map((b) => ({
+      name: b.getAttribute('data-testid')!.replace('class-chip-', ''),
+      score: parseFloat(b.querySelector('.chip-score')!.textContent!),
+      kept: b.getAttribute('class') === 'chip',
+    })),
+  );
+}
+
+describe('class chips', () => {
+  it('show scores that agree with the keep rule the caption states', async () => {
+    const page = await open('');
+    await expect.poll(() => page.getByTestId('model-select').inputValue(), POLL).toBe('default');
+    for (const sample of ['dog-daisy', 'val-cow-cat', 'horse-rider']) {
+      await page.getByTestId(`sample-${sample}`).click();
+      await expect.poll(() => page.getByTestId(`sample-${sample}`).getAttribute('class'), POLL).toContain('sample-active');
+      await waitForDrawn(page, 'cam-heatmap', POLL.timeout);
+      await expect.poll(() => page.getByTestId('placeholder').count(), POLL).toBe(0);
+      const caption = (await page.getByTestId('chip-caption').textContent())!;
+      const rule = caption.match(/every class scoring ≥ ([\d.]+)%, or the best one alone when none does( \(none does here\))?\.$/);
+      expect(rule, caption).not.toBeNull();
+      const threshold = parseFloat(rule![1]);
+      const shown = await chips(page);
+      if (rule![2]) {
+        expect(shown.filter((c) => c.kept).length, sample).toBe(1);
+        expect(shown.every((c) => c.score < threshold), sample).toBe(true);
+      } else {
+        for (const c of shown) expect(c.kept, `${sample}: ${c.name} ${c.score}% against ${threshold}%`).toBe(c.score >= threshold);
+      }
+    }
+    await saveScreenshot(page, 'chips-horse-rider');
+  });
+});
