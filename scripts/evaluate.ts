@@ -135,6 +135,7 @@ async function main(): Promise<void> {
     rw: { same: 0, total: 0, missing: 0 },
     final: { same: 0, total: 0, missing: 0 },
   };
+  let agreeSkipped = 0;
   const labelStats = { exact: 0, truePositives: 0, predicted: 0, actual: 0 };
   const evidenceCounts: Record<string, number> = {};
   const timings: Record<string, number> = {};
@@ -163,7 +164,9 @@ async function main(): Promise<void> {
     for (const source of LABEL_SOURCES) {
       for (const stage of STAGES) addConfusion(confusion[source][stage], confusionMatrix(masks[source][stage], gt.labels, NUM_CLASSES));
     }
-    if (haveTorch) {
+    // The PyTorch pipeline has no detector (docs/algorithm.md §1b): compare the images the CAM head speaks for.
+    if (haveTorch && result.classEvidence.source !== 'cam-head') agreeSkipped++;
+    else if (haveTorch) {
       for (const stage of torchStages) {
         const file = path.join(torchDir, TORCH_DIR[stage], `${id}.png`);
         if (!existsSync(file)) {
@@ -213,6 +216,7 @@ async function main(): Promise<void> {
           // NaN (null in the JSON) for a stage PyTorch has not written, or a walk with other parameters.
           pixelAgreement: Object.fromEntries(STAGES.map((st) => [st, agree[st].total > 0 ? agree[st].same / agree[st].total : NaN])),
           missingFiles: Object.fromEntries(STAGES.map((st) => [st, agree[st].missing])),
+          imagesNotCompared: agreeSkipped,
         }
       : null,
     msPerImage: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, v / rows.length])),
@@ -231,9 +235,9 @@ async function main(): Promise<void> {
     ...LABEL_SOURCES.map((s) => `| ${s === 'gt' ? 'ground truth' : predictedLabel} | ${STAGES.map((st) => percent(report.miou[s][st])).join(' | ')} |`),
   ];
   if (report.pytorch) {
-    lines.push(`| PyTorch pipeline, ground truth | ${STAGES.map((st) => percent(report.pytorch!.miou[st])).join(' | ')} |`);
+    lines.push(`| PyTorch pipeline, ground truth${agreeSkipped ? ` (the ${rows.length - agreeSkipped} CAM-head images)` : ''} | ${STAGES.map((st) => percent(report.pytorch!.miou[st])).join(' | ')} |`);
     const agreement = (v: number) => (Number.isNaN(v) ? 'n/a' : `${(100 * v).toFixed(2)}%`);
-    lines.push(`| pixel agreement TS vs PyTorch | ${STAGES.map((st) => agreement(report.pytorch!.pixelAgreement[st])).join(' | ')} |`);
+    lines.push(`| pixel agreement TS vs PyTorch${agreeSkipped ? ` (the ${rows.length - agreeSkipped} CAM-head images)` : ''} | ${STAGES.map((st) => agreement(report.pytorch!.pixelAgreement[st])).join(' | ')} |`);
   }
   lines.push('', `Predicted labels: ${percent(report.predictedLabels.exactImages)}% of images exactly right, precision ${percent(report.predictedLabels.precision)}%, recall ${percent(report.predictedLabels.recall)}%.`);
   // The table first: a reader who has not trained has no run folder yet.
