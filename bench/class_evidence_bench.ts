@@ -2,8 +2,11 @@
  * What the detector's class evidence costs: the default set run on the same
  * photographs with and without `classEvidence`, alternately, in one process
  * (Node, tfjs wasm). Prints the median time per stage and the ratio.
+ * With --baseline DIR the comparison is instead against another model set
+ * folder without its class evidence, e.g. the default set as it was before
+ * the detector evidence (`git archive 62039b5 models/default | tar -x -C /tmp/base`).
  *
- *   npm run bench:evidence [-- --photos 6]
+ *   npm run bench:evidence [-- --photos 6] [--baseline /tmp/base/models/default]
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,10 +19,10 @@ import { loadPipeline, type LabPipeline } from '../src/models/pipeline';
 const ROOT = path.join(import.meta.dirname, '..');
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { photos: { type: 'string', default: '6' }, rounds: { type: 'string', default: '3' } } });
+  const { values } = parseArgs({ options: { photos: { type: 'string', default: '6' }, rounds: { type: 'string', default: '3' }, baseline: { type: 'string' } } });
   await useNodeWasmBackend();
   const withDetector = await loadPipeline(modelSetFromDir(path.join(ROOT, 'models/default')));
-  const headOnly = await loadPipeline(withoutClassEvidence(modelSetFromDir(path.join(ROOT, 'models/default'))));
+  const headOnly = await loadPipeline(withoutClassEvidence(modelSetFromDir(values.baseline ?? path.join(ROOT, 'models/default'))));
   const files = (JSON.parse(readFileSync(path.join(ROOT, 'eval/real/photos.json'), 'utf8')) as { file: string }[]).slice(0, Number(values.photos));
   const images = await Promise.all(files.map((f) => decodeImage(readFileSync(path.join(ROOT, 'eval/real', f.file)))));
   const times = new Map<LabPipeline, Record<string, number[]>>([[withDetector, {}], [headOnly, {}]]);
@@ -36,7 +39,7 @@ async function main(): Promise<void> {
   }
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
   console.log(`default set, ${images.length} photos x ${values.rounds} rounds, median ms (tfjs wasm, Node):`);
-  console.log('| stage | CAM head only | with detector evidence | ratio |\n|---|---|---|---|');
+  console.log(`| stage | ${values.baseline ? `${values.baseline}, CAM head only` : 'CAM head only'} | with detector evidence | ratio |\n|---|---|---|---|`);
   for (const stage of Object.keys(times.get(headOnly)!)) {
     const a = median(times.get(headOnly)![stage]);
     const b = median(times.get(withDetector)![stage]);
