@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { baseUrl, launchChromium, saveScreenshot } from './browser';
 
 /** "About this model set" reads as a card, with the raw meta.json one link away. */
 const POLL = { timeout: 120_000, interval: 250 };
+const committed = <T>(file: string): T => JSON.parse(readFileSync(new URL(`../models/default/${file}`, import.meta.url), 'utf8')) as T;
 
 let browser: Browser | undefined;
 afterEach(async () => {
@@ -25,8 +27,12 @@ describe('model card', () => {
     expect(text).not.toMatch(/[0-9a-f]{64}|[{}"]/); // no hashes, no JSON
     expect(await page.getByTestId('model-card-licences').textContent()).toContain('MIT (trained by this project)');
     const rows = await page.getByTestId('model-card-eval').locator('tbody tr').allTextContents();
-    expect(rows).toContain('real photos (19), objects found30/4226/424/42');
-    expect(rows).toContain('val composites, mIoU, true labels (PyTorch)37.845.127.9');
+    // The rows the card must show: the set's committed summaries.
+    const real = committed<{ objects: number; found: Record<string, number> }>('eval/eval_real.json');
+    const { val } = committed<{ eval: { val: Record<string, number> } }>('meta.json').eval;
+    const found = ['cam', 'rw', 'final'].map((s) => `${Math.round(real.found[s] * real.objects)}/${real.objects}`).join('');
+    expect(rows).toContain(`real photos (19), objects found${found}`);
+    expect(rows).toContain(`val composites, mIoU, true labels (PyTorch)${['cam', 'rw', 'seg'].map((s) => val[s].toFixed(1)).join('')}`);
     const raw = await page.request.get(new URL((await page.getByTestId('raw-meta-link').getAttribute('href'))!, baseUrl()).href);
     expect(raw.status()).toBe(200);
     expect((await raw.json()).name).toBe('default');

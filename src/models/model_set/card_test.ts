@@ -22,13 +22,19 @@ describe('modelCard', () => {
     const card = shippedCard('default');
     expect(card.summary).toMatch(/^CenterNet, a COCO object detector/);
     expect(card.classes).toHaveLength(20);
-    expect(card.headClasses).toHaveLength(12);
+    expect(card.headClasses).toHaveLength(20);
     expect(card.backbone).toBe('models/centernet.json from the npm package @vladmandic/human@3.3.6 (frozen)');
     expect(card.trainingData).toBe('AffinityLab synthetic segmentation set (training/data/build_dataset.py): 2000 train, 300 val images');
     expect(card.licences.map((l) => l.licence)).toContain('MIT (trained by this project)');
-    expect(card.evaluation).toContainEqual({ what: 'val composites, mIoU, true labels (PyTorch)', cam: '37.8', rw: '45.1', seg: '27.9' });
-    expect(card.evaluation).toContainEqual({ what: 'val composites, mIoU, true labels (app pipeline)', cam: '37.6', rw: '44.8', seg: '27.9' });
-    expect(card.evaluation).toContainEqual({ what: 'real photos (19), objects found', cam: '30/42', rw: '26/42', seg: '4/42' });
+    // The table shows what the set's summaries say, one decimal, found objects as counts.
+    const meta = json('default', META_FILE) as { eval: { val: Record<'cam' | 'rw' | 'seg', number> } };
+    const val = json('default', 'eval/val.json') as { miou: { gt: Record<'cam' | 'rw' | 'final', number> } };
+    const real = json('default', 'eval/eval_real.json') as { objects: number; found: Record<'cam' | 'rw' | 'final', number> };
+    const pct = (v: number) => (100 * v).toFixed(1);
+    const found = (share: number) => `${Math.round(share * real.objects)}/${real.objects}`;
+    expect(card.evaluation).toContainEqual({ what: 'val composites, mIoU, true labels (PyTorch)', cam: meta.eval.val.cam.toFixed(1), rw: meta.eval.val.rw.toFixed(1), seg: meta.eval.val.seg.toFixed(1) });
+    expect(card.evaluation).toContainEqual({ what: 'val composites, mIoU, true labels (app pipeline)', cam: pct(val.miou.gt.cam), rw: pct(val.miou.gt.rw), seg: pct(val.miou.gt.final) });
+    expect(card.evaluation).toContainEqual({ what: 'real photos (19), objects found', cam: found(real.found.cam), rw: found(real.found.rw), seg: found(real.found.final) });
     expect(card.rawMetaUrl).toBe('/models/default/meta.json');
     // No hashes or raw JSON: those stay behind the raw meta.json link.
     expect(JSON.stringify(card)).not.toMatch(/[0-9a-f]{64}/);
