@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
 import { parseNpy, serializeNpy } from '../src/core/npy';
+import { decodeLabelPng } from '../src/io/label_png';
+import { writeFakeModelSet } from '../src/models/testing/fake_model_set';
 
 const run = promisify(execFile);
 const BIN = join(__dirname, '..', 'bin', 'affinitylab.mjs');
@@ -70,6 +73,21 @@ describe('affinitylab CLI', () => {
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
     expect(res.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('infers a 12000x9000 JPEG (shrunk while it loads) in under 3 GB for the whole process, masks at full size', async () => {
+    writeFakeModelSet(path('model'), 3);
+    await sharp({ create: { width: 12000, height: 9000, channels: 3, background: { r: 200, g: 120, b: 40 } } }).jpeg().toFile(path('huge.jpg'));
+    // The CLI in a process of its own that reports its peak resident memory (KiB) when done.
+    const script = `const { main } = await import(${JSON.stringify(join(__dirname, 'main.ts'))});
+      const code = await main(['infer', ${JSON.stringify(path('huge.jpg'))}, '--model', ${JSON.stringify(path('model'))}, '--out', ${JSON.stringify(path('huge'))}, '--steps', '1']);
+      console.log(JSON.stringify({ code, maxRss: process.resourceUsage().maxRSS }));`;
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+    const { code, maxRss } = JSON.parse(stdout.trim().split('\n').at(-1)!) as { code: number; maxRss: number };
+    expect(code).toBe(0);
+    expect(maxRss * 1024).toBeLessThan(3 * 2 ** 30);
+    const mask = decodeLabelPng(await readFile(join(dir, 'huge', 'huge_final.png')));
+    expect([mask.width, mask.height]).toEqual([12000, 9000]);
+  }, 120_000);
 
   it('rejects unknown commands with exit 2', async () => {
     const res = await cli('frobnicate');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resizeLabelsNearest } from '../../src/core/label_maps';
 import { keptClasses, SCORE_ORDERS, stageMasks, type MaskParameters, type ScoreOrder } from '../../src/core/masks';
-import { decodeImage } from '../../src/io/node_image_decode';
+import { decodeImage, ImageDecodeError, MAX_DECODE_SIDE } from '../../src/io/node_image_decode';
 import { encodeLabelPng } from '../../src/io/label_png';
 import { modelSetFromDir } from '../../src/models/node_model_set';
 import { useNodeWasmBackend } from '../../src/models/node_wasm';
@@ -15,8 +15,9 @@ export const DEFAULT_MODEL_DIR = 'models/default';
 export const INFER_HELP = `affinitylab infer IMAGE... --out DIR [--model ${DEFAULT_MODEL_DIR}] [--labels 8,15 | --threshold T]
                  [--alpha A] [--beta B] [--steps T] [--radius R] [--cam-bg S] [--order psa|grid]
 
-Runs the model set on JPEG/PNG images (Node, tfjs wasm backend, the app's
-TypeScript pipeline) and writes, per image, at the image's own size:
+Runs the model set on images (JPEG, PNG, GIF, WebP, AVIF, BMP; Node, tfjs wasm
+backend, the app's TypeScript pipeline) and writes, per image, at the image's
+upright size (EXIF orientation applied, as a browser shows it):
   NAME_cam.png    CAM argmax against a constant background score (psa's CAM evaluation)
   NAME_rw.png     after AffinityNet's random walk
   NAME_final.png  the segmentation head
@@ -39,8 +40,11 @@ Each is an indexed PNG whose pixel values are PASCAL VOC class indices
                    pooled to the grid for the walk, as psa, training/ and the app do (default);
                    grid: the same steps on the grid (cheaper, not the same map)
 
-An image that cannot be read or processed is reported on stderr; the others
-are still processed and the exit code is 1.`;
+Images over ${MAX_DECODE_SIDE} pixels on a side are analysed shrunk to that, as in
+the app; their masks are still written at full size. A damaged image that
+still decodes (a truncated JPEG) is analysed as far as its data goes, with a
+warning. An image that cannot be read or processed is reported on stderr; the
+others are still processed and the exit code is 1.`;
 
 export async function inferCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -114,14 +118,17 @@ async function inferOne(pipeline: LabPipeline, file: string, outStem: string, pa
   try {
     image = await decodeImage(bytes);
   } catch (e) {
-    throw new Error(`cannot decode: ${(e as Error).message}`);
+    if (e instanceof ImageDecodeError) throw new Error(`cannot decode: ${e.message}`);
+    throw e;
   }
+  if (image.warning) console.error(`affinitylab infer: ${file}: warning: ${image.warning}`);
   const result = await pipeline.run(image);
   const [masks] = stageMasks(result, maskGeometry(pipeline.meta, result.placement), [keepFor(result)], params);
-  const { width, height, imageWidth, imageHeight } = result.placement;
+  const { width, height } = result.placement;
+  const { fullWidth, fullHeight } = image;
   for (const [stage, labels] of Object.entries(masks)) {
-    const atImageSize = resizeLabelsNearest(labels, width, height, imageWidth, imageHeight);
-    await writeFile(`${outStem}_${stage}.png`, encodeLabelPng({ width: imageWidth, height: imageHeight, labels: atImageSize }));
+    const atImageSize = resizeLabelsNearest(labels, width, height, fullWidth, fullHeight);
+    await writeFile(`${outStem}_${stage}.png`, encodeLabelPng({ width: fullWidth, height: fullHeight, labels: atImageSize }));
   }
 }
 
