@@ -89,6 +89,24 @@ describe('affinitylab CLI', () => {
     expect([mask.width, mask.height]).toEqual([12000, 9000]);
   }, 120_000);
 
+  it.each([
+    ['a model set with a truncated weights file', 'truncated-model', /^affinitylab infer: cannot load model set .*truncated-model: .*cam\/model\.json: weight shards hold 100 bytes, the manifest needs \d+$/],
+    ['an output folder that is a file', 'out-is-file', /^affinitylab infer: cannot create the output folder .*s\.npy \((EEXIST|ENOTDIR)\)$/],
+  ])('infer with %s exits 2 with one line on stderr, no stack trace', async (_, kind, message) => {
+    const model = path(kind === 'truncated-model' ? 'truncated-model' : 'model');
+    writeFakeModelSet(model, 3);
+    if (kind === 'truncated-model') {
+      const weights = join(model, 'cam', 'weights.bin');
+      await writeFile(weights, (await readFile(weights)).subarray(0, 100));
+    }
+    // s.npy exists, so as --out it cannot become a folder.
+    const args = ['--model', model, '--out', kind === 'out-is-file' ? path('s.npy') : path('x')];
+    const res = await cli('infer', path('s.npy'), ...args);
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr.trim()).toMatch(message);
+  });
+
   it('rejects unknown commands with exit 2', async () => {
     const res = await cli('frobnicate');
     expect(res.code).toBe(2);

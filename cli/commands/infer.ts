@@ -9,6 +9,7 @@ import { modelSetFromDir } from '../../src/models/node_model_set';
 import { useNodeWasmBackend } from '../../src/models/node_wasm';
 import { loadPipeline, maskGeometry, type LabPipeline, type ModelSetMeta, type PipelineResult } from '../../src/models/pipeline';
 import { numberOption, requiredOption } from '../args';
+import { errorText, type CommandOptions } from '../command';
 import { UsageError } from '../usage_error';
 
 export const DEFAULT_MODEL_DIR = 'models/default';
@@ -46,7 +47,7 @@ still decodes (a truncated JPEG) is analysed as far as its data goes, with a
 warning. An image that cannot be read or processed is reported on stderr; the
 others are still processed and the exit code is 1.`;
 
-export async function inferCommand(argv: string[]): Promise<number> {
+export async function inferCommand(argv: string[], { debug }: CommandOptions): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -90,7 +91,11 @@ export async function inferCommand(argv: string[]): Promise<number> {
     };
     const threshold = numberOption(values.threshold, 'threshold', undefined, { min: 0 });
     const givenLabels = values.labels === undefined ? undefined : labelChannels(values.labels, meta);
-    await mkdir(outDir, { recursive: true });
+    try {
+      await mkdir(outDir, { recursive: true });
+    } catch (e) {
+      throw new UsageError(`cannot create the output folder ${outDir} (${(e as NodeJS.ErrnoException).code ?? errorText(e, false)})`);
+    }
 
     let failed = 0;
     for (const [i, file] of positionals.entries()) {
@@ -98,7 +103,7 @@ export async function inferCommand(argv: string[]): Promise<number> {
         await inferOne(pipeline, file, path.join(outDir, outputNames[i]), params, (result) => givenLabels ?? keptClasses(result.classScores, threshold ?? result.classEvidence.threshold));
       } catch (e) {
         failed++;
-        console.error(`affinitylab infer: ${file}: ${(e as Error).message.split('\n')[0]}`);
+        console.error(`affinitylab infer: ${file}: ${errorText(e, debug)}`);
       }
     }
     return failed > 0 ? 1 : 0;
