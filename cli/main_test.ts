@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
+import { encode as encodePng } from 'fast-png';
 import { parseNpy, serializeNpy } from '../src/core/npy';
 import { decodeLabelPng } from '../src/io/label_png';
 import { writeFakeModelSet } from '../src/models/testing/fake_model_set';
@@ -105,6 +106,25 @@ describe('affinitylab CLI', () => {
     expect(res.code).toBe(2);
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
     expect(res.stderr.trim()).toMatch(message);
+  });
+
+  it('infer prints only its own lines on stderr for CMYK, truncated, corrupt and 1x1 images (no raw libjpeg output)', async () => {
+    writeFakeModelSet(path('model'), 3);
+    const photo = await sharp(join(__dirname, '../public/samples/coffee.jpg')).jpeg().toBuffer();
+    const corrupt = Buffer.from(photo);
+    for (let i = 2000; i < corrupt.length - 2; i += 50) corrupt[i] ^= 0x5a;
+    await writeFile(path('cmyk.jpg'), await readFile(join(__dirname, '../src/io/testdata/formats/cmyk.jpg')));
+    await writeFile(path('cut.jpg'), photo.subarray(0, Math.floor(photo.length * 0.6)));
+    await writeFile(path('corrupt.jpg'), corrupt);
+    await writeFile(path('dot.png'), encodePng({ width: 1, height: 1, data: Uint8Array.from([9, 99, 199]), channels: 3, depth: 8 }));
+    const res = await cli('infer', ...['cmyk.jpg', 'cut.jpg', 'corrupt.jpg', 'dot.png'].map(path), '--model', path('model'), '--out', path('kinds'), '--steps', '1');
+    expect(res.stderr.trim().split('\n')).toEqual([
+      `affinitylab infer: ${path('cut.jpg')}: warning: damaged image (premature end of JPEG image): decoded as far as the data goes`,
+      expect.stringMatching(new RegExp(`^affinitylab infer: ${path('corrupt.jpg')}: warning: damaged image \\(Corrupt JPEG data: .*\\): decoded as far as the data goes$`)),
+    ]);
+    expect(res.code).toBe(0);
+    const dot = decodeLabelPng(await readFile(join(dir, 'kinds', 'dot_final.png')));
+    expect([dot.width, dot.height]).toEqual([1, 1]);
   });
 
   it('rejects unknown commands with exit 2', async () => {

@@ -89,10 +89,29 @@ async function rgba(image: Sharp): Promise<RgbaImage> {
   // Alpha is added here, not with sharp's ensureAlpha(), which loses libvips' warnings.
   const { data, info } = await image.toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   const pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  if (info.channels === 4) return { width: info.width, height: info.height, data: pixels };
+  if (info.channels === 4) return { width: info.width, height: info.height, data: asCanvasReadsIt(pixels) };
   const out = new Uint8Array(info.width * info.height * 4).fill(255);
   for (let i = 0; i < info.width * info.height; i++) out.set(pixels.subarray(i * 3, i * 3 + 3), i * 4);
   return { width: info.width, height: info.height, data: out };
+}
+
+/**
+ * Colours under transparency as the app reads them back from its canvas,
+ * which stores them multiplied by alpha: transparent pixels come back black,
+ * partly transparent ones lose precision (Chromium rounds 0.15% of the
+ * colour/alpha pairs one level differently). In place.
+ */
+function asCanvasReadsIt(rgba: Uint8Array): Uint8Array {
+  for (let i = 0; i < rgba.length; i += 4) {
+    const a = rgba[i + 3];
+    if (a === 255) continue;
+    for (let c = i; c < i + 3; c++) {
+      const t = rgba[c] * a + 128;
+      const premultiplied = (t + (t >> 8)) >> 8;
+      rgba[c] = a === 0 ? 0 : Math.min(255, Math.floor((premultiplied * 255 + a / 2) / a));
+    }
+  }
+  return rgba;
 }
 
 /**

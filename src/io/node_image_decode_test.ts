@@ -28,8 +28,13 @@ describe('decodeImage', () => {
   });
 
   it('keeps the high byte of 16-bit grey + alpha', async () => {
-    const png = encodePng({ width: 1, height: 2, data: Uint16Array.from([0x1234, 0xffff, 0xab00, 0x0100]), channels: 2, depth: 16 });
-    expect(Array.from((await decodeImage(png)).data)).toEqual(rgba([0x12, 0x12, 0x12, 0xff], [0xab, 0xab, 0xab, 0x01]));
+    const png = encodePng({ width: 1, height: 2, data: Uint16Array.from([0x1234, 0xffff, 0xab00, 0x8000]), channels: 2, depth: 16 });
+    expect(Array.from((await decodeImage(png)).data)).toEqual(rgba([0x12, 0x12, 0x12, 0xff], [0xab, 0xab, 0xab, 0x80]));
+  });
+
+  it('gives colours under transparency as a canvas hands them back: black when transparent, rounded through alpha', async () => {
+    const png = encodePng({ width: 3, height: 1, data: Uint8Array.from([200, 100, 50, 128, 200, 100, 50, 0, 200, 100, 50, 255]), channels: 4, depth: 8 });
+    expect(Array.from((await decodeImage(png)).data)).toEqual(rgba([199, 100, 50, 128], [0, 0, 0, 0], [200, 100, 50, 255]));
   });
 
   it('stretches 1-bit grey written by PIL to 0/255', async () => {

@@ -53,6 +53,13 @@ def main() -> None:
     k = Image.linear_gradient('L').resize((16, 12))
     Image.merge('CMYK', (c, m, y, k)).save(OUT / 'cmyk.jpg', quality=95)
     upright.save(OUT / 'lossless.webp', lossless=True)
+    # Transparency: a palette entry (tRNS) and grey + alpha; fully transparent or opaque, which a canvas hands back exactly.
+    palette = upright.convert('P', palette=Image.Palette.ADAPTIVE, colors=16)
+    palette.save(OUT / 'palette_transparent.png', transparency=palette.getpixel((0, 0)))
+    grey_alpha = upright.convert('LA')
+    grey_alpha.putalpha(Image.eval(upright.convert('L'), lambda v: 0 if v < 100 else 255))
+    grey_alpha.save(OUT / 'grey_alpha.png')
+    upright.convert('L').convert('I;16').point(lambda v: v * 257).save(OUT / 'grey16.png')
     # Two frames: browsers show the first.
     second = Image.new('RGB', (16, 12), (10, 20, 30))
     upright.save(OUT / 'animated.gif', save_all=True, append_images=[second], duration=100, loop=0)
