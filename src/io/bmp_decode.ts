@@ -22,7 +22,8 @@ export function isBmp(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x42 && bytes[1] === 0x4d; // "BM"
 }
 
-export function decodeBmp(bytes: Uint8Array): BmpImage {
+/** Throws, before allocating anything, for images over maxPixels. */
+export function decodeBmp(bytes: Uint8Array, maxPixels = Infinity): BmpImage {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const need = (end: number, what: string) => {
     if (end > bytes.length) throw new Error(`damaged BMP: the file ends inside the ${what}`);
@@ -40,6 +41,7 @@ export function decodeBmp(bytes: Uint8Array): BmpImage {
   const topDown = rawHeight < 0;
   const height = Math.abs(rawHeight);
   if (width <= 0 || height === 0) throw new Error(`damaged BMP: size ${width}x${rawHeight}`);
+  if (width * height > maxPixels) throw new Error(`the BMP is ${width}x${height} pixels, more than the ${maxPixels} this tool decodes`);
   if (![1, 4, 8, 16, 24, 32].includes(bpp)) throw new Error(`damaged BMP: ${bpp} bits per pixel`);
   if (![BI_RGB, BI_RLE8, BI_RLE4, BI_BITFIELDS, BI_ALPHABITFIELDS].includes(compression)) {
     throw new Error(`BMP compression ${compression} (embedded JPEG/PNG or unknown) is not supported`);

@@ -49,5 +49,9 @@ describe('decodeBmp', () => {
     expect(() => decodeBmp(bmp({ width: 1, height: 1, bpp: 24, compression: 4, data: [] }))).toThrow('BMP compression 4 (embedded JPEG/PNG or unknown) is not supported');
     expect(() => decodeBmp(bmp({ width: 0, height: 1, bpp: 24, data: [] }))).toThrow('damaged BMP: size 0x1');
     expect(() => decodeBmp(bmp({ width: 1, height: 1, bpp: 7, data: [] }))).toThrow('damaged BMP: 7 bits per pixel');
+    // An RLE header may claim any size in a few bytes: refused before the pixels are allocated.
+    expect(() => decodeBmp(bmp({ width: 60000, height: 60000, bpp: 8, compression: 1, palette: [RED], data: [0, 1] }), 2 ** 27)).toThrow(
+      'the BMP is 60000x60000 pixels, more than the 134217728 this tool decodes',
+    );
   });
 });

@@ -22,6 +22,9 @@ export const MAX_DECODE_SIDE = 4096;
 /** Larger sources are refused: decoding one would take minutes even shrunk (JPEG's own limit is 65535 on a side). */
 const MAX_SOURCE_PIXELS = 2 ** 30;
 
+/** BMPs decode whole before shrinking (no libvips loader): 512 MB of RGBA at most. */
+const MAX_BMP_PIXELS = 2 ** 27;
+
 /** Formats a browser opens (SVG aside: the app refuses drawings too). */
 const BROWSER_FORMATS = new Set(['jpeg', 'png', 'gif', 'webp', 'heif']);
 
@@ -69,14 +72,14 @@ export async function decodeImage(bytes: Uint8Array, { maxSide = MAX_DECODE_SIDE
 function decodeBmpFile(bytes: Uint8Array, maxSide: number): Promise<DecodedImage> {
   let bmp;
   try {
-    bmp = decodeBmp(bytes);
+    bmp = decodeBmp(bytes, MAX_BMP_PIXELS);
   } catch (e) {
     throw new ImageDecodeError(`cannot decode it: ${(e as Error).message}`);
   }
-  const { width, height, truncated } = bmp;
-  const warning = truncated ? 'damaged BMP: the pixel data ends early; the missing part is left transparent' : null;
-  if (Math.max(width, height) <= maxSide) return Promise.resolve({ ...bmp, fullWidth: width, fullHeight: height, warning });
-  return rgba(fit(sharp(bmp.data, { raw: { width, height, channels: 4 } }), maxSide)).then((image) => ({ ...image, fullWidth: width, fullHeight: height, warning }));
+  const { width, height, data, truncated } = bmp;
+  const decoded = { fullWidth: width, fullHeight: height, warning: truncated ? 'damaged BMP: the pixel data ends early; the missing part is left transparent' : null };
+  if (Math.max(width, height) <= maxSide) return Promise.resolve({ width, height, data, ...decoded });
+  return rgba(fit(sharp(data, { raw: { width, height, channels: 4 } }), maxSide)).then((image) => ({ ...image, ...decoded }));
 }
 
 /** Fits the upright image into maxSide; for JPEG, libjpeg's DCT scaling does most of the shrinking while it decodes. */
