@@ -82,7 +82,7 @@ function loadImageElement(file: Blob): Promise<HTMLImageElement> {
 }
 
 /** A size fitted into maxSide, aspect kept (never enlarged). */
-export function fitted(width: number, height: number, maxSide: number): { width: number; height: number } {
+function fitted(width: number, height: number, maxSide: number): { width: number; height: number } {
   const scale = Math.min(1, maxSide / Math.max(width, height));
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
