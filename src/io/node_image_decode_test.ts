@@ -87,6 +87,13 @@ describe('decodeImage: formats a browser opens', () => {
     expect(maxDifference(image.data, expected.data)).toBeLessThanOrEqual(tolerance);
   });
 
+  it('reads AVIF', async () => {
+    const avif = await sharp(PATTERN).avif({ lossless: true }).toBuffer();
+    const image = await decodeImage(avif);
+    expect([image.width, image.height, image.warning]).toEqual([16, 12, null]);
+    expect(maxDifference(image.data, (await decodeImage(PATTERN)).data)).toBeLessThanOrEqual(8);
+  });
+
   it('reads greyscale, CMYK and YCCK JPEGs as RGB', async () => {
     const grey = await decodeImage(testdata('formats/grey.jpg'));
     expect([grey.width, grey.height]).toEqual([16, 12]);
