@@ -1,6 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { contentSecurityPolicy } from './build/content_security_policy.ts';
 import { directoryFiles, packageFile, servedFiles } from './build/served_files.ts';
 
 /** Cross-origin isolation lets tfjs' wasm backend use threads (SharedArrayBuffer). */
@@ -14,6 +15,7 @@ const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tf
 export default defineConfig({
   plugins: [
     react(),
+    contentSecurityPolicy(),
     servedFiles(() => [
       ...WASM_FILES.map((f) => packageFile(`/vendor/tfjs-wasm/${f}`, '@tensorflow/tfjs-backend-wasm', `dist/${f}`)),
       packageFile('/vendor/human/centernet.json', '@vladmandic/human', 'models/centernet.json'),

@@ -24,6 +24,15 @@ beforeAll(() => {
   writeFileSync(at('photo.jpg'), jpeg.encode({ width: 64, height: 40, data: noise(64, 40, 1) }, 90).data);
   writeFileSync(at('drawing.png'), encodePng({ width: 30, height: 50, data: noise(30, 50, 2), channels: 4, depth: 8 }));
   writeFileSync(at('broken.jpg'), 'not an image');
+  writeFileSync(at('empty.png'), '');
+  const formats = (name: string) => readFileSync(path.join(__dirname, '../src/io/testdata/formats', name));
+  // Stored 12x16 with EXIF orientation 6: shown (and masked) 16x12.
+  writeFileSync(at('rotated.jpg'), formats('orientation_6.jpg'));
+  writeFileSync(at('anim.gif'), formats('animated.gif'));
+  writeFileSync(at('lossless.webp'), formats('lossless.webp'));
+  writeFileSync(at('paint.bmp'), formats('rle8.bmp'));
+  const photo = readFileSync(at('photo.jpg'));
+  writeFileSync(at('cut.jpg'), photo.subarray(0, Math.floor(photo.length * 0.7)));
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -80,10 +89,30 @@ describe('affinitylab infer', () => {
   it('reports unreadable images on one line each, processes the rest, exits 1', async () => {
     expect(await infer(at('broken.jpg'), at('missing.png'), at('photo.jpg'), '--out', at('mixed'), '--steps', '1')).toBe(1);
     expect(errors).toEqual([
-      `affinitylab infer: ${at('broken.jpg')}: cannot decode: not a JPEG or PNG file`,
+      `affinitylab infer: ${at('broken.jpg')}: cannot decode: it is not an image (JPEG, PNG, GIF, WebP, AVIF or BMP)`,
       `affinitylab infer: ${at('missing.png')}: cannot read (ENOENT)`,
     ]);
     expect(existsSync(at('mixed', 'photo_final.png'))).toBe(true);
+  });
+
+  it('reads GIF, WebP and BMP, and writes the masks of an EXIF-rotated JPEG at its upright size', async () => {
+    const files = ['rotated.jpg', 'anim.gif', 'lossless.webp', 'paint.bmp'];
+    expect(await infer(...files.map((f) => at(f)), '--out', at('formats'), '--steps', '1')).toBe(0);
+    expect(errors).toEqual([]);
+    const size = (name: string) => {
+      const png = decodeLabelPng(readFileSync(at('formats', `${name}_final.png`)));
+      return [png.width, png.height];
+    };
+    for (const name of ['rotated', 'anim', 'lossless', 'paint']) expect(size(name)).toEqual([16, 12]);
+  });
+
+  it('processes a truncated JPEG with a warning naming the file, and refuses an empty one', async () => {
+    expect(await infer(at('cut.jpg'), at('empty.png'), '--out', at('damaged'), '--steps', '1')).toBe(1);
+    expect(errors).toEqual([
+      `affinitylab infer: ${at('cut.jpg')}: warning: damaged image (premature end of JPEG image): decoded as far as the data goes`,
+      `affinitylab infer: ${at('empty.png')}: cannot decode: the file is empty`,
+    ]);
+    expect(decodeLabelPng(readFileSync(at('damaged', 'cut_final.png'))).width).toBe(64);
   });
 
   it.each([

@@ -1,7 +1,5 @@
+import { errorText, type Command } from './command';
 import { UsageError } from './usage_error';
-
-/** run() may return an exit code (infer: 1 when some images failed); nothing means 0. */
-type Command = { run: (argv: string[]) => Promise<void | number>; help: string };
 
 /**
  * Commands load on demand: `walk` is pure TypeScript and starts in a fraction
@@ -29,11 +27,16 @@ const HELP = `affinitylab <command> [options]
 Commands:
 ${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`).join('\n')}
 
-Run 'affinitylab <command> --help' for a command's options.`;
+Run 'affinitylab <command> --help' for a command's options. Any command takes
+--debug: an unexpected failure then prints its stack trace as well.`;
 
-/** Runs the CLI and returns the exit code: 0 ok, 2 bad input, 1 unexpected failure. */
+/**
+ * Runs the CLI and returns the exit code: 0 ok, 2 bad input, 1 unexpected
+ * failure. Every error is one line on stderr; stack traces only with --debug.
+ */
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const debug = argv.includes('--debug');
+  const [name, ...rest] = argv.filter((a) => a !== '--debug');
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(HELP);
     return name === undefined ? 2 : 0;
@@ -43,21 +46,21 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`affinitylab: unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
     return 2;
   }
-  const command = await entry.load();
-  if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(command.help);
-    return 0;
-  }
   try {
-    return (await command.run(rest)) ?? 0;
+    const command = await entry.load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      console.log(command.help);
+      return 0;
+    }
+    return (await command.run(rest, { debug })) ?? 0;
   } catch (e) {
     // parseArgs reports unknown or malformed options with these codes.
     const code = (e as { code?: string }).code;
     if (e instanceof UsageError || code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
-      console.error(`affinitylab ${name}: ${(e as Error).message}`);
+      console.error(`affinitylab ${name}: ${errorText(e, false)}`);
       return 2;
     }
-    console.error(`affinitylab ${name}: unexpected failure: ${(e as Error).stack ?? String(e)}`);
+    console.error(`affinitylab ${name}: unexpected failure: ${errorText(e, debug)}`);
     return 1;
   }
 }

@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { encode as encodePng } from 'fast-png';
 import { parseNpy, serializeNpy } from '../src/core/npy';
+import { decodeLabelPng } from '../src/io/label_png';
+import { writeFakeModelSet } from '../src/models/testing/fake_model_set';
 
 const run = promisify(execFile);
 const BIN = join(__dirname, '..', 'bin', 'affinitylab.mjs');
@@ -69,6 +73,58 @@ describe('affinitylab CLI', () => {
     expect(res.stderr).toMatch(message);
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
     expect(res.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('infers a 12000x9000 JPEG (shrunk while it loads) in under 3 GB for the whole process, masks at full size', async () => {
+    writeFakeModelSet(path('model'), 3);
+    await sharp({ create: { width: 12000, height: 9000, channels: 3, background: { r: 200, g: 120, b: 40 } } }).jpeg().toFile(path('huge.jpg'));
+    // The CLI in a process of its own that reports its peak resident memory (KiB) when done.
+    const script = `const { main } = await import(${JSON.stringify(join(__dirname, 'main.ts'))});
+      const code = await main(['infer', ${JSON.stringify(path('huge.jpg'))}, '--model', ${JSON.stringify(path('model'))}, '--out', ${JSON.stringify(path('huge'))}, '--steps', '1']);
+      console.log(JSON.stringify({ code, maxRss: process.resourceUsage().maxRSS }));`;
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+    const { code, maxRss } = JSON.parse(stdout.trim().split('\n').at(-1)!) as { code: number; maxRss: number };
+    expect(code).toBe(0);
+    expect(maxRss * 1024).toBeLessThan(3 * 2 ** 30);
+    const mask = decodeLabelPng(await readFile(join(dir, 'huge', 'huge_final.png')));
+    expect([mask.width, mask.height]).toEqual([12000, 9000]);
+  }, 120_000);
+
+  it.each([
+    ['a model set with a truncated weights file', 'truncated-model', /^affinitylab infer: cannot load model set .*truncated-model: .*cam\/model\.json: weight shards hold 100 bytes, the manifest needs \d+$/],
+    ['an output folder that is a file', 'out-is-file', /^affinitylab infer: cannot create the output folder .*s\.npy \((EEXIST|ENOTDIR)\)$/],
+  ])('infer with %s exits 2 with one line on stderr, no stack trace', async (_, kind, message) => {
+    const model = path(kind === 'truncated-model' ? 'truncated-model' : 'model');
+    writeFakeModelSet(model, 3);
+    if (kind === 'truncated-model') {
+      const weights = join(model, 'cam', 'weights.bin');
+      await writeFile(weights, (await readFile(weights)).subarray(0, 100));
+    }
+    // s.npy exists, so as --out it cannot become a folder.
+    const args = ['--model', model, '--out', kind === 'out-is-file' ? path('s.npy') : path('x')];
+    const res = await cli('infer', path('s.npy'), ...args);
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr.trim()).toMatch(message);
+  });
+
+  it('infer prints only its own lines on stderr for CMYK, truncated, corrupt and 1x1 images (no raw libjpeg output)', async () => {
+    writeFakeModelSet(path('model'), 3);
+    const photo = await sharp(join(__dirname, '../public/samples/coffee.jpg')).jpeg().toBuffer();
+    const corrupt = Buffer.from(photo);
+    for (let i = 2000; i < corrupt.length - 2; i += 50) corrupt[i] ^= 0x5a;
+    await writeFile(path('cmyk.jpg'), await readFile(join(__dirname, '../src/io/testdata/formats/cmyk.jpg')));
+    await writeFile(path('cut.jpg'), photo.subarray(0, Math.floor(photo.length * 0.6)));
+    await writeFile(path('corrupt.jpg'), corrupt);
+    await writeFile(path('dot.png'), encodePng({ width: 1, height: 1, data: Uint8Array.from([9, 99, 199]), channels: 3, depth: 8 }));
+    const res = await cli('infer', ...['cmyk.jpg', 'cut.jpg', 'corrupt.jpg', 'dot.png'].map(path), '--model', path('model'), '--out', path('kinds'), '--steps', '1');
+    expect(res.stderr.trim().split('\n')).toEqual([
+      `affinitylab infer: ${path('cut.jpg')}: warning: damaged image (premature end of JPEG image): decoded as far as the data goes`,
+      expect.stringMatching(new RegExp(`^affinitylab infer: ${path('corrupt.jpg')}: warning: damaged image \\(Corrupt JPEG data: .*\\): decoded as far as the data goes$`)),
+    ]);
+    expect(res.code).toBe(0);
+    const dot = decodeLabelPng(await readFile(join(dir, 'kinds', 'dot_final.png')));
+    expect([dot.width, dot.height]).toEqual([1, 1]);
   });
 
   it('rejects unknown commands with exit 2', async () => {

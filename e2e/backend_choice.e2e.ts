@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { baseUrl, launchChromium, saveScreenshot } from './browser';
+import { E2E_MODEL_SET } from './global_setup';
+import { waitForDrawn } from './lab_page';
 
 /**
  * The automatic backend on this machine (no GPU: WebGPU and WebGL are both
@@ -15,9 +17,10 @@ afterEach(async () => {
   browser = undefined;
 });
 
-async function open(query: string, webgpu = false): Promise<Page> {
+async function open(query: string, webgpu = false, prepare?: (page: Page) => Promise<unknown>): Promise<Page> {
   browser = await launchChromium({ webgpu });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await prepare?.(page);
   await page.goto(baseUrl() + query);
   return page;
 }
@@ -44,6 +47,13 @@ describe('automatic backend choice', () => {
     expect(await badge(page).textContent()).toBe('backend: webgpu — asked for with ?backend=webgpu');
   });
 
+  it('falls back from a forced WebGPU the browser lacks, and shows it on the badge', async () => {
+    const page = await open('?backend=webgpu');
+    await expect.poll(() => badge(page).getAttribute('data-backend'), POLL).toBe('wasm');
+    expect(await badge(page).textContent()).toBe('backend: wasm — asked for with ?backend=webgpu · fell back from webgpu');
+    expect(await badge(page).getAttribute('title')).toMatch(/^webgpu failed: /);
+  });
+
   it('says so when ?backend= or ?model= names nothing it knows', async () => {
     const page = await open('?backend=foo&model=nope');
     await expect.poll(() => page.getByTestId('backend-notice').textContent(), POLL).toBe(
@@ -54,6 +64,42 @@ describe('automatic backend choice', () => {
     await expect.poll(() => page.getByTestId('model-select').inputValue(), POLL).toBe('default');
     await saveScreenshot(page, 'backend-url-notices');
   });
+});
+
+describe('a lost WebGPU device', () => {
+  it('restarts the app on another backend, says so, and the app runs again', async () => {
+    // Keeps each GPUDevice tfjs asks for, so the test can destroy it as a driver reset would lose it.
+    const keepDevices = (page: Page) =>
+      page.addInitScript(() => {
+        const devices: GPUDevice[] = [];
+        Object.assign(window, { gpuDevices: devices });
+        const requestDevice = GPUAdapter.prototype.requestDevice;
+        GPUAdapter.prototype.requestDevice = async function (this: GPUAdapter, ...args: Parameters<GPUAdapter['requestDevice']>) {
+          const device = await requestDevice.apply(this, args);
+          devices.push(device);
+          return device;
+        };
+      });
+    const page = await open(`?backend=webgpu&model=${E2E_MODEL_SET}`, true, keepDevices);
+    await expect.poll(() => badge(page).getAttribute('data-backend'), POLL).toBe('webgpu');
+    await page.getByTestId('sample-chelsea').click();
+    await waitForDrawn(page, 'cam-heatmap', POLL.timeout);
+    await expect.poll(() => page.getByTestId('walk-progress').getAttribute('class'), POLL).toBe('stage-done');
+
+    await page.evaluate(() => (window as unknown as { gpuDevices: GPUDevice[] }).gpuDevices.forEach((device) => device.destroy()));
+    await expect.poll(() => badge(page).getAttribute('data-backend'), POLL).toBe('wasm');
+    await expect.poll(() => page.getByTestId('backend-lost-notice').textContent(), POLL).toMatch(
+      /^The WebGPU device was lost \(Device was destroyed\)\. The app restarted on wasm and loaded the model set again\.$/,
+    );
+    // The model set reloads on wasm and analyses the image again; another image works too.
+    await expect.poll(() => page.getByTestId('walk-progress').getAttribute('class'), POLL).toBe('stage-done');
+    await page.getByTestId('sample-coffee').click();
+    await expect.poll(() => page.getByTestId('image-name').textContent(), POLL).toMatch(/^Coffee/);
+    await waitForDrawn(page, 'cam-heatmap', POLL.timeout);
+    await expect.poll(() => page.getByTestId('walk-progress').getAttribute('class'), POLL).toBe('stage-done');
+    expect(await page.getByRole('alert').filter({ hasText: 'failed' }).count()).toBe(0);
+    await saveScreenshot(page, 'backend-webgpu-device-lost');
+  }, 300_000);
 });
 
 /** Milliseconds from opening the page to the walk having finished on the first photo. */

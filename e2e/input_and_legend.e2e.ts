@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { baseUrl, launchChromium, saveScreenshot } from './browser';
@@ -49,6 +50,31 @@ describe('image input', () => {
     await expect.poll(() => page.getByTestId('image-warning').textContent(), POLL).toContain('only 20×12 pixels (under 32 on a side)');
     await waitForDrawn(page, 'cam-heatmap', POLL.timeout);
     await saveScreenshot(page, 'input-tiny-image');
+  });
+
+  it('opens a 12000×9000 photo decoded at 4096×3072 and analyses it', async () => {
+    const page = await open(SYNTHETIC);
+    const jpeg = await sharp(fileURLToPath(new URL('../public/samples/chelsea.jpg', import.meta.url))).resize(12000, 9000, { fit: 'fill' }).jpeg().toBuffer();
+    await page.getByTestId('upload-input').setInputFiles({ name: 'huge.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+    await expect.poll(() => page.getByTestId('image-name').textContent(), POLL).toBe('huge.jpg · 4096×3072');
+    await waitForDrawn(page, 'cam-heatmap', POLL.timeout);
+    expect(await page.getByTestId('image-error').count()).toBe(0);
+    await saveScreenshot(page, 'input-12000x9000');
+  });
+
+  it('shows and analyses a truncated JPEG with a warning, then opens the next image without a reload', async () => {
+    const page = await open(SYNTHETIC);
+    const full = await sharp(fileURLToPath(new URL('../public/samples/coffee.jpg', import.meta.url))).jpeg().toBuffer();
+    await page.getByTestId('upload-input').setInputFiles({ name: 'cut.jpg', mimeType: 'image/jpeg', buffer: full.subarray(0, Math.floor(full.length * 0.6)) });
+    await expect.poll(() => page.getByTestId('image-damaged-warning').textContent(), POLL).toBe(
+      '"cut.jpg" is damaged (cut short or corrupt): it is shown and analysed as far as this browser could decode it.',
+    );
+    expect(await page.getByTestId('image-name').textContent()).toBe('cut.jpg · 512×341');
+    await waitForDrawn(page, 'cam-heatmap', POLL.timeout);
+    await saveScreenshot(page, 'input-truncated-jpeg');
+    await page.getByTestId('sample-chelsea').click();
+    await expect.poll(() => page.getByTestId('image-name').textContent(), POLL).toMatch(/^Chelsea/);
+    expect(await page.getByTestId('image-damaged-warning').count()).toBe(0);
   });
 
   it('refuses SVG with "SVG is not supported", whatever the file is called', async () => {

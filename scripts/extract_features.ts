@@ -46,11 +46,10 @@ import { packageFilePath } from '../src/io/node_package_path';
 import { fileModelHandler } from '../src/models/node_io';
 import { useNodeWasmBackend } from '../src/models/node_wasm';
 import { serializeNpy } from '../src/core/npy';
-import { decodeImage } from '../src/io/node_image_decode';
+import { decodeImage, IMAGE_DECODER, SAME_PIXELS_AS } from '../src/io/node_image_decode';
 import { networkInput, rgbTensor } from '../src/models/pipeline/input';
 import { placeImage } from '../src/models/pipeline/placement';
 import { GRID_STRIDE } from '../src/core/constants';
-import { JPEG_DECODER } from '../src/io/node_jpeg_decode';
 
 const DEFAULT_OUT = 'data/features/default';
 const PROGRESS_EVERY_MS = 10_000;
@@ -128,7 +127,7 @@ function describeFeatures(backbone: FeatureBackbone, backboneJson: string | unde
     const taps = tapList(backbone, inputSize, itemBytes, (key) => model.modelTopology.taps[key].layer);
     return {
       model: { format: LAYER_BACKBONE_FORMAT, file: backboneJson, sha256: modelHashes(backboneJson) },
-      input: { ...model.modelTopology.input, size: [inputSize, inputSize], decoder: JPEG_DECODER },
+      input: { ...model.modelTopology.input, size: [inputSize, inputSize], decoder: IMAGE_DECODER },
       ...common,
       taps,
       bytesPerImage: taps.reduce((sum, tap) => sum + (tap as { bytes: number }).bytes, 0),
@@ -140,7 +139,7 @@ function describeFeatures(backbone: FeatureBackbone, backboneJson: string | unde
   return {
     // The hash pins the exact graph, so trained heads can check they match the app's model.
     model: { package: `${BACKBONE_MODEL_PACKAGE}@${version}`, file: BACKBONE_MODEL_FILE, sha256: modelHashes(modelJson) },
-    input: { node: BACKBONE_INPUT_NODE, size: [BACKBONE_INPUT_SIZE, BACKBONE_INPUT_SIZE], channels: 'RGB', range: [0, 255], decoder: JPEG_DECODER },
+    input: { node: BACKBONE_INPUT_NODE, size: [BACKBONE_INPUT_SIZE, BACKBONE_INPUT_SIZE], channels: 'RGB', range: [0, 255], decoder: IMAGE_DECODER },
     ...common,
     taps,
     bytesPerImage: taps.reduce((sum, tap) => sum + (tap as { bytes: number }).bytes, 0),
@@ -193,8 +192,8 @@ function refuseOtherDecoder(outDir: string): void {
   const file = path.join(outDir, 'features.json');
   if (!existsSync(file)) return;
   const decoder = (JSON.parse(readFileSync(file, 'utf8')) as { input?: { decoder?: string } }).input?.decoder;
-  if (decoder !== JPEG_DECODER) {
-    throw new Error(`${outDir} holds features of images decoded by ${decoder ?? 'an unrecorded decoder'}, not ${JPEG_DECODER}; delete it and run again`);
+  if (decoder !== IMAGE_DECODER && !SAME_PIXELS_AS.includes(decoder ?? '')) {
+    throw new Error(`${outDir} holds features of images decoded by ${decoder ?? 'an unrecorded decoder'}, not ${IMAGE_DECODER}; delete it and run again`);
   }
 }
 

@@ -3,20 +3,22 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resizeLabelsNearest } from '../../src/core/label_maps';
 import { keptClasses, SCORE_ORDERS, stageMasks, type MaskParameters, type ScoreOrder } from '../../src/core/masks';
-import { decodeImage } from '../../src/io/node_image_decode';
+import { decodeImage, ImageDecodeError, MAX_DECODE_SIDE } from '../../src/io/node_image_decode';
 import { encodeLabelPng } from '../../src/io/label_png';
 import { modelSetFromDir } from '../../src/models/node_model_set';
 import { useNodeWasmBackend } from '../../src/models/node_wasm';
 import { loadPipeline, maskGeometry, type LabPipeline, type ModelSetMeta, type PipelineResult } from '../../src/models/pipeline';
 import { numberOption, requiredOption } from '../args';
+import { errorText, type CommandOptions } from '../command';
 import { UsageError } from '../usage_error';
 
 export const DEFAULT_MODEL_DIR = 'models/default';
 export const INFER_HELP = `affinitylab infer IMAGE... --out DIR [--model ${DEFAULT_MODEL_DIR}] [--labels 8,15 | --threshold T]
                  [--alpha A] [--beta B] [--steps T] [--radius R] [--cam-bg S] [--order psa|grid]
 
-Runs the model set on JPEG/PNG images (Node, tfjs wasm backend, the app's
-TypeScript pipeline) and writes, per image, at the image's own size:
+Runs the model set on images (JPEG, PNG, GIF, WebP, AVIF, BMP; Node, tfjs wasm
+backend, the app's TypeScript pipeline) and writes, per image, at the image's
+upright size (EXIF orientation applied, as a browser shows it):
   NAME_cam.png    CAM argmax against a constant background score (psa's CAM evaluation)
   NAME_rw.png     after AffinityNet's random walk
   NAME_final.png  the segmentation head
@@ -39,10 +41,13 @@ Each is an indexed PNG whose pixel values are PASCAL VOC class indices
                    pooled to the grid for the walk, as psa, training/ and the app do (default);
                    grid: the same steps on the grid (cheaper, not the same map)
 
-An image that cannot be read or processed is reported on stderr; the others
-are still processed and the exit code is 1.`;
+Images over ${MAX_DECODE_SIDE} pixels on a side are analysed shrunk to that, as in
+the app; their masks are still written at full size. A damaged image that
+still decodes (a truncated JPEG) is analysed as far as its data goes, with a
+warning. An image that cannot be read or processed is reported on stderr; the
+others are still processed and the exit code is 1.`;
 
-export async function inferCommand(argv: string[]): Promise<number> {
+export async function inferCommand(argv: string[], { debug }: CommandOptions): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -86,7 +91,11 @@ export async function inferCommand(argv: string[]): Promise<number> {
     };
     const threshold = numberOption(values.threshold, 'threshold', undefined, { min: 0 });
     const givenLabels = values.labels === undefined ? undefined : labelChannels(values.labels, meta);
-    await mkdir(outDir, { recursive: true });
+    try {
+      await mkdir(outDir, { recursive: true });
+    } catch (e) {
+      throw new UsageError(`cannot create the output folder ${outDir} (${(e as NodeJS.ErrnoException).code ?? errorText(e, false)})`);
+    }
 
     let failed = 0;
     for (const [i, file] of positionals.entries()) {
@@ -94,7 +103,7 @@ export async function inferCommand(argv: string[]): Promise<number> {
         await inferOne(pipeline, file, path.join(outDir, outputNames[i]), params, (result) => givenLabels ?? keptClasses(result.classScores, threshold ?? result.classEvidence.threshold));
       } catch (e) {
         failed++;
-        console.error(`affinitylab infer: ${file}: ${(e as Error).message.split('\n')[0]}`);
+        console.error(`affinitylab infer: ${file}: ${errorText(e, debug)}`);
       }
     }
     return failed > 0 ? 1 : 0;
@@ -114,14 +123,17 @@ async function inferOne(pipeline: LabPipeline, file: string, outStem: string, pa
   try {
     image = await decodeImage(bytes);
   } catch (e) {
-    throw new Error(`cannot decode: ${(e as Error).message}`);
+    if (e instanceof ImageDecodeError) throw new Error(`cannot decode: ${e.message}`);
+    throw e;
   }
+  if (image.warning) console.error(`affinitylab infer: ${file}: warning: ${image.warning}`);
   const result = await pipeline.run(image);
   const [masks] = stageMasks(result, maskGeometry(pipeline.meta, result.placement), [keepFor(result)], params);
-  const { width, height, imageWidth, imageHeight } = result.placement;
+  const { width, height } = result.placement;
+  const { fullWidth, fullHeight } = image;
   for (const [stage, labels] of Object.entries(masks)) {
-    const atImageSize = resizeLabelsNearest(labels, width, height, imageWidth, imageHeight);
-    await writeFile(`${outStem}_${stage}.png`, encodeLabelPng({ width: imageWidth, height: imageHeight, labels: atImageSize }));
+    const atImageSize = resizeLabelsNearest(labels, width, height, fullWidth, fullHeight);
+    await writeFile(`${outStem}_${stage}.png`, encodeLabelPng({ width: fullWidth, height: fullHeight, labels: atImageSize }));
   }
 }
 

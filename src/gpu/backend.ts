@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-webgpu';
+import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { planBackends, type BackendName } from './backend_choice';
 import { probeGpus } from './gpu_probe';
@@ -39,11 +39,12 @@ async function trySelect(name: BackendName): Promise<void> {
 
 /**
  * Uses the first backend of planBackends' order that works: hardware GPUs,
- * then wasm, then software GPUs, then cpu; `forced` (?backend=) first.
+ * then wasm, then software GPUs, then cpu; `forced` (?backend=) first,
+ * `without` never.
  */
-export async function initBackend(forced?: BackendName): Promise<BackendInfo> {
+export async function initBackend(forced?: BackendName, without: readonly BackendName[] = []): Promise<BackendInfo> {
   setWasmPaths(WASM_URL_PREFIX);
-  const plan = planBackends(await probeGpus(), forced);
+  const plan = planBackends(await probeGpus(), forced, without);
   const skipped: BackendAttempt[] = [];
   for (const name of plan.order) {
     try {
@@ -54,4 +55,15 @@ export async function initBackend(forced?: BackendName): Promise<BackendInfo> {
     }
   }
   throw new Error(`no tfjs backend works here: ${skipped.map((s) => `${s.name}: ${s.error}`).join('; ')}`);
+}
+
+/**
+ * Calls back once if the active backend is WebGPU and its device is lost (a
+ * driver reset, the GPU process crashing, the device destroyed): every tensor
+ * on it is gone, and no further op can run.
+ */
+export function onGpuDeviceLost(callback: (message: string) => void): void {
+  const backend = tf.backend();
+  if (!(backend instanceof WebGPUBackend)) return;
+  void backend.device.lost.then((info) => callback((info.message || info.reason || 'no reason given').replace(/\.$/, '')));
 }

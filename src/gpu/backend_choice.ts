@@ -73,9 +73,15 @@ function webglKind(fact: GpuFact<string>): GpuKind {
 /**
  * Hardware GPUs first (WebGPU, then WebGL), then wasm, then software GPUs,
  * then cpu. `forced` (from ?backend=) goes first whatever it is; the rest
- * stay in the automatic order as fallbacks.
+ * stay in the automatic order as fallbacks. `without` leaves backends out
+ * (WebGPU after its device was lost).
  */
-export function planBackends(facts: GpuFacts, forced?: BackendName): BackendPlan {
+export function planBackends(facts: GpuFacts, forced?: BackendName, without: readonly BackendName[] = []): BackendPlan {
+  const plan = orderBackends(facts, forced);
+  return { ...plan, order: plan.order.filter((name) => !without.includes(name)) };
+}
+
+function orderBackends(facts: GpuFacts, forced?: BackendName): BackendPlan {
   const gpus = [
     { name: 'webgpu' as const, ...webgpuKind(facts.webgpu) },
     { name: 'webgl' as const, ...webglKind(facts.webgl) },

@@ -21,6 +21,12 @@ describe('softwareRenderer', () => {
 });
 
 describe('planBackends', () => {
+  it('leaves out the backends it is told to (WebGPU after its device was lost)', () => {
+    const facts: GpuFacts = { webgpu: adapter({ vendor: 'nvidia', architecture: 'ampere' }), webgl: { ok: true, device: NVIDIA_WEBGL } };
+    expect(planBackends(facts, undefined, ['webgpu']).order).toEqual(['webgl', 'wasm', 'cpu']);
+    expect(planBackends(facts, 'webgpu', ['webgpu']).order).toEqual(['webgl', 'wasm', 'cpu']);
+  });
+
   it('puts a hardware WebGPU adapter first', () => {
     const plan = planBackends({ webgpu: adapter({ vendor: 'nvidia', architecture: 'ampere' }), webgl: { ok: true, device: NVIDIA_WEBGL } });
     expect(plan.order).toEqual(['webgpu', 'webgl', 'wasm', 'cpu']);

@@ -4,9 +4,7 @@ import { decodeLabelPng, LabelImage } from './label_png';
 
 /** Files above this are refused before decoding (a phone photo is ~5-15 MB). */
 export const MAX_FILE_BYTES = 40 * 1024 * 1024;
-/** Decoded images above this many pixels are refused (memory for the bitmap alone would be ~400 MB). */
-export const MAX_IMAGE_PIXELS = 100 * 1024 * 1024;
-/** Longest side kept for display; larger photos are downscaled once, still sharp on screen. */
+/** Longest side kept for display; larger photos are decoded downscaled, still sharp on screen, so a 100-megapixel photo never needs its full-size bitmap. */
 export const MAX_DISPLAY_SIDE = 4096;
 
 /** Below this many pixels on a side the grid has only a few cells (8 px each): analysed, with a warning. */
@@ -28,11 +26,18 @@ export function smallImageWarning(width: number, height: number): string | null 
   return `This image is only ${width}×${height} pixels (under ${MIN_IMAGE_SIDE} on a side): the networks see a few 8-pixel cells of it, so the maps say little. It is analysed anyway.`;
 }
 
+export interface DecodedImageFile {
+  /** Orientation applied, fitted into MAX_DISPLAY_SIDE. */
+  bitmap: ImageBitmap;
+  /** Set when the file is damaged but the browser shows part of it. */
+  warning: string | null;
+}
+
 /**
  * Decodes a user's file with its EXIF orientation applied. Throws
  * ImageInputError with a message meant for people.
  */
-export async function decodeImageFile(file: Blob, name: string): Promise<ImageBitmap> {
+export async function decodeImageFile(file: Blob, name: string): Promise<DecodedImageFile> {
   if (isSvg(file.type, name, await file.slice(0, 1024).text())) throw new ImageInputError(SVG_NOT_SUPPORTED);
   if (file.type && !file.type.startsWith('image/')) {
     throw new ImageInputError(`"${name}" is ${file.type}, not an image. Use a JPEG, PNG, WebP, GIF or BMP file.`);
@@ -41,33 +46,50 @@ export async function decodeImageFile(file: Blob, name: string): Promise<ImageBi
   if (file.size > MAX_FILE_BYTES) {
     throw new ImageInputError(`"${name}" is ${(file.size / 2 ** 20).toFixed(0)} MB; the limit is ${MAX_FILE_BYTES / 2 ** 20} MB.`);
   }
-  let bitmap: ImageBitmap;
-  try {
-    bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
-  } catch {
+  // The element gives the upright size without decoding the pixels, and shows damaged files as far as they go.
+  const element = await loadImageElement(file).catch(() => {
     throw new ImageInputError(`"${name}" could not be decoded: the file is damaged or in a format this browser cannot read.`);
-  }
-  const { width, height } = bitmap;
-  if (width * height > MAX_IMAGE_PIXELS) {
-    bitmap.close();
-    throw new ImageInputError(`"${name}" is ${width}×${height} pixels; the limit is ${MAX_IMAGE_PIXELS / 2 ** 20} megapixels.`);
-  }
-  const scale = MAX_DISPLAY_SIDE / Math.max(width, height);
-  if (scale >= 1) return bitmap;
-  const smaller = await createImageBitmap(bitmap, {
-    resizeWidth: Math.round(width * scale),
-    resizeHeight: Math.round(height * scale),
-    resizeQuality: 'high',
   });
-  bitmap.close();
-  return smaller;
+  const { width, height } = fitted(element.naturalWidth, element.naturalHeight, MAX_DISPLAY_SIDE);
+  try {
+    const resize = width === element.naturalWidth && height === element.naturalHeight ? {} : { resizeWidth: width, resizeHeight: height, resizeQuality: 'high' as const };
+    return { bitmap: await createImageBitmap(file, { imageOrientation: 'from-image', ...resize }), warning: null };
+  } catch {
+    // createImageBitmap wants the whole file; a truncated JPEG still shows in an <img> up to where its data ends.
+    const canvas = new OffscreenCanvas(width, height);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('this browser cannot create a 2D canvas');
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(element, 0, 0, width, height);
+    const warning = `"${name}" is damaged (cut short or corrupt): it is shown and analysed as far as this browser could decode it.`;
+    return { bitmap: await createImageBitmap(canvas), warning };
+  } finally {
+    URL.revokeObjectURL(element.src);
+  }
+}
+
+function loadImageElement(file: Blob): Promise<HTMLImageElement> {
+  const element = new Image();
+  const url = URL.createObjectURL(file);
+  return new Promise((resolve, reject) => {
+    element.onload = () => resolve(element);
+    element.onerror = () => {
+      URL.revokeObjectURL(url);
+      reject(new Error('not decodable'));
+    };
+    element.src = url;
+  });
+}
+
+/** A size fitted into maxSide, aspect kept (never enlarged). */
+function fitted(width: number, height: number, maxSide: number): { width: number; height: number } {
+  const scale = Math.min(1, maxSide / Math.max(width, height));
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
 /** RGBA pixels for the networks: the image fitted into maxSide (never enlarged). */
 export function networkPixels(bitmap: ImageBitmap, maxSide: number): ImageData {
-  const scale = Math.min(1, maxSide / Math.max(bitmap.width, bitmap.height));
-  const width = Math.max(1, Math.round(bitmap.width * scale));
-  const height = Math.max(1, Math.round(bitmap.height * scale));
+  const { width, height } = fitted(bitmap.width, bitmap.height, maxSide);
   const canvas = new OffscreenCanvas(width, height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   if (!ctx) throw new Error('this browser cannot create a 2D canvas');

@@ -13,7 +13,14 @@ import path from 'node:path';
  */
 export function packageFilePath(packageName: string, relativePath: string): string {
   const require = createRequire(import.meta.url);
-  let dir = path.dirname(require.resolve(packageName));
+  let entry: string;
+  try {
+    entry = require.resolve(packageName);
+  } catch {
+    // Node's own message spans lines and lists every module that required it.
+    throw new Error(`npm package ${packageName} is not installed (npm ci installs it), so ${relativePath} cannot be read from it`);
+  }
+  let dir = path.dirname(entry);
   while (!isPackageRoot(dir, packageName)) {
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error(`package root of ${packageName} not found`);

@@ -20,6 +20,8 @@ export interface LabImage {
   name: string;
   /** Orientation applied; shown as is (sharp), downscaled only for the networks. */
   bitmap: ImageBitmap;
+  /** What was wrong with a damaged file the browser still showed part of. */
+  warning: string | null;
   /** Ground-truth classes at the bitmap's size, for samples that have them. */
   groundTruth: LabelImage | null;
   sampleId: string | null;
@@ -61,15 +63,16 @@ export const createImageSlice: StateCreator<LabState, [], [], ImageSlice> = (set
     image: null,
     imageBusy: false,
     imageError: null,
-    openImageFile: (file, name) => load(name, async () => ({ bitmap: await decodeImageFile(file, name), groundTruth: null, sampleId: null })),
+    openImageFile: (file, name) => load(name, async () => ({ ...(await decodeImageFile(file, name)), groundTruth: null, sampleId: null })),
     openSample: (sample) =>
       load(sample.name, async () => {
         const [blob, groundTruth] = await Promise.all([fetchBlob(sample.image), sample.mask ? fetchGroundTruth(sample.mask) : null]);
-        const bitmap = await decodeImageFile(blob, sample.name);
+        const { bitmap, warning } = await decodeImageFile(blob, sample.name);
         if (groundTruth && (groundTruth.width !== bitmap.width || groundTruth.height !== bitmap.height)) {
+          bitmap.close();
           throw new Error(`its mask is ${groundTruth.width}×${groundTruth.height} but the image is ${bitmap.width}×${bitmap.height}`);
         }
-        return { bitmap, groundTruth, sampleId: sample.id };
+        return { bitmap, warning, groundTruth, sampleId: sample.id };
       }),
     dismissImageError: () => set({ imageError: null }),
   };

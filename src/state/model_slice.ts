@@ -123,6 +123,8 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
       set({ modelStatus: 'error', modelError: option?.unavailable ?? `unknown model set "${id}"` });
       return;
     }
+    // A set that fails to load leaves the one that worked in place (its networks stay loaded meanwhile).
+    const { modelId: previousId, modelMeta: previousMeta, modelCard: previousCard, modelStatus: previousStatus, alpha: previousAlpha, beta: previousBeta } = get();
     analysisRuns++; // results of the previous model are no longer wanted
     const { alpha, beta } = option.meta.defaults;
     set({ modelId: id, modelMeta: option.meta, modelCard: null, modelStatus: 'loading', loadProgress: null, modelError: null, analysis: null, analysisBusy: false, alpha, beta });
@@ -137,7 +139,23 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
       set({ modelStatus: 'ready', modelMeta: pipeline.meta });
       await get().analyze();
     } catch (e) {
-      if (get().modelId === id) set({ modelStatus: 'error', modelError: `Loading "${option.meta.name}" failed: ${message(e)}` });
+      if (get().modelId !== id) return;
+      const failure = `Loading "${option.meta.name}" failed: ${message(e)}`;
+      if (previousStatus === 'ready' && previousId !== null && previousMeta !== null && activePipeline(previousId)) {
+        set({
+          modelId: previousId,
+          modelMeta: previousMeta,
+          modelCard: previousCard,
+          modelStatus: 'ready',
+          loadProgress: null,
+          modelError: `${failure} Still using "${previousMeta.name}".`,
+          alpha: previousAlpha,
+          beta: previousBeta,
+        });
+        await get().analyze();
+      } else {
+        set({ modelStatus: 'error', modelError: failure });
+      }
     }
   },
 

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
-import { BackendInfo, initBackend } from '../gpu/backend';
-import { parseBackendParam } from '../gpu/backend_choice';
+import { BackendInfo, initBackend, onGpuDeviceLost } from '../gpu/backend';
+import { parseBackendParam, type BackendName } from '../gpu/backend_choice';
 import type { LabState } from './store';
 
 export interface RuntimeSlice {
@@ -8,21 +8,42 @@ export interface RuntimeSlice {
   backendError: string | null;
   /** Why ?backend= was not followed (an unknown name), for people; null when it was or there was none. */
   backendNotice: string | null;
+  /** What happened when the GPU device was lost and the app moved to another backend, for people. */
+  backendLostNotice: string | null;
   /** Chooses and starts the tfjs backend; `requested` is the ?backend= value, if any. */
   initRuntime: (requested: string | null) => Promise<void>;
 }
 
-export const createRuntimeSlice: StateCreator<LabState, [], [], RuntimeSlice> = (set) => ({
-  backend: null,
-  backendError: null,
-  backendNotice: null,
-  initRuntime: async (requested) => {
-    const { forced, notice } = parseBackendParam(requested);
-    set({ backendNotice: notice });
+export const createRuntimeSlice: StateCreator<LabState, [], [], RuntimeSlice> = (set, get) => {
+  const start = async (forced: BackendName | undefined, without: BackendName[]): Promise<boolean> => {
     try {
-      set({ backend: await initBackend(forced), backendError: null });
+      set({ backend: await initBackend(forced, without), backendError: null });
     } catch (e) {
       set({ backendError: e instanceof Error ? e.message : String(e) });
+      return false;
     }
-  },
-});
+    onGpuDeviceLost((message) => void recover(message));
+    return true;
+  };
+
+  /** The weights died with the device: start the next backend without WebGPU and load the model set again there. */
+  const recover = async (message: string) => {
+    set({ backendLostNotice: `The WebGPU device was lost (${message}). Restarting on another backend…` });
+    if (!(await start(undefined, ['webgpu']))) return;
+    set({ backendLostNotice: `The WebGPU device was lost (${message}). The app restarted on ${get().backend!.name} and loaded the model set again.` });
+    const { modelId } = get();
+    if (modelId) await get().selectModel(modelId);
+  };
+
+  return {
+    backend: null,
+    backendError: null,
+    backendNotice: null,
+    backendLostNotice: null,
+    initRuntime: async (requested) => {
+      const { forced, notice } = parseBackendParam(requested);
+      set({ backendNotice: notice });
+      await start(forced, []);
+    },
+  };
+};

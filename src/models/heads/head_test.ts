@@ -239,6 +239,11 @@ describe('loadHead validation', () => {
     await expect(tryLoad(good(), 'cam', { other: 4 })).rejects.toThrow('trained on backbone tap fpn_s8, which this backbone lacks (other)');
   });
 
+  it('reports a weight of another dtype', async () => {
+    const files = withSpecs(good(), (specs) => specs.map((s) => (s.name === 'conv/bias' ? { ...s, dtype: 'int32' as const } : s)));
+    await expect(tryLoad(files)).rejects.toThrow('models/x/cam/model.json: weight conv/bias has dtype int32, expected float32');
+  });
+
   it('reports a missing weight', async () => {
     const files = withSpecs(good(), (specs) => specs.filter((s) => s.name !== 'conv/bias'));
     await expect(tryLoad(files)).rejects.toThrow('models/x/cam/model.json: weight conv/bias is missing (expected shape [5])');

@@ -56,6 +56,8 @@ describe('validateMeta', () => {
     [{}, 'm.json: classes must be a non-empty list of {channel, index, name}'],
     [{ classes: [{ channel: 0, index: 0, name: 'background' }] }, 'm.json: classes[0].index is 0; allowed: integers 1..20 (PASCAL VOC, 0 is background)'],
     [{ classes: [{ channel: 0, index: 8, name: 'dog' }] }, 'm.json: classes[0].name is "dog", but VOC index 8 is "cat"'],
+    [{ classes: [{ channel: 0, index: 8, name: 'unicorn' }] }, 'm.json: classes[0].name is "unicorn", but VOC index 8 is "cat"'],
+    [{ classes: [{ channel: 0, index: 21, name: 'unicorn' }] }, 'm.json: classes[0].index is 21; allowed: integers 1..20 (PASCAL VOC, 0 is background)'],
     [{ classes: [minimal.classes[1]] }, 'm.json: classes[0].channel is 1; classes must be listed in channel order (expected 0)'],
     [{ classes: [minimal.classes[0], { ...minimal.classes[0], channel: 1 }] }, 'm.json: classes lists VOC index 8 twice'],
     [{ ...minimal, inputSize: 256 }, 'm.json: inputSize is 256; supported: 512 (the CenterNet backbone)'],

@@ -5,6 +5,7 @@ import { fetchJson, httpModelHandler, manifestBytes } from '../http_io';
 import type { LoadProgress, ModelSetMeta } from '../pipeline/types';
 import { ownBackboneFile } from './backbone_source';
 import { HEAD_FILES, META_FILE } from './constants';
+import { checkHeadChannels } from './head_channels';
 import { validateMeta } from './meta';
 
 /** Where a model set's files come from when they are not plain URLs (Node, tests). */
@@ -80,6 +81,13 @@ export async function loadModelSet(source: string | ModelSetSource, { onProgress
   }
   const heads = settled.map((s) => (s as PromiseFulfilledResult<Head>).value);
   const byKind = Object.fromEntries(HEAD_KINDS.map((kind, i) => [kind, heads[i]])) as Record<HeadKind, Head>;
+  try {
+    checkHeadChannels(meta, byKind, (kind) => nameOf(HEAD_FILES[kind]), metaFile);
+  } catch (e) {
+    disposeBackbones();
+    for (const head of heads) head.dispose();
+    throw e;
+  }
   return {
     meta,
     backbone,

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LayerBackbone } from '../backbone';
 import { HEAD_KINDS, type HeadKind } from '../heads';
@@ -42,6 +43,15 @@ describe('loadModelSet with its own backbone', () => {
     expect(set.backbone).toBeInstanceOf(LayerBackbone);
     expect(set.backbone.tapShapes.bb_s32).toEqual({ channels: 6, stride: 4 });
     set.dispose();
+  });
+
+  it('rejects a meta.json whose classes disagree with the heads, naming both files, and frees what loaded', async () => {
+    const before = tf.memory().numTensors;
+    const twoClasses = { ...source({ fpn_s8: 4, bb_s8: 4, bb_s16: 4, bb_s32: 6 }), meta: { ...FAKE_META, backbone: OWN, classes: FAKE_META.classes.slice(0, 2) } };
+    await expect(loadModelSet(twoClasses)).rejects.toThrow('tiny/cam/model.json: the CAM head outputs 3 channels, but tiny/meta.json gives it 2 classes (headClasses.cam, else classes)');
+    const segLess = { ...source({ fpn_s8: 4, bb_s8: 4, bb_s16: 4, bb_s32: 6 }), meta: { ...FAKE_META, backbone: OWN, headClasses: { seg: [8, 12] } } };
+    await expect(loadModelSet(segLess)).rejects.toThrow('tiny/seg/model.json: the segmentation head outputs 4 channels; expected 3: background and the 2 classes tiny/meta.json gives it');
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it("rejects heads trained on another backbone's taps", async () => {

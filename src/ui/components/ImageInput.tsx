@@ -34,6 +34,7 @@ export function ImageInput() {
           {image.groundTruth && ' · has ground truth'}
         </p>
       )}
+      {image?.warning && <p className="warning" role="note" data-testid="image-damaged-warning">{image.warning}</p>}
       {smallWarning && <p className="warning" role="note" data-testid="image-warning">{smallWarning}</p>}
       {error && (
         <p className="error" role="alert" data-testid="image-error">
