@@ -31,6 +31,7 @@ from tools.affinity import random_walk, same_label, transition  # noqa: E402
 from tools.config import all_taps, load_config  # noqa: E402
 from tools.dataset import cam_path, pred_path, read_labels  # noqa: E402
 from networks.cam_guided_seg_head import CLASS_MAP  # noqa: E402
+from tools.exported_heads import read_head  # noqa: E402
 from tools.features import read_batch  # noqa: E402
 from tools.heads import load_head, seg_reads_cams  # noqa: E402
 from tools.stages import is_done  # noqa: E402
@@ -105,18 +106,9 @@ def run_exported(folder, feats):
     """Runs an exported head from model.json + weights.bin alone, the way the
     TypeScript side must: HWIO kernels, same padding, activation, then the
     optional resize to the grid of the tap its "then" names; 'concat(a,b)' inputs."""
-    with open(os.path.join(folder, 'model.json')) as f:
-        model = json.load(f)
-    manifest = model['weightsManifest'][0]
-    flat = np.fromfile(os.path.join(folder, manifest['paths'][0]), '<f4')
-    weights, offset = {}, 0
-    for w in manifest['weights']:
-        size = int(np.prod(w['shape']))
-        weights[w['name']] = torch.from_numpy(flat[offset:offset + size].reshape(w['shape']))
-        offset += size
-    topology = model['modelTopology']
+    layers, weights = read_head(folder)
     maps = dict(feats)
-    for layer in topology['layers']:
+    for layer in layers:
         source = layer['input']
         x = (torch.cat([maps[n] for n in source[len('concat('):-1].split(',')], dim=1)
              if source.startswith('concat(') else maps[source])

@@ -84,19 +84,25 @@ describe('loadPipeline + run (real backbone, fake heads)', () => {
   });
 });
 
+// The tiny backbone with its stem at stride 8, so that its taps lie on the meta's grid.
+const onGrid = (json: Record<string, unknown>) => {
+  const topology = json.modelTopology as { layers: { name: string; stride?: number }[]; taps: Record<string, { stride: number }> };
+  topology.layers.find((l) => l.name === 'stem')!.stride = 8;
+  for (const tap of Object.values(topology.taps)) tap.stride *= 4;
+};
+const TINY_TAPS = { fpn_s8: 4, bb_s8: 4, bb_s16: 4, bb_s32: 6 };
+/** The three fake heads for the tiny backbone's taps. */
+const tinyHeadFiles = (seed: number) => {
+  const layers = fakeHeadLayers(FAKE_META.classes.length);
+  return Object.fromEntries(HEAD_KINDS.map((kind, i) => [kind, fakeHeadFiles(kind, layers[kind], TINY_TAPS, seed + i)]));
+};
+
 describe('loadPipeline with an affinity backbone', () => {
   beforeAll(async () => {
     await useNodeWasmBackend();
   });
 
-  // The tiny backbone with its stem at stride 8, so that its taps lie on the meta's grid.
-  const onGrid = (json: Record<string, unknown>) => {
-    const topology = json.modelTopology as { layers: { name: string; stride?: number }[]; taps: Record<string, { stride: number }> };
-    topology.layers.find((l) => l.name === 'stem')!.stride = 8;
-    for (const tap of Object.values(topology.taps)) tap.stride *= 4;
-  };
-  const layers = fakeHeadLayers(FAKE_META.classes.length);
-  const tinyHeads = Object.fromEntries(HEAD_KINDS.map((kind, i) => [kind, fakeHeadFiles(kind, layers[kind], { fpn_s8: 4, bb_s8: 4, bb_s16: 4, bb_s32: 6 }, 9 + i)]));
+  const tinyHeads = tinyHeadFiles(9);
   const own = (file: string) => ({ format: 'affinitylab-backbone', file });
   const pipelineOf = (shared: number, aff?: number) =>
     loadPipeline({
@@ -133,19 +139,12 @@ describe('loadPipeline with a CAM-guided segmentation head', () => {
     await useNodeWasmBackend();
   });
 
-  const onGrid = (json: Record<string, unknown>) => {
-    const topology = json.modelTopology as { layers: { name: string; stride?: number }[]; taps: Record<string, { stride: number }> };
-    topology.layers.find((l) => l.name === 'stem')!.stride = 8;
-    for (const tap of Object.values(topology.taps)) tap.stride *= 4;
-  };
-  const taps = { fpn_s8: 4, bb_s8: 4, bb_s16: 4, bb_s32: 6 };
-  const layers = fakeHeadLayers(FAKE_META.classes.length);
-  const tinyHeads = Object.fromEntries(HEAD_KINDS.map((kind, i) => [kind, fakeHeadFiles(kind, layers[kind], taps, 21 + i)]));
+  const tinyHeads = tinyHeadFiles(21);
 
   /** A guided head whose logit for a class is, by hand-set weights, that class's CAM itself. */
   function camEchoHead() {
     const conv = (name: string, input: string, filters: number) => ({ name, type: 'conv2d' as const, input, kernel: 1, dilation: 1, padding: 'same' as const, filters, bias: true, activation: 'relu' as const });
-    const files = fakeHeadFiles('seg', [conv('trunk', 'fpn_s8', 3), conv('evidence', 'concat(trunk,class_cam)', 1), { ...conv('out', 'evidence', 1), activation: 'linear' }], { ...taps, class_cam: 1 }, 3);
+    const files = fakeHeadFiles('seg', [conv('trunk', 'fpn_s8', 3), conv('evidence', 'concat(trunk,class_cam)', 1), { ...conv('out', 'evidence', 1), activation: 'linear' }], { ...TINY_TAPS, class_cam: 1 }, 3);
     const topology = files.modelJson.modelTopology as { inputs: { tap: string }[]; classMap?: string };
     topology.inputs = topology.inputs.filter((i) => i.tap !== 'class_cam');
     topology.classMap = 'class_cam';
