@@ -19,38 +19,24 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .scaled_conv import ScaledConv2d
+from .seg_head import TapFeatures
 
 CLASS_MAP = 'class_cam'
 RESIZE = 'resize_bilinear (half-pixel centres) to the grid of '
 
 
-class Net(nn.Module):
+class Net(TapFeatures):
     def __init__(self, taps, in_channels, hidden, trunk, evidence, dilation):
-        super().__init__()
-        if len(taps) != len(in_channels):
-            raise ValueError(f'{len(taps)} taps, {len(in_channels)} input widths')
-        self.taps = list(taps)
-        self.conv1 = ScaledConv2d(in_channels[0], hidden, 3, padding=dilation, dilation=dilation)
-        self.context = nn.ModuleList(ScaledConv2d(c, hidden, 3, padding=1) for c in in_channels[1:])
+        super().__init__(taps, in_channels, hidden, dilation)
         self.trunk = nn.Conv2d(hidden * len(self.taps), trunk, 1)
         self.evidence = nn.Conv2d(trunk + 1, evidence, 3, padding=2, dilation=2)
         self.out = nn.Conv2d(evidence, 1, 3, padding=2, dilation=2)
-
-    def set_input_rms(self, rms):
-        """rms: one (C,) tensor per tap."""
-        for conv, r in zip([self.conv1, *self.context], rms):
-            conv.set_input_rms(r)
 
     def forward(self, feats, cams):
         """feats: {tap: (B, C, h, w)}; cams: (B, K, H, W) normalised CAMs of the
         classes asked about, on the first tap's grid -> logits (B, 1 + K, H, W),
         channel 0 the background's constant 0."""
-        grid = feats[self.taps[0]]
-        maps = [F.relu(self.conv1(grid))]
-        maps += [F.interpolate(F.relu(conv(feats[tap])), size=grid.shape[-2:], mode='bilinear', align_corners=False)
-                 for tap, conv in zip(self.taps[1:], self.context)]
-        trunk = F.relu(self.trunk(torch.cat(maps, dim=1)))
+        trunk = F.relu(self.trunk(super().forward(feats)))
         b, k, h, w = cams.shape
         per_class = torch.cat([trunk.repeat_interleave(k, dim=0), cams.reshape(b * k, 1, h, w)], dim=1)
         z = self.out(F.relu(self.evidence(per_class))).view(b, k, h, w)

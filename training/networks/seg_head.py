@@ -12,15 +12,18 @@ import torch.nn.functional as F
 from .scaled_conv import ScaledConv2d
 
 
-class Net(nn.Module):
-    def __init__(self, taps, in_channels, hidden, num_classes, dilation):
+class TapFeatures(nn.Module):
+    """conv1 (atrous, on the first tap, the output grid) and one context conv
+    per deeper tap, each ReLU'd and resized to the grid, concatenated: the
+    part the plain and the CAM-guided heads share."""
+
+    def __init__(self, taps, in_channels, hidden, dilation):
         super().__init__()
         if len(taps) != len(in_channels):
             raise ValueError(f'{len(taps)} taps, {len(in_channels)} input widths')
         self.taps = list(taps)
         self.conv1 = ScaledConv2d(in_channels[0], hidden, 3, padding=dilation, dilation=dilation)
         self.context = nn.ModuleList(ScaledConv2d(c, hidden, 3, padding=1) for c in in_channels[1:])
-        self.conv2 = nn.Conv2d(hidden * len(self.taps), num_classes, 3, padding=dilation, dilation=dilation)
 
     def set_input_rms(self, rms):
         """rms: one (C,) tensor per tap."""
@@ -28,13 +31,22 @@ class Net(nn.Module):
             conv.set_input_rms(r)
 
     def forward(self, feats):
-        """feats: {tap: (B, C, h, w)}, the first tap on the output grid ->
-        grid logits (B, 1 + classes, H, W); upsample bilinearly, then argmax."""
         grid = feats[self.taps[0]]
         maps = [F.relu(self.conv1(grid))]
         maps += [F.interpolate(F.relu(conv(feats[tap])), size=grid.shape[-2:], mode='bilinear', align_corners=False)
                  for tap, conv in zip(self.taps[1:], self.context)]
-        return self.conv2(torch.cat(maps, dim=1))
+        return torch.cat(maps, dim=1)
+
+
+class Net(TapFeatures):
+    def __init__(self, taps, in_channels, hidden, num_classes, dilation):
+        super().__init__(taps, in_channels, hidden, dilation)
+        self.conv2 = nn.Conv2d(hidden * len(self.taps), num_classes, 3, padding=dilation, dilation=dilation)
+
+    def forward(self, feats):
+        """feats: {tap: (B, C, h, w)}, the first tap on the output grid ->
+        grid logits (B, 1 + classes, H, W); upsample bilinearly, then argmax."""
+        return self.conv2(super().forward(feats))
 
     def kernels(self):
         """{layer name: (kernel OIHW, bias)} as exported."""
