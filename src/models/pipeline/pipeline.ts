@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { boxCams, boxPrior, decodeCenterNet, evidenceSource, objectness, placeChannels, placeScores } from '../../core/class_evidence';
 import { CAM_NORM_EPS } from '../../core/constants';
-import { createMaps, mapsFrom, type ChannelMaps } from '../../core/maps';
+import { selectChannels } from '../../core/label_maps';
+import { mapsFrom, type ChannelMaps } from '../../core/maps';
 import { keptClasses } from '../../core/masks';
 import { COCO_CHANNEL_OF_VOC } from '../backbone/coco_classes';
 import type { DetectorOutputs, FeatureBackbone, TapName } from '../backbone';
@@ -153,17 +154,16 @@ export class ModelSetPipeline implements LabPipeline {
    */
   private async guidedSegmentation(taps: Record<TapName, tf.Tensor4D>, cams: ChannelMaps, keep: readonly number[]): Promise<ChannelMaps> {
     const { height, width } = cams;
-    const n = height * width;
-    const classCams = tf.tensor4d(keepChannels(cams, keep), [keep.length, height, width, 1]);
+    // Channel-major (K, H, W) reads as [K, H, W, 1]: one batch entry per class.
+    const classCams = tf.tensor4d(selectChannels(cams, keep).data, [keep.length, height, width, 1]);
     let logits: ChannelMaps;
     try {
       logits = await download(tf.tidy(() => tf.transpose(this.models.heads.seg.segmentClasses(taps, classCams), [3, 1, 2, 0]) as tf.Tensor4D), true);
     } finally {
       classCams.dispose();
     }
-    const out = createMaps(this.meta.classes.length + 1, height, width);
-    out.data.fill(ABSENT_CLASS_LOGIT, n);
-    keep.forEach((c, k) => out.data.set(logits.data.subarray(k * n, (k + 1) * n), (c + 1) * n));
+    const out = placeChannels(logits, keep.map((c) => c + 1), this.meta.classes.length + 1, ABSENT_CLASS_LOGIT);
+    out.data.fill(0, 0, height * width);
     return out;
   }
 
@@ -202,14 +202,6 @@ function normalizeCams(cams: tf.Tensor4D, valid: ValidGrid): tf.Tensor4D {
   const peak = tf.max(inside, [1, 2], true);
   const scaled = tf.div(inside, tf.add(peak, CAM_NORM_EPS)) as tf.Tensor4D;
   return tf.pad(scaled, [[0, 0], [0, h - valid.height], [0, w - valid.width], [0, 0]]);
-}
-
-/** The kept channels of `maps`, one after another (channel-major, as [K, H, W, 1] reads them). */
-function keepChannels(maps: ChannelMaps, keep: readonly number[]): Float32Array {
-  const n = maps.height * maps.width;
-  const out = new Float32Array(keep.length * n);
-  keep.forEach((c, k) => out.set(maps.data.subarray(c * n, (c + 1) * n), k * n));
-  return out;
 }
 
 interface Evidence {
