@@ -4,7 +4,8 @@
 //   src/ui → src/state → src/models → src/gpu → src/core
 //   src/io sits below models (models, state and ui may use it; it uses core only)
 //   src/workers (the random-walk worker, its protocol and the page's client) uses core only;
-//     state and ui may use it
+//     state and ui may use it. The pipeline worker (workers/pipeline_*) holds the networks, so it
+//     may also use models, io and gpu
 //   src/main.tsx, the browser entry, wires the layers together
 //
 // cli/, scripts/, bench/, training/, build/, e2e/ and bin/ run in Node: they may use
@@ -18,16 +19,18 @@ const TESTING = '^src/.*/testing/';
 /** Node-only modules in src: named node_*.ts. */
 const NODE_ONLY = '^src/.*/node_[^/]+\\.ts$';
 const NODE_BUILTIN = `^(node:)?(${builtinModules.map((m) => m.replace(/[/.]/g, '\\$&')).join('|')})$`;
-/** Where the browser bundle starts: the page and the walk worker (started with new URL(), which is not followed). */
-const BROWSER_ENTRIES = '^src/(main\\.tsx|workers/walk_worker\\.ts)$';
+/** Where the browser bundle starts: the page and the two workers (started with new URL(), which is not followed). */
+const BROWSER_ENTRIES = '^src/(main\\.tsx|workers/(walk|pipeline)_worker\\.ts)$';
+/** The pipeline worker, its protocol and its client: the worker's side of models and gpu. */
+const PIPELINE_WORKER = '^src/workers/pipeline_';
 
-/** A layer that may import only the listed src folders (and packages). */
-function layer(name, allowed) {
+/** A layer that may import only the listed src folders (and packages); `except` files follow a rule of their own. */
+function layer(name, allowed, except) {
   return {
     name: `${name}-layer`,
     severity: 'error',
     comment: `src/${name} may import only ${allowed.map((a) => `src/${a}`).join(', ')} from src.`,
-    from: { path: `^src/${name}/` },
+    from: except ? { path: `^src/${name}/`, pathNot: except } : { path: `^src/${name}/` },
     to: { path: '^src/', pathNot: `^src/(${allowed.join('|')})/` },
   };
 }
@@ -38,7 +41,21 @@ module.exports = {
     layer('core', ['core']),
     layer('gpu', ['gpu', 'core']),
     layer('io', ['io', 'core']),
-    layer('workers', ['workers', 'core']),
+    layer('workers', ['workers', 'core'], PIPELINE_WORKER),
+    {
+      name: 'pipeline-worker-layer',
+      severity: 'error',
+      comment: 'The pipeline worker, its protocol and client may import only src/workers, src/models, src/io, src/gpu and src/core from src.',
+      from: { path: PIPELINE_WORKER },
+      to: { path: '^src/', pathNot: '^src/(workers|models|io|gpu|core)/' },
+    },
+    {
+      name: 'walk-worker-apart-from-pipeline',
+      severity: 'error',
+      comment: 'The walk worker and its client stay plain computation: they may not import the pipeline worker side (and through it tfjs).',
+      from: { path: '^src/workers/', pathNot: PIPELINE_WORKER },
+      to: { path: PIPELINE_WORKER },
+    },
     layer('models', ['models', 'io', 'gpu', 'core']),
     layer('state', ['state', 'models', 'workers', 'io', 'gpu', 'core']),
     layer('ui', ['ui', 'state', 'models', 'workers', 'io', 'gpu', 'core']),
@@ -87,7 +104,7 @@ module.exports = {
     {
       name: 'browser-bundle-node-free',
       severity: 'error',
-      comment: 'Nothing the page or the walk worker loads may reach a Node builtin, however indirectly.',
+      comment: 'Nothing the page or a worker loads may reach a Node builtin, however indirectly.',
       from: { path: BROWSER_ENTRIES },
       to: { path: NODE_BUILTIN, reachable: true },
     },

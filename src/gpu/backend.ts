@@ -67,3 +67,11 @@ export function onGpuDeviceLost(callback: (message: string) => void): void {
   if (!(backend instanceof WebGPUBackend)) return;
   void backend.device.lost.then((info) => callback((info.message || info.reason || 'no reason given').replace(/\.$/, '')));
 }
+
+/** Destroys the WebGPU device as a driver reset loses it, for the browser tests (?test-hooks); false if the backend is not WebGPU. */
+export function loseGpuDevice(): boolean {
+  const backend = tf.backend();
+  if (!(backend instanceof WebGPUBackend)) return false;
+  backend.device.destroy();
+  return true;
+}

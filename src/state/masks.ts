@@ -1,6 +1,7 @@
 import * as masks from '../core/masks';
 import type { ChannelMaps } from '../core/maps';
-import { maskGeometry, type ModelSetMeta } from '../models/pipeline';
+import { maskGeometry } from '../models/pipeline/mask_geometry';
+import type { ModelSetMeta } from '../models/pipeline/types';
 import type { Analysis } from './model_slice';
 
 /**

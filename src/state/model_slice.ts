@@ -5,8 +5,8 @@ import type { LoadProgress, ModelSetMeta, PipelineResult, PipelineStage } from '
 import { networkPixels } from '../io/browser_image';
 import { discoverModelSets, ModelSetOption } from '../models/model_set/discovery';
 import { loadModelCard, type ModelCard } from '../models/model_set/card';
-import { activatePipeline, activePipeline } from '../models/pipeline_registry';
 import { SYNTHETIC_MODEL_ID } from '../models/synthetic_pipeline';
+import { pipelineClient } from '../workers/pipeline_client';
 import type { LabState } from './store';
 
 /** The networks' outputs for one image (the embedding goes to the walk worker only). */
@@ -132,16 +132,16 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
       if (get().modelId === id) set({ modelCard });
     });
     try {
-      const pipeline = await activatePipeline(id, (progress) => {
+      const meta = await pipelineClient.activate(id, (progress) => {
         if (get().modelId === id) set({ loadProgress: progress });
       });
-      if (!pipeline || get().modelId !== id) return;
-      set({ modelStatus: 'ready', modelMeta: pipeline.meta });
+      if (!meta || get().modelId !== id) return;
+      set({ modelStatus: 'ready', modelMeta: meta });
       await get().analyze();
     } catch (e) {
       if (get().modelId !== id) return;
       const failure = `Loading "${option.meta.name}" failed: ${message(e)}`;
-      if (previousStatus === 'ready' && previousId !== null && previousMeta !== null && activePipeline(previousId)) {
+      if (previousStatus === 'ready' && previousId !== null && previousMeta !== null && pipelineClient.activeMeta(previousId)) {
         set({
           modelId: previousId,
           modelMeta: previousMeta,
@@ -161,20 +161,20 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
 
   analyze: async () => {
     const { image, modelId, modelStatus } = get();
-    const pipeline = modelId ? activePipeline(modelId) : null;
-    if (!image || !modelId || modelStatus !== 'ready' || !pipeline) return;
+    const meta = modelId ? pipelineClient.activeMeta(modelId) : null;
+    if (!image || !modelId || modelStatus !== 'ready' || !meta) return;
     const run = ++analysisRuns;
     set({ analysisBusy: true, analysisStage: null, analysisError: null });
     try {
-      const pixels = networkPixels(image.bitmap, pipeline.meta.inputSize);
-      const { embedding, ...result } = await pipeline.run(pixels, (stage) => {
+      const pixels = networkPixels(image.bitmap, meta.inputSize);
+      const { embedding, ...result } = await pipelineClient.run(modelId, pixels, (stage) => {
         if (run === analysisRuns) set({ analysisStage: stage });
       });
       if (run !== analysisRuns) return;
       const { placement } = result;
       const gt = image.groundTruth;
       const groundTruth = gt ? resizeLabelsNearest(gt.labels, gt.width, gt.height, placement.width, placement.height) : null;
-      const keep = chooseKept(get().labelSource, result.classScores, result.classEvidence.threshold, groundTruth, pipeline.meta);
+      const keep = chooseKept(get().labelSource, result.classScores, result.classEvidence.threshold, groundTruth, meta);
       const analysis: Analysis = { ...result, id: run, imageId: image.id, modelId, keep, groundTruth };
       set({ analysis, analysisBusy: false, analysisStage: null });
       get().startWalk(embedding);

@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
-import { BackendInfo, initBackend, onGpuDeviceLost } from '../gpu/backend';
+import type { BackendInfo } from '../gpu/backend';
 import { parseBackendParam, type BackendName } from '../gpu/backend_choice';
+import { pipelineClient } from '../workers/pipeline_client';
 import type { LabState } from './store';
 
 export interface RuntimeSlice {
@@ -17,13 +18,12 @@ export interface RuntimeSlice {
 export const createRuntimeSlice: StateCreator<LabState, [], [], RuntimeSlice> = (set, get) => {
   const start = async (forced: BackendName | undefined, without: BackendName[]): Promise<boolean> => {
     try {
-      set({ backend: await initBackend(forced, without), backendError: null });
+      set({ backend: await pipelineClient.initBackend(forced, without), backendError: null });
+      return true;
     } catch (e) {
       set({ backendError: e instanceof Error ? e.message : String(e) });
       return false;
     }
-    onGpuDeviceLost((message) => void recover(message));
-    return true;
   };
 
   /** The weights died with the device: start the next backend without WebGPU and load the model set again there. */
@@ -34,6 +34,7 @@ export const createRuntimeSlice: StateCreator<LabState, [], [], RuntimeSlice> = 
     const { modelId } = get();
     if (modelId) await get().selectModel(modelId);
   };
+  pipelineClient.onDeviceLost((message) => void recover(message));
 
   return {
     backend: null,

@@ -1,4 +1,4 @@
-import { LAYER_BACKBONE_FORMAT } from '../backbone';
+import { LAYER_BACKBONE_FORMAT } from '../backbone/constants';
 
 /** meta.json sections that name a backbone: the shared one, and the affinity head's fine-tuned copy. */
 export type BackboneSection = 'backbone' | 'affBackbone';

@@ -7,7 +7,7 @@ import {
   GRID_STRIDE,
 } from '../../core/constants';
 import { CLASS_SCORE_THRESHOLD } from '../../core/masks';
-import { BACKBONE_INPUT_SIZE } from '../backbone';
+import { BACKBONE_INPUT_SIZE } from '../backbone/constants';
 import type { ModelSetMeta } from '../pipeline/types';
 import type { HeadKind } from '../heads';
 
