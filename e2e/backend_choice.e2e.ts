@@ -17,10 +17,9 @@ afterEach(async () => {
   browser = undefined;
 });
 
-async function open(query: string, webgpu = false, prepare?: (page: Page) => Promise<unknown>): Promise<Page> {
+async function open(query: string, webgpu = false): Promise<Page> {
   browser = await launchChromium({ webgpu });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await prepare?.(page);
   await page.goto(baseUrl() + query);
   return page;
 }
@@ -68,25 +67,14 @@ describe('automatic backend choice', () => {
 
 describe('a lost WebGPU device', () => {
   it('restarts the app on another backend, says so, and the app runs again', async () => {
-    // Keeps each GPUDevice tfjs asks for, so the test can destroy it as a driver reset would lose it.
-    const keepDevices = (page: Page) =>
-      page.addInitScript(() => {
-        const devices: GPUDevice[] = [];
-        Object.assign(window, { gpuDevices: devices });
-        const requestDevice = GPUAdapter.prototype.requestDevice;
-        GPUAdapter.prototype.requestDevice = async function (this: GPUAdapter, ...args: Parameters<GPUAdapter['requestDevice']>) {
-          const device = await requestDevice.apply(this, args);
-          devices.push(device);
-          return device;
-        };
-      });
-    const page = await open(`?backend=webgpu&model=${E2E_MODEL_SET}`, true, keepDevices);
+    const page = await open(`?backend=webgpu&model=${E2E_MODEL_SET}&test-hooks`, true);
     await expect.poll(() => badge(page).getAttribute('data-backend'), POLL).toBe('webgpu');
     await page.getByTestId('sample-chelsea').click();
     await waitForDrawn(page, 'cam-heatmap', POLL.timeout);
     await expect.poll(() => page.getByTestId('walk-progress').getAttribute('class'), POLL).toBe('stage-done');
 
-    await page.evaluate(() => (window as unknown as { gpuDevices: GPUDevice[] }).gpuDevices.forEach((device) => device.destroy()));
+    // The device lives in the pipeline worker, where a test cannot reach it but through the hook.
+    expect(await page.evaluate(() => (window as unknown as { affinityLabTestHooks: { loseGpuDevice: () => Promise<boolean> } }).affinityLabTestHooks.loseGpuDevice())).toBe(true);
     await expect.poll(() => badge(page).getAttribute('data-backend'), POLL).toBe('wasm');
     await expect.poll(() => page.getByTestId('backend-lost-notice').textContent(), POLL).toMatch(
       /^The WebGPU device was lost \(Device was destroyed\)\. The app restarted on wasm and loaded the model set again\.$/,

@@ -28,7 +28,7 @@ async function waitUntilLoaded(page: Page, id: string): Promise<void> {
   await expect.poll(async () => (await page.getByTestId('model-select').inputValue()) === id && (await page.getByTestId('load-progress').count()) === 0, POLL).toBe(true);
 }
 
-const memory = (page: Page) => page.evaluate(() => (window as unknown as { affinityLabTestHooks: { tensorMemory: () => TensorMemory } }).affinityLabTestHooks.tensorMemory());
+const memory = (page: Page) => page.evaluate(() => (window as unknown as { affinityLabTestHooks: { tensorMemory: () => Promise<TensorMemory> } }).affinityLabTestHooks.tensorMemory());
 
 describe('model set switch', () => {
   it('that fails (a truncated weights file) names the file and keeps the previous set, which still runs', async () => {
