@@ -1,6 +1,7 @@
 /**
- * Takes the README's screenshots (docs/screenshots/{cam,affinity,compare}.png)
- * of the lab running a trained model set on a sample (by default a real photograph):
+ * Takes the README's screenshots (docs/screenshots/{cam,affinity,compare}.png
+ * at 1280×800, phone.png at 390×844) of the lab running a trained model set on
+ * a sample (by default a real photograph):
  *
  *   npm run screenshots -- [--model default] [--sample horse-rider]
  *
@@ -16,6 +17,7 @@ import { scrubTo, waitForDrawn } from '../e2e/lab_page';
 
 const OUT_DIR = 'docs/screenshots';
 const TIMEOUT_MS = Number(process.env.SCREENSHOT_TIMEOUT_MS ?? 300_000);
+const PHONE = { width: 390, height: 844 };
 
 async function visible(page: Page, testId: string): Promise<void> {
   await page.getByTestId(testId).waitFor({ state: 'visible', timeout: TIMEOUT_MS });
@@ -54,7 +56,14 @@ async function main(): Promise<void> {
     await scrubTo(page, 'End', 256, TIMEOUT_MS);
     if (groundTruth) await visible(page, 'miou-plot');
     await page.screenshot({ path: `${OUT_DIR}/compare.png`, fullPage: true });
-    console.log(`wrote ${OUT_DIR}/cam.png, affinity.png, compare.png (model ${values.model}, sample ${values.sample})`);
+
+    // One phone screen, not the whole column: the views start where a phone user lands after picking an image.
+    await page.setViewportSize(PHONE);
+    await page.getByTestId('tab-cam').click();
+    await waitForDrawn(page, 'cam-heatmap', TIMEOUT_MS);
+    await page.getByTestId('tab-cam').evaluate((tab) => tab.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: `${OUT_DIR}/phone.png` });
+    console.log(`wrote ${OUT_DIR}/cam.png, affinity.png, compare.png, phone.png (model ${values.model}, sample ${values.sample})`);
   } catch (error) {
     await page.screenshot({ path: 'test-results/screenshots-failed.png', fullPage: true });
     throw error;
