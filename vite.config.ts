@@ -26,4 +26,6 @@ export default defineConfig({
   server: { headers: ISOLATION_HEADERS },
   preview: { headers: ISOLATION_HEADERS },
   build: { chunkSizeWarningLimit: 4096 },
+  // The worker bundle keeps tfjs' licence header of every file (a megabyte of comments) unless told otherwise, as the page's bundle does.
+  worker: { rolldownOptions: { output: { comments: { legal: false } } } },
 });
