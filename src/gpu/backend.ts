@@ -67,3 +67,9 @@ export function onGpuDeviceLost(callback: (message: string) => void): void {
   if (!(backend instanceof WebGPUBackend)) return;
   void backend.device.lost.then((info) => callback((info.message || info.reason || 'no reason given').replace(/\.$/, '')));
 }
+
+/** tfjs' GPU device when the active backend is WebGPU (the random walk runs its own kernel on it), else null. */
+export function webgpuDevice(): GPUDevice | null {
+  const backend = tf.backend();
+  return backend instanceof WebGPUBackend ? backend.device : null;
+}

@@ -39,8 +39,6 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
 }
 `;
 
-const STORAGE_IN = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
-
 /** One pipeline per device: compiling WGSL is the slow part of a first walk. */
 const pipelines = new WeakMap<GPUDevice, GPUComputePipeline>();
 
@@ -94,10 +92,12 @@ export class RandomWalkWebGpu {
     const groups = channelGroups(scores.channels);
     const table = tapTable(transition, offsets);
     const tapCount = offsets.length + 1;
+    // GPUBufferUsage exists only where WebGPU does, so it is read here rather than at module level.
+    const storageIn = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
     this.inputBuffers = [
       upload(device, Uint32Array.from([width, height, tapCount, cells]), GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
-      upload(device, table.taps, STORAGE_IN),
-      upload(device, table.weights, STORAGE_IN),
+      upload(device, table.taps, storageIn),
+      upload(device, table.weights, storageIn),
     ];
     const stepBytes = groups * cells * LANES * 4;
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;

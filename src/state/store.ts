@@ -8,7 +8,7 @@ import { createWalkSlice, WalkSlice } from './walk_slice';
 /**
  * The app's one store, built from slices (zustand's slices pattern). No
  * tensors or models live here: the pipeline sits in models/pipeline_registry.ts
- * and the walk's steps in workers/walk_client.ts.
+ * and the walk's steps in workers/walk_client.ts or on the GPU (walk_steps.ts).
  */
 export type LabState = RuntimeSlice & ImageSlice & ModelSlice & WalkSlice & ViewSlice;
 
