@@ -31,6 +31,7 @@ const ROOT = path.join(import.meta.dirname, '..');
 /** psa's setting: 448 px crops give a 56 x 56 grid; 21 VOC channels; 64-dim embeddings (our heads' f_aff); logt = 8. */
 const WALK = { height: 56, width: 56, channels: 21, dims: 64, radius: DEFAULT_RADIUS, beta: DEFAULT_BETA, steps: 256 } satisfies KernelCheckSpec;
 const LOGT = Math.log2(WALK.steps);
+const WALK_SHAPE = { grid: `${WALK.height}x${WALK.width}`, channels: WALK.channels, steps: WALK.steps };
 const PHOTO = 'eval/real/cat_chelsea.jpg';
 const IMAGE_SIDE = 512;
 const WARM_UP_RUNS = 2;
@@ -71,10 +72,8 @@ async function walkAgainstDense() {
   const sparseCpu = median(sparseRuns.map((r) => r.cpuMs));
   const sparseWall = median(sparseRuns.map((r) => r.wallMs));
   return {
-    grid: `${WALK.height}x${WALK.width}`,
-    channels: WALK.channels,
+    ...WALK_SHAPE,
     embedding_dims: WALK.dims,
-    steps: WALK.steps,
     radius: WALK.radius,
     beta: WALK.beta,
     sparse_method: 'src/core/random_walk.ts: step by step over the radius disc, typed arrays (float64), one thread',
@@ -110,9 +109,7 @@ async function walkOnWebGpu(): Promise<WebGpuWalkReport | { error: string }> {
     page = await openWalkKernelPage();
     const check = await page.check(WALK);
     return {
-      grid: `${WALK.height}x${WALK.width}`,
-      channels: WALK.channels,
-      steps: WALK.steps,
+      ...WALK_SHAPE,
       adapter: check.adapter,
       compared_steps: check.compared,
       max_abs_diff: Number(check.maxAbsDiff.toExponential(2)),

@@ -4,6 +4,7 @@ import { createMaps, mapsFrom } from '../core/maps';
 import { fullDiscOffsets } from '../core/pairs';
 import { buildTransition } from '../core/random_walk';
 import { seededRandom } from '../core/seeded_random';
+import { denseTransition } from '../core/testing/dense_transition';
 import { channelGroups, packChannels, tapTable, unpackChannels } from './walk_layout';
 
 describe('packChannels', () => {
@@ -23,7 +24,7 @@ describe('packChannels', () => {
 });
 
 describe('tapTable', () => {
-  it('holds the row-normalised W^beta of every in-grid neighbour, so one step equals the dense T v', () => {
+  it('holds T = D^-1 W^beta of every in-grid neighbour, so one step equals the dense walk (psa)', () => {
     const [height, width, dims, radius, beta] = [5, 6, 3, 3, 4];
     const random = seededRandom(7);
     const embed = createMaps(dims, height, width);
@@ -31,22 +32,9 @@ describe('tapTable', () => {
     const offsets = fullDiscOffsets(radius);
     const table = tapTable(buildTransition(neighbourAffinities(embed, radius), beta), offsets);
 
-    // Dense float64 reference from the definition: A_ij = exp(-mean_d |f_i - f_j|)^beta inside the disc, A_ii = 1, T = D^-1 A.
+    // psa's column-normalised T: one step of cam @ T gives cell i the sum over j of v_j T[j][i].
     const n = height * width;
-    const dense = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        const dy = Math.floor(j / width) - Math.floor(i / width);
-        const dx = (j % width) - (i % width);
-        if (dy * dy + dx * dx >= radius * radius) continue;
-        let sum = 0;
-        for (let d = 0; d < dims; d++) sum += Math.abs(embed.data[d * n + i] - embed.data[d * n + j]);
-        dense[i * n + j] = i === j ? 1 : Math.exp(-sum / dims) ** beta;
-      }
-      let degree = 0;
-      for (let j = 0; j < n; j++) degree += dense[i * n + j];
-      for (let j = 0; j < n; j++) dense[i * n + j] /= degree;
-    }
+    const dense = denseTransition(embed, radius, beta);
 
     const v = Array.from({ length: n }, () => random());
     const taps = table.taps.length / 2;
@@ -63,7 +51,7 @@ describe('tapTable', () => {
         viaTaps += w * v[ny * width + nx];
       }
       let reference = 0;
-      for (let j = 0; j < n; j++) reference += dense[i * n + j] * v[j];
+      for (let j = 0; j < n; j++) reference += v[j] * dense[j][i];
       expect(viaTaps).toBeCloseTo(reference, 6);
     }
   });
