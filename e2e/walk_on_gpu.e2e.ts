@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { baseUrl, launchChromium, saveScreenshot } from './browser';
@@ -21,8 +22,14 @@ function rwPixels(page: Page): Promise<number[]> {
   return page.getByTestId('panel-rw').evaluate((canvas: HTMLCanvasElement) => Array.from(canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data));
 }
 
-/** Opens a sample in the compare view and returns the revised mask at t = 256 and t = 0, and where the walk ran. */
-async function walkedMasks(backend: 'cpu' | 'webgpu'): Promise<{ site: string | null; last: number[]; first: number[] }> {
+/** The exported revised mask (a label PNG) of the step shown. */
+async function exportedMask(page: Page): Promise<Uint8Array> {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-mask-rw').click()]);
+  return new Uint8Array(readFileSync(await file.path()));
+}
+
+/** Opens a sample in the compare view and returns the revised mask at t = 256 (shown and exported) and t = 0, and where the walk ran. */
+async function walkedMasks(backend: 'cpu' | 'webgpu'): Promise<{ site: string | null; last: number[]; first: number[]; exported: Uint8Array }> {
   browser = await launchChromium({ webgpu: backend === 'webgpu' });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(`${baseUrl()}?model=synthetic-untrained&backend=${backend}`);
@@ -39,17 +46,18 @@ async function walkedMasks(backend: 'cpu' | 'webgpu'): Promise<{ site: string | 
   // Scrubbing reads steps back; it never runs the walk again (its time would change).
   expect(await page.getByTestId('walk-progress').textContent()).toBe(progress);
   expect(await rwPixels(page)).toEqual(last);
+  const exported = await exportedMask(page);
   await saveScreenshot(page, `walk-on-${backend}`);
   const site = await page.getByTestId('walk-progress').getAttribute('data-walk-on');
   await browser.close();
   browser = undefined;
-  return { site, last, first };
+  return { site, last, first, exported };
 }
 
 const differing = (a: number[], b: number[]) => a.filter((v, i) => v !== b[i]).length;
 
 describe('the random walk in the app on WebGPU', () => {
-  it('runs on the GPU and shows the same masks as the CPU walk at t = 0 and t = 256', async () => {
+  it('runs on the GPU and shows and exports the same masks as the CPU walk at t = 0 and t = 256', async () => {
     const cpu = await walkedMasks('cpu');
     const gpu = await walkedMasks('webgpu');
     expect(cpu.site).toBe('worker');
@@ -59,5 +67,6 @@ describe('the random walk in the app on WebGPU', () => {
     expect(differing(cpu.first, cpu.last)).toBeGreaterThan(0);
     expect(differing(gpu.first, cpu.first)).toBe(0);
     expect(differing(gpu.last, cpu.last)).toBe(0);
+    expect(gpu.exported).toEqual(cpu.exported);
   });
 });
