@@ -1,87 +1,235 @@
 /**
- * Sparse step-by-step random walk (ours) vs psa's dense method (T^t by logt
- * squarings of an N x N matrix, then cam @ T^t), side by side on the same
- * inputs in one run. Prints times and their ratio per grid size.
+ * What the random walk and the pipeline cost, in one run:
+ * - walk: our sparse walk (src/core, typed arrays) against psa's dense method
+ *   (T^(2^8) by repeated squaring with tfjs matMul, then the scores times it) on
+ *   the wasm backend, in this process, on the same inputs;
+ * - walk_webgpu: the WGSL walk (src/gpu) against the core in Chromium (WebGPU
+ *   on whatever adapter it finds; SwiftShader on a machine without a GPU);
+ * - pipeline: median ms per stage of the default set on a 512 x 512 photo
+ *   (Node, wasm) and the tensors still held after 50 full runs.
+ *
+ *   npm run bench [-- --json] [--runs 50]
  */
+import * as tf from '@tensorflow/tfjs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
 import { neighbourAffinities } from '../src/core/affinity';
 import { DEFAULT_BETA, DEFAULT_RADIUS } from '../src/core/constants';
-import { ChannelMaps, createMaps } from '../src/core/maps';
-import { fullDiscOffsets } from '../src/core/pairs';
+import { createMaps, type ChannelMaps } from '../src/core/maps';
+import { camMask, keptClasses, segmentationMask, walkInput, walkMask } from '../src/core/masks';
 import { buildTransition, randomWalk } from '../src/core/random_walk';
+import { seededRandom } from '../src/core/seeded_random';
+import { modelSetFromDir } from '../src/models/node_model_set';
+import { useNodeWasmBackend } from '../src/models/node_wasm';
+import { loadPipeline, maskGeometry } from '../src/models/pipeline';
+import { openWalkKernelPage } from '../e2e/walk_kernel_page';
+import type { KernelCheck, KernelCheckSpec } from '../e2e/walk_kernel/protocol';
+import { denseWalk } from './dense_walk';
 
-const CHANNELS = 21;
-const EMBED_DIMS = 64;
-const LOGT = 8;
+const ROOT = path.join(import.meta.dirname, '..');
+/** psa's setting: 448 px crops give a 56 x 56 grid; 21 VOC channels; 64-dim embeddings (our heads' f_aff); logt = 8. */
+const WALK = { height: 56, width: 56, channels: 21, dims: 64, radius: DEFAULT_RADIUS, beta: DEFAULT_BETA, steps: 256 } satisfies KernelCheckSpec;
+const LOGT = Math.log2(WALK.steps);
+const WALK_SHAPE = { grid: `${WALK.height}x${WALK.width}`, channels: WALK.channels, steps: WALK.steps };
+const PHOTO = 'eval/real/cat_chelsea.jpg';
+const IMAGE_SIDE = 512;
+const WARM_UP_RUNS = 2;
 
-function randomMaps(c: number, size: number, seed: number): ChannelMaps {
-  const m = createMaps(c, size, size);
-  let s = seed;
-  for (let i = 0; i < m.data.length; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    m.data[i] = s / 2 ** 32;
+function randomMaps(channels: number, height: number, width: number, seed: number): ChannelMaps {
+  const maps = createMaps(channels, height, width);
+  const random = seededRandom(seed);
+  for (let i = 0; i < maps.data.length; i++) maps.data[i] = random();
+  return maps;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
+const round = (ms: number, digits = 1) => Number(ms.toFixed(digits));
+
+/**
+ * Wall and CPU time of f. Both methods run on this one thread (the wasm
+ * backend with one thread, the core in plain JavaScript), so CPU time is what
+ * each would take on a core of its own; wall time also counts the other jobs
+ * of a shared machine, which come and go over a minute-long dense run.
+ */
+async function timed<T>(f: () => T | Promise<T>): Promise<{ value: T; wallMs: number; cpuMs: number }> {
+  const [wall, cpu] = [performance.now(), process.cpuUsage()];
+  const value = await f();
+  const used = process.cpuUsage(cpu);
+  return { value, wallMs: performance.now() - wall, cpuMs: (used.user + used.system) / 1000 };
+}
+
+async function walkAgainstDense() {
+  const scores = randomMaps(WALK.channels, WALK.height, WALK.width, 1);
+  const affinities = neighbourAffinities(randomMaps(WALK.dims, WALK.height, WALK.width, 2), WALK.radius);
+  // Both methods start from the same affinities W and include building their operator from them.
+  const sparseRuns = [];
+  for (let i = 0; i < 3; i++) sparseRuns.push(await timed(() => randomWalk(scores, buildTransition(affinities, WALK.beta), WALK.steps).final));
+  const dense = await timed(() => denseWalk(scores, affinities, WALK.beta, LOGT));
+  const sparse = sparseRuns[0].value;
+  let maxAbsDiff = 0;
+  for (let i = 0; i < dense.value.walked.length; i++) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(dense.value.walked[i] - sparse.data[i]));
+  const sparseCpu = median(sparseRuns.map((r) => r.cpuMs));
+  const sparseWall = median(sparseRuns.map((r) => r.wallMs));
+  return {
+    ...WALK_SHAPE,
+    embedding_dims: WALK.dims,
+    radius: WALK.radius,
+    beta: WALK.beta,
+    sparse_method: 'src/core/random_walk.ts: step by step over the radius disc, typed arrays (float64), one thread',
+    dense_method: `psa: dense ${WALK.height * WALK.width}^2 T squared ${LOGT} times with tfjs matMul, then scores x T, wasm backend (float32), one thread`,
+    sparse_cpu_ms: round(sparseCpu),
+    sparse_wall_ms: round(sparseWall),
+    sparse_ms_per_step: round(sparseCpu / WALK.steps, 3),
+    dense_cpu_ms: round(dense.cpuMs),
+    dense_wall_ms: round(dense.wallMs),
+    dense_wall_ms_per_squaring: round(dense.value.squaringMs / LOGT),
+    /** CPU time of the dense method over that of the sparse walk (wall-time ratio below). */
+    speedup_vs_dense: round(dense.cpuMs / sparseCpu),
+    speedup_vs_dense_wall: round(dense.wallMs / sparseWall),
+    max_abs_diff: Number(maxAbsDiff.toExponential(2)),
+  };
+}
+
+interface WebGpuWalkReport {
+  grid: string;
+  channels: number;
+  steps: number;
+  adapter: KernelCheck['adapter'];
+  compared_steps: number[];
+  max_abs_diff: number;
+  ms: number;
+  ms_per_step: number;
+  core_ms_per_step_same_page: number;
+}
+
+async function walkOnWebGpu(): Promise<WebGpuWalkReport | { error: string }> {
+  let page;
+  try {
+    page = await openWalkKernelPage();
+    const check = await page.check(WALK);
+    return {
+      ...WALK_SHAPE,
+      adapter: check.adapter,
+      compared_steps: check.compared,
+      max_abs_diff: Number(check.maxAbsDiff.toExponential(2)),
+      ms: round(check.gpuMs),
+      ms_per_step: round(check.gpuStepMs, 3),
+      core_ms_per_step_same_page: round(check.cpuStepMs, 3),
+    };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  } finally {
+    await page?.close();
   }
-  return m;
 }
 
-/** psa's method in float64: A dense, column-normalised, squared LOGT times, then cam @ T. */
-function denseWalk(scores: ChannelMaps, embed: ChannelMaps): Float64Array {
-  const size = embed.height;
-  const n = size * size;
-  const aff = neighbourAffinities(embed, DEFAULT_RADIUS);
-  const offsets = fullDiscOffsets(DEFAULT_RADIUS);
-  let t: Float64Array = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    t[i * n + i] = 1;
-    offsets.forEach(({ dy, dx }, k) => {
-      const y = Math.floor(i / size) + dy;
-      const x = (i % size) + dx;
-      if (y >= 0 && y < size && x >= 0 && x < size) t[i * n + y * size + x] = Math.pow(aff.weights[i * offsets.length + k], DEFAULT_BETA);
-    });
+async function photo(): Promise<{ width: number; height: number; data: Uint8Array }> {
+  const { data, info } = await sharp(path.join(ROOT, PHOTO)).resize(IMAGE_SIDE, IMAGE_SIDE, { fit: 'fill' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data: new Uint8Array(data) };
+}
+
+/** The default set end to end as the CLI runs it: networks, then the walk and the three masks (src/core). */
+async function pipelineRuns(runs: number) {
+  const pipeline = await loadPipeline(modelSetFromDir(path.join(ROOT, 'models/default')));
+  const image = await photo();
+  const { defaults } = pipeline.meta;
+  const fullRun = async () => {
+    const result = await pipeline.run(image);
+    const times: Record<string, number> = { ...result.timings };
+    const time = <T>(stage: string, f: () => T): T => {
+      const started = performance.now();
+      const value = f();
+      times[stage] = performance.now() - started;
+      return value;
+    };
+    const g = maskGeometry(pipeline.meta, result.placement);
+    const keep = keptClasses(result.classScores, result.classEvidence.threshold);
+    const scores = time('walk_input', () => walkInput(result.cams, keep, g, defaults.alpha));
+    const transition = time('transition', () => buildTransition(neighbourAffinities(result.embedding, defaults.radius), defaults.beta));
+    const walked = time('walk', () => randomWalk(scores, transition, defaults.steps).final);
+    time('masks', () => [camMask(result.cams, keep, g, defaults.camBackground), walkMask(walked, keep, g), segmentationMask(result.segLogits, g)]);
+    times.total = Object.values(times).reduce((a, b) => a + b, 0);
+    return { times, grid: `${result.cams.height}x${result.cams.width}`, channels: scores.channels };
+  };
+  for (let i = 0; i < WARM_UP_RUNS; i++) await fullRun();
+  const before = tf.memory();
+  const all: Record<string, number[]> = {};
+  let shape = { grid: '', channels: 0 };
+  for (let i = 0; i < runs; i++) {
+    const { times, ...rest } = await fullRun();
+    shape = rest;
+    for (const [stage, ms] of Object.entries(times)) (all[stage] ??= []).push(ms);
   }
-  const colSum = new Float64Array(n);
-  for (let i = 0; i < n * n; i++) colSum[i % n] += t[i];
-  for (let i = 0; i < n * n; i++) t[i] /= colSum[i % n];
-  for (let s = 0; s < LOGT; s++) t = square(t, n);
-  const out = new Float64Array(scores.channels * n);
-  for (let c = 0; c < scores.channels; c++) {
-    for (let j = 0; j < n; j++) {
-      const v = scores.data[c * n + j];
-      for (let i = 0; i < n; i++) out[c * n + i] += v * t[j * n + i];
-    }
-  }
-  return out;
+  const after = tf.memory();
+  pipeline.dispose();
+  return {
+    pipeline: {
+      model_set: 'default',
+      image: `${PHOTO} resized to ${IMAGE_SIDE}x${IMAGE_SIDE}`,
+      walk_grid: shape.grid,
+      walk_channels: shape.channels,
+      steps: defaults.steps,
+      warm_up_runs: WARM_UP_RUNS,
+      runs,
+      median_ms: Object.fromEntries(Object.entries(all).map(([stage, ms]) => [stage, round(median(ms))])),
+    },
+    memory: {
+      runs,
+      tensors_before: before.numTensors,
+      tensors_after: after.numTensors,
+      leaked_tensors: after.numTensors - before.numTensors,
+      leaked_bytes: after.numBytes - before.numBytes,
+    },
+  };
 }
 
-function square(m: Float64Array, n: number): Float64Array {
-  const out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < n; k++) {
-      const v = m[i * n + k];
-      if (v === 0) continue;
-      const row = k * n;
-      const dst = i * n;
-      for (let j = 0; j < n; j++) out[dst + j] += v * m[row + j];
-    }
-  }
-  return out;
+type Report = Awaited<ReturnType<typeof bench>>;
+
+async function bench(runs: number) {
+  const threads = 1;
+  await useNodeWasmBackend(threads);
+  const walk = await walkAgainstDense();
+  const walkWebGpu = await walkOnWebGpu();
+  const { pipeline, memory } = await pipelineRuns(runs);
+  return {
+    command: ['npm run bench --', ...process.argv.slice(2)].join(' '),
+    backends: {
+      node: `tfjs ${tf.getBackend()}, ${threads} thread (SIMD), Node ${process.version}`,
+      browser: !('error' in walkWebGpu) ? `WebGPU in Chromium, adapter ${Object.values(walkWebGpu.adapter).filter(Boolean).join(' / ')}` : `none (${walkWebGpu.error})`,
+    },
+    walk,
+    walk_webgpu: walkWebGpu,
+    pipeline,
+    memory,
+  };
 }
 
-function time<T>(f: () => T): [T, number] {
-  const start = performance.now();
-  const result = f();
-  return [result, performance.now() - start];
+function table(report: Report): string {
+  const { walk, walk_webgpu: gpu, pipeline, memory } = report;
+  const rows: [string, string][] = [
+    ['backends', `${report.backends.node}; ${report.backends.browser}`],
+    [`walk ${walk.grid}, ${walk.channels} ch, t = ${walk.steps}: sparse (core), CPU / wall`, `${walk.sparse_cpu_ms} / ${walk.sparse_wall_ms} ms (${walk.sparse_ms_per_step} ms/step)`],
+    ['walk: dense psa method, tfjs matMul on wasm, CPU / wall', `${walk.dense_cpu_ms} / ${walk.dense_wall_ms} ms (${walk.dense_wall_ms_per_squaring} ms/squaring)`],
+    ['walk: speedup of the sparse walk, CPU time (wall time)', `${walk.speedup_vs_dense}x (${walk.speedup_vs_dense_wall}x)`],
+    ['walk: max abs diff, sparse vs dense', String(walk.max_abs_diff)],
+    'error' in gpu
+      ? ['walk on WebGPU', `not run: ${gpu.error}`]
+      : [`walk on WebGPU (${gpu.adapter.description || gpu.adapter.architecture}), ${gpu.grid}, ${gpu.channels} ch`, `${gpu.ms} ms (${gpu.ms_per_step} ms/step; core in the same page ${gpu.core_ms_per_step_same_page} ms/step)`],
+    ...('error' in gpu ? [] : [['walk on WebGPU: max abs diff vs core', String(gpu.max_abs_diff)] as [string, string]]),
+    ...Object.entries(pipeline.median_ms).map(([stage, ms]): [string, string] => [`pipeline ${IMAGE_SIDE}x${IMAGE_SIDE}, median: ${stage}`, `${ms} ms`]),
+    [`tensors leaked over ${memory.runs} full runs`, String(memory.leaked_tensors)],
+  ];
+  return ['| measure | value |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
 }
 
-console.log(`random walk, ${CHANNELS} channels, ${EMBED_DIMS}-dim embeddings, radius ${DEFAULT_RADIUS}, beta ${DEFAULT_BETA}, t = ${2 ** LOGT}`);
-console.log('| grid | N | sparse (ms) | dense T^t (ms) | dense / sparse | dense matrix (MB) | max abs diff |');
-console.log('|---|---|---|---|---|---|---|');
-for (const size of [16, 24, 32, 40]) {
-  const scores = randomMaps(CHANNELS, size, 1);
-  const embed = randomMaps(EMBED_DIMS, size, 2);
-  const [sparse, sparseMs] = time(() => randomWalk(scores, buildTransition(neighbourAffinities(embed, DEFAULT_RADIUS), DEFAULT_BETA), 2 ** LOGT).final);
-  const [dense, denseMs] = time(() => denseWalk(scores, embed));
-  let diff = 0;
-  for (let i = 0; i < dense.length; i++) diff = Math.max(diff, Math.abs(dense[i] - sparse.data[i]));
-  const n = size * size;
-  console.log(`| ${size}x${size} | ${n} | ${sparseMs.toFixed(0)} | ${denseMs.toFixed(0)} | ${(denseMs / sparseMs).toFixed(1)}x | ${((n * n * 8) / 2 ** 20).toFixed(1)} | ${diff.toExponential(1)} |`);
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, runs: { type: 'string', default: '50' } } });
+  const report = await bench(Number(values.runs));
+  console.log(values.json ? JSON.stringify(report, null, 2) : table(report));
 }
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exitCode = 1;
+});

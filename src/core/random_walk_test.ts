@@ -3,38 +3,13 @@ import { neighbourAffinities } from './affinity';
 import { createMaps, ChannelMaps } from './maps';
 import { buildTransition, randomWalk, RandomWalk, transitionRow } from './random_walk';
 import { seededRandom } from './seeded_random';
+import { denseTransition, type Matrix } from './testing/dense_transition';
 
 function randomMaps(c: number, h: number, w: number, seed: number, scale = 1): ChannelMaps {
   const m = createMaps(c, h, w);
   const r = seededRandom(seed);
   for (let i = 0; i < m.data.length; i++) m.data[i] = r() * scale;
   return m;
-}
-
-type Matrix = Float64Array[];
-
-/**
- * psa's dense method in float64, written independently of the sparse code:
- * A = W^beta over the radius disc (W_ii = 1), T = A / A.sum(0), T^t by
- * repeated multiplication, revised = cam @ T^t.
- */
-function denseTransition(embed: ChannelMaps, radius: number, beta: number): Matrix {
-  const { height: h, width: w, channels: d } = embed;
-  const n = h * w;
-  const a: Matrix = Array.from({ length: n }, () => new Float64Array(n));
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      const dy = Math.floor(i / w) - Math.floor(j / w);
-      const dx = (i % w) - (j % w);
-      if (dy * dy + dx * dx >= radius * radius) continue;
-      let dist = 0;
-      for (let c = 0; c < d; c++) dist += Math.abs(embed.data[c * n + i] - embed.data[c * n + j]);
-      a[i][j] = Math.pow(Math.exp(-dist / d), beta);
-    }
-  }
-  const colSum = new Float64Array(n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) colSum[j] += a[i][j];
-  return a.map((row) => row.map((v, j) => v / colSum[j]));
 }
 
 function matmul(x: Matrix, y: Matrix): Matrix {

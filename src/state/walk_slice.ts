@@ -1,13 +1,18 @@
 import type { StateCreator } from 'zustand';
 import { DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_STEPS } from '../core/constants';
 import type { ChannelMaps } from '../core/maps';
+import { walkDevice } from '../gpu/walk_device';
 import type { LabState } from './store';
-import { walkClient } from '../workers/walk_client';
+import { walkClient, type WalkEvent } from '../workers/walk_client';
+import { evaluationSteps } from '../workers/walk_job';
+import type { WalkSite } from '../workers/walk_protocol';
+import { gpuWalkSteps } from './walk_steps';
 
 /**
  * Random-walk parameters and progress. The steps themselves stay in the walk
- * client (they are large and change every few milliseconds); the store keeps
- * the step index, how many steps exist, and small results.
+ * client or on the GPU (walk_steps.ts: they are large and change every few
+ * milliseconds); the store keeps the step index, how many steps exist, and
+ * small results.
  */
 export interface WalkSlice {
   alpha: number;
@@ -23,8 +28,12 @@ export interface WalkSlice {
   logScale: boolean;
   playing: boolean;
   walkId: number;
+  /** Where the current walk runs: the GPU's own kernel on WebGPU, else the worker. */
+  walkOn: WalkSite;
   /** Steps computed so far (t = 0 … walkAvailable - 1). */
   walkAvailable: number;
+  /** Counts GPU steps read back, so views redraw when the step they asked for arrives. */
+  walkReads: number;
   walkMillis: number | null;
   walkError: string | null;
   /** mIoU of the revised mask against ground truth at the listed steps. */
@@ -51,8 +60,36 @@ export function carryT(t: number, previousSteps: number, steps: number): number 
 }
 
 export const createWalkSlice: StateCreator<LabState, [], [], WalkSlice> = (set, get) => {
+  /** The worker built the walk's input and transition: every step goes to the GPU at once, then the mIoU curve's steps come back for scoring. */
+  const walkOnGpu = async (setup: Extract<WalkEvent, { type: 'setup' }>) => {
+    const { walkId, scores, transition, offsets } = setup;
+    const { steps, analysis } = get();
+    const device = await walkDevice();
+    if (walkId !== get().walkId) return;
+    try {
+      if (!device) throw new Error('the WebGPU device is gone');
+      set({ walkAvailable: 1 });
+      const millis = await gpuWalkSteps.start(walkId, device, { transition, offsets, scores, steps });
+      if (walkId !== get().walkId) return;
+      set({ walkAvailable: steps + 1, walkMillis: millis });
+      if (!analysis?.groundTruth) return;
+      const ts = evaluationSteps(steps);
+      const maps = await gpuWalkSteps.readMany(ts);
+      walkClient.scoreSteps(walkId, ts, maps);
+    } catch (e) {
+      if (walkId === get().walkId) set({ walkError: `Random walk on the GPU failed: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  };
+
+  gpuWalkSteps.subscribe((walkId) => {
+    if (walkId === get().walkId) set({ walkReads: get().walkReads + 1 });
+  });
+
   walkClient.subscribe((event) => {
     switch (event.type) {
+      case 'setup':
+        void walkOnGpu(event);
+        return;
       case 'affinities':
         set({ affinityReady: event.graph.inputsId });
         return;
@@ -78,7 +115,9 @@ export const createWalkSlice: StateCreator<LabState, [], [], WalkSlice> = (set, 
     logScale: false,
     playing: false,
     walkId: 0,
+    walkOn: 'worker',
     walkAvailable: 0,
+    walkReads: 0,
     walkMillis: null,
     walkError: null,
     miouCurve: null,
@@ -111,8 +150,10 @@ export const createWalkSlice: StateCreator<LabState, [], [], WalkSlice> = (set, 
       const region = { width: analysis.placement.width, height: analysis.placement.height };
       const stride = modelMeta.gridStride;
       const evaluation = analysis.groundTruth ? { groundTruth: analysis.groundTruth, vocOfChannel: modelMeta.classes.map((c) => c.voc) } : null;
-      const walkId = walkClient.start({ keep: analysis.keep, alpha, beta, steps, stride, region, evaluation });
-      set({ walkId, walkAvailable: 0, walkMillis: null, walkError: null, miouCurve: null });
+      const on: WalkSite = get().backend?.name === 'webgpu' ? 'gpu' : 'worker';
+      gpuWalkSteps.clear();
+      const walkId = walkClient.start({ keep: analysis.keep, alpha, beta, steps, stride, region, evaluation, on });
+      set({ walkId, walkOn: on, walkAvailable: 0, walkMillis: null, walkError: null, miouCurve: null });
     },
   };
 };

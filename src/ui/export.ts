@@ -5,7 +5,6 @@ import { encodeLabelPng } from '../io/label_png';
 import type { ModelSetMeta } from '../models/pipeline/types';
 import { camMask, finalMask, walkMask } from '../state/masks';
 import type { Analysis } from '../state/model_slice';
-import { walkClient } from '../workers/walk_client';
 
 /** Files the export buttons offer: masks as VOC-indexed PNGs, score maps as .npy. */
 
@@ -38,13 +37,16 @@ function npy(maps: ChannelMaps): Uint8Array {
   return serializeNpy(maps.data, [maps.channels, maps.height, maps.width]);
 }
 
-export function buildExport(kind: ExportKind, analysis: Analysis, meta: ModelSetMeta, target: ExportTarget, t: number, alpha: number): ExportFile {
+/** The walk's maps an export may need: after t steps, and its input (t = 0); null where the walk has none yet. */
+export interface WalkMaps {
+  walked: ChannelMaps | null;
+  start: ChannelMaps | null;
+}
+
+export function buildExport(kind: ExportKind, analysis: Analysis, meta: ModelSetMeta, target: ExportTarget, t: number, alpha: number, { walked, start }: WalkMaps): ExportFile {
   const base = stem(target.name);
   const png = (suffix: string, labels: Uint8Array): ExportFile => ({ name: `${base}_${suffix}.png`, type: 'image/png', bytes: maskPng(labels, analysis, target) });
   const scores = (suffix: string, maps: ChannelMaps): ExportFile => ({ name: `${base}_${suffix}.npy`, type: 'application/octet-stream', bytes: npy(maps) });
-  const walked = walkClient.mapsAt(t);
-  // The walk's input (t = 0): kept CAMs and their background, pooled to the grid as psa does.
-  const start = walkClient.mapsAt(0);
   switch (kind) {
     case 'mask-cam':
       return png('cam', camMask(analysis, meta));
@@ -56,6 +58,7 @@ export function buildExport(kind: ExportKind, analysis: Analysis, meta: ModelSet
     case 'mask-rw':
     case 'scores-rw':
       if (!walked || !start) throw new Error('the random walk has not produced any step yet');
+      // The walk's input (t = 0): kept CAMs and their background, pooled to the grid as psa does.
       if (kind === 'scores-cam') return scores(`cam_scores_alpha${alpha}`, start);
       return kind === 'mask-rw' ? png(`rw_t${t}`, walkMask(walked, analysis, meta)) : scores(`rw_scores_t${t}`, walked);
   }

@@ -1,5 +1,5 @@
 import type { ChannelMaps } from '../core/maps';
-import type { WalkReply, WalkRequest } from './walk_protocol';
+import type { WalkReply, WalkRequest, WalkSetup } from './walk_protocol';
 
 /**
  * The page's side of the random-walk worker. Walk steps are large and arrive
@@ -21,6 +21,8 @@ export type WalkParams = Omit<Extract<WalkRequest, { type: 'walk' }>, 'type' | '
 export type WalkEvent =
   | { type: 'affinities'; graph: AffinityGraph }
   | { type: 'steps'; walkId: number; available: number }
+  /** A walk started with on: 'gpu' is ready for the GPU. */
+  | ({ type: 'setup'; walkId: number } & WalkSetup)
   | { type: 'miou'; walkId: number; ts: number[]; values: number[] }
   | { type: 'done'; walkId: number; millis: number }
   | { type: 'row'; walkId: number; cell: number; t: number; row: Float32Array }
@@ -90,13 +92,19 @@ export class WalkClient {
     this.post({ type: 'row', walkId: this.walkId, cell, t });
   }
 
-  private post(request: WalkRequest): void {
+  /** Hands steps a GPU walk computed to the worker, which answers with their mIoU ('miou'). */
+  scoreSteps(walkId: number, ts: number[], maps: ChannelMaps[]): void {
+    if (walkId !== this.walkId) return;
+    this.post({ type: 'score', walkId, ts, maps }, maps.map((m) => m.data.buffer));
+  }
+
+  private post(request: WalkRequest, transfer: Transferable[] = []): void {
     if (!this.worker) {
       this.worker = new Worker(new URL('./walk_worker.ts', import.meta.url), { type: 'module' });
       this.worker.onmessage = (e: MessageEvent<WalkReply>) => this.receive(e.data);
       this.worker.onerror = (e) => this.emit({ type: 'error', message: `random-walk worker failed: ${e.message}` });
     }
-    this.worker.postMessage(request);
+    this.worker.postMessage(request, transfer);
   }
 
   private receive(reply: WalkReply): void {
@@ -119,6 +127,7 @@ export class WalkClient {
         if (reply.walkId === this.walkId && reply.row.length > 0) this.emit(reply);
         return;
       }
+      case 'setup':
       case 'miou':
       case 'done':
         if (reply.walkId === this.walkId) this.emit(reply);

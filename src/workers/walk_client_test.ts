@@ -20,7 +20,7 @@ class FakeWorker {
   }
 }
 
-const PARAMS = { keep: [0], alpha: 16, beta: 8, steps: 4, stride: 8, region: { width: 16, height: 16 }, evaluation: null };
+const PARAMS = { keep: [0], alpha: 16, beta: 8, steps: 4, stride: 8, region: { width: 16, height: 16 }, evaluation: null, on: 'worker' as const };
 
 describe('WalkClient', () => {
   let client: WalkClient;
@@ -60,6 +60,20 @@ describe('WalkClient', () => {
     FakeWorker.last.reply({ type: 'row', walkId, cell: 1, t: 4, row: new Float32Array(4) });
     expect(rows().map((r) => (r as { cell: number }).cell)).toEqual([1, 3]);
     expect(events.filter((e) => e.type === 'row')).toHaveLength(1);
+  });
+
+  it("hands the latest GPU walk's setup on, and sends the worker that walk's steps only for scoring", () => {
+    const first = client.start({ ...PARAMS, on: 'gpu' });
+    const second = client.start({ ...PARAMS, on: 'gpu' });
+    const setup = (walkId: number): WalkReply => ({ type: 'setup', walkId, scores: createMaps(2, 2, 2), transition: { height: 2, width: 2, rowStart: new Int32Array(5), cols: new Int32Array(0), values: new Float64Array(0), invDegree: new Float64Array(4) }, offsets: [] });
+    FakeWorker.last.reply(setup(first));
+    FakeWorker.last.reply(setup(second));
+    expect(events.filter((e) => e.type === 'setup').map((e) => (e as { walkId: number }).walkId)).toEqual([second]);
+    client.scoreSteps(first, [0], [createMaps(2, 2, 2)]);
+    client.scoreSteps(second, [0, 4], [createMaps(2, 2, 2), createMaps(2, 2, 2)]);
+    const scored = FakeWorker.last.sent.filter((r) => r.type === 'score');
+    expect(scored).toHaveLength(1);
+    expect(scored[0]).toMatchObject({ walkId: second, ts: [0, 4] });
   });
 
   it('drops affinities of replaced inputs', () => {

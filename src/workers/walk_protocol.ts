@@ -1,5 +1,6 @@
 import type { ChannelMaps } from '../core/maps';
 import type { Offset } from '../core/pairs';
+import type { Transition } from '../core/random_walk';
 
 /**
  * Messages between the page and the random-walk worker. Every reply carries
@@ -30,9 +31,22 @@ export type WalkRequest =
       stride: number;
       region: { width: number; height: number };
       evaluation: WalkEvaluation | null;
+      /** 'worker' walks here; 'gpu' only builds the walk's input and transition and sends them back ('setup') for the page's GPU walk. */
+      on: WalkSite;
     }
   /** Where a cell's revised score comes from after t steps (row of T^t). */
-  | { type: 'row'; walkId: number; cell: number; t: number };
+  | { type: 'row'; walkId: number; cell: number; t: number }
+  /** Steps the GPU computed, to be scored against the walk's ground truth ('miou'). */
+  | { type: 'score'; walkId: number; ts: number[]; maps: ChannelMaps[] };
+
+export type WalkSite = 'worker' | 'gpu';
+
+/** What a GPU walk needs: its t = 0 maps and the transition with the offsets it was built over. */
+export interface WalkSetup {
+  scores: ChannelMaps;
+  transition: Transition;
+  offsets: Offset[];
+}
 
 export type WalkReply =
   | {
@@ -48,6 +62,7 @@ export type WalkReply =
     }
   /** Score maps after steps `from`, `from + 1`, …, each (channels, height, width). */
   | { type: 'steps'; walkId: number; from: number; maps: Float32Array[] }
+  | ({ type: 'setup'; walkId: number } & WalkSetup)
   /** mIoU of the revised-CAM mask at each listed t. */
   | { type: 'miou'; walkId: number; ts: number[]; values: number[] }
   | { type: 'done'; walkId: number; millis: number }

@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
 import { NeighbourAffinities, neighbourAffinities } from '../core/affinity';
+import type { ChannelMaps } from '../core/maps';
 import { maskMiou, walkInput, walkMask } from '../core/masks';
 import { RandomWalk, Transition, buildTransition, transitionRow } from '../core/random_walk';
 import { affinityBoundary, evaluationSteps } from './walk_job';
@@ -18,13 +19,17 @@ const SLICE_MS = 30;
 
 interface Inputs {
   id: number;
-  cams: Extract<WalkRequest, { type: 'inputs' }>['cams'];
+  cams: WalkRequestOf<'inputs'>['cams'];
   affinities: NeighbourAffinities;
 }
 
 let inputs: Inputs | null = null;
 let latestWalk = 0;
 let transition: { walkId: number; value: Transition } | null = null;
+/** The latest walk's parameters, for scoring steps the GPU computed. */
+let walkRequest: WalkRequestOf<'walk'> | null = null;
+
+type WalkRequestOf<T extends WalkRequest['type']> = Extract<WalkRequest, { type: T }>;
 
 function post(reply: WalkReply, transfer: Transferable[] = []): void {
   self.postMessage(reply, transfer);
@@ -32,7 +37,7 @@ function post(reply: WalkReply, transfer: Transferable[] = []): void {
 
 const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-function setInputs(request: Extract<WalkRequest, { type: 'inputs' }>): void {
+function setInputs(request: WalkRequestOf<'inputs'>): void {
   const affinities = neighbourAffinities(request.embedding, request.radius);
   inputs = { id: request.inputsId, cams: request.cams, affinities };
   const weights = affinities.weights.slice();
@@ -43,7 +48,7 @@ function setInputs(request: Extract<WalkRequest, { type: 'inputs' }>): void {
   );
 }
 
-async function walk(request: Extract<WalkRequest, { type: 'walk' }>): Promise<void> {
+async function walk(request: WalkRequestOf<'walk'>): Promise<void> {
   const { walkId } = request;
   latestWalk = walkId;
   // A slider drag sends many walks: let queued newer ones arrive before doing any work.
@@ -54,6 +59,12 @@ async function walk(request: Extract<WalkRequest, { type: 'walk' }>): Promise<vo
   const scores = walkInput(inputs.cams, request.keep, request, request.alpha);
   const value = buildTransition(inputs.affinities, request.beta);
   transition = { walkId, value };
+  walkRequest = request;
+  if (request.on === 'gpu') {
+    // Copies, not transfers: the worker keeps the transition for transition rows.
+    post({ type: 'setup', walkId, scores, transition: value, offsets: inputs.affinities.offsets });
+    return;
+  }
   const rw = new RandomWalk(value, scores);
   const history = [scores];
   let batch = [scores.data.slice()];
@@ -77,25 +88,37 @@ async function walk(request: Extract<WalkRequest, { type: 'walk' }>): Promise<vo
     }
   }
   if (batch.length > 0) flush();
-  const { evaluation } = request;
-  if (evaluation) {
-    const geometry = { stride: request.stride, region: request.region, vocOfChannel: evaluation.vocOfChannel };
-    const ts = evaluationSteps(request.steps);
-    const values: number[] = [];
-    for (const t of ts) {
-      values.push(maskMiou(walkMask(history[t], request.keep, geometry), evaluation.groundTruth));
-      if (performance.now() - sliceStart > SLICE_MS) {
-        await yieldToEvents();
-        if (latestWalk !== walkId) return;
-        sliceStart = performance.now();
-      }
-    }
-    post({ type: 'miou', walkId, ts, values });
-  }
+  const ts = evaluationSteps(request.steps);
+  if (!(await scoreSteps(request, ts, ts.map((t) => history[t])))) return;
   post({ type: 'done', walkId, millis: performance.now() - started });
 }
 
-function row(request: Extract<WalkRequest, { type: 'row' }>): void {
+/** mIoU of the revised mask at each of `ts` (when the walk has ground truth); false if a newer walk took over meanwhile. */
+async function scoreSteps(request: WalkRequestOf<'walk'>, ts: number[], maps: ChannelMaps[]): Promise<boolean> {
+  const { walkId, evaluation } = request;
+  if (!evaluation) return true;
+  const geometry = { stride: request.stride, region: request.region, vocOfChannel: evaluation.vocOfChannel };
+  const values: number[] = [];
+  let sliceStart = performance.now();
+  for (const m of maps) {
+    values.push(maskMiou(walkMask(m, request.keep, geometry), evaluation.groundTruth));
+    if (performance.now() - sliceStart > SLICE_MS) {
+      await yieldToEvents();
+      if (latestWalk !== walkId) return false;
+      sliceStart = performance.now();
+    }
+  }
+  post({ type: 'miou', walkId, ts, values });
+  return true;
+}
+
+async function score(request: WalkRequestOf<'score'>): Promise<void> {
+  // A stale request (a newer walk started since) is dropped; so is one whose walk this worker never set up.
+  if (walkRequest?.walkId !== request.walkId || latestWalk !== request.walkId) return;
+  await scoreSteps(walkRequest, request.ts, request.maps);
+}
+
+function row(request: WalkRequestOf<'row'>): void {
   // An empty row answers a request for a walk that a newer one replaced (the page waits for every answer).
   const current = transition?.walkId === request.walkId ? transition.value : null;
   const row = current ? Float32Array.from(transitionRow(current, request.cell, request.t)) : new Float32Array(0);
@@ -109,6 +132,7 @@ self.onmessage = (event: MessageEvent<WalkRequest>) => {
   try {
     if (request.type === 'inputs') setInputs(request);
     else if (request.type === 'walk') walk(request).catch(fail);
+    else if (request.type === 'score') score(request).catch(fail);
     else row(request);
   } catch (e) {
     fail(e);

@@ -59,6 +59,7 @@ export class ModelSetPipeline implements LabPipeline {
     const { backbone, heads } = this.models;
     const evidence = this.meta.classEvidence;
     const { taps, detector } = evidence ? detectorPass(backbone, input) : { taps: backbone.extract(input), detector: null };
+    let deviceCams: tf.Tensor4D | undefined;
     try {
       // Reading one value waits for the whole graph, so the time is the backbone's own.
       await waitFor(taps.fpn_s8);
@@ -70,7 +71,9 @@ export class ModelSetPipeline implements LabPipeline {
         const { cams: raw, logits } = heads.cam.classify(taps, valid);
         return { cams: normalizeCams(raw, valid), scores: tf.sigmoid(logits) };
       });
-      const [headCams, headScores] = await Promise.all([download(cams), scores.data() as Promise<Float32Array>]).finally(() => tf.dispose([cams, scores]));
+      // The CAMs stay on the device too: the CAM-guided head reads them there (camHeadClassCams).
+      deviceCams = cams;
+      const [headCams, headScores] = await Promise.all([download(cams), scores.data() as Promise<Float32Array>]).finally(() => scores.dispose());
       const detected = evidence && detector ? await this.detectorEvidence(detector, headCams, valid, evidence) : null;
       const { classScores, cams: camMaps, classEvidence } = detected ?? this.camHeadEvidence(headCams, headScores);
       timings.cam = performance.now() - start;
@@ -82,15 +85,28 @@ export class ModelSetPipeline implements LabPipeline {
 
       onStage?.('segmentation');
       start = performance.now();
+      const keep = keptClasses(classScores, classEvidence.threshold);
       const segLogits = heads.seg.topology.classMap === undefined
         ? this.segInSetChannels(await download(heads.seg.forward(taps), true))
-        : await this.guidedSegmentation(taps, camMaps, keptClasses(classScores, classEvidence.threshold));
+        : await this.guidedSegmentation(taps, detected ? uploadClassCams(camMaps, keep) : this.camHeadClassCams(cams, keep), keep);
       timings.segmentation = performance.now() - start;
 
       return { classScores, classEvidence, cams: camMaps, embedding, segLogits, timings };
     } finally {
-      tf.dispose([...Object.values(taps), ...(detector ? [detector.heatmaps, detector.boxSizes] : [])]);
+      tf.dispose([...Object.values(taps), ...(detector ? [detector.heatmaps, detector.boxSizes] : []), ...(deviceCams ? [deviceCams] : [])]);
     }
+  }
+
+  /** The kept classes' CAMs as [K, H, W, 1] straight from the CAM head's [1, H, W, C] (zeros for a class the head lacks). */
+  private camHeadClassCams(cams: tf.Tensor4D, keep: readonly number[]): tf.Tensor4D {
+    const [, h, w] = cams.shape;
+    return tf.tidy(() => {
+      const columns = keep.map((c) => {
+        const k = this.camChannels.indexOf(c);
+        return k < 0 ? tf.zeros<tf.Rank.R4>([1, h, w, 1]) : tf.slice(cams, [0, 0, 0, k], [1, h, w, 1]);
+      });
+      return tf.transpose(tf.concat4d(columns, 3), [3, 1, 2, 0]);
+    });
   }
 
   /** The CAM head's scores and CAMs in the set's channels (0 for classes the head lacks). */
@@ -152,10 +168,8 @@ export class ModelSetPipeline implements LabPipeline {
    * (docs/algorithm.md §6b). In the set's channels: background 0, a kept
    * class its logit, every other class one that never wins.
    */
-  private async guidedSegmentation(taps: Record<TapName, tf.Tensor4D>, cams: ChannelMaps, keep: readonly number[]): Promise<ChannelMaps> {
-    const { height, width } = cams;
-    // Channel-major (K, H, W) reads as [K, H, W, 1]: one batch entry per class.
-    const classCams = tf.tensor4d(selectChannels(cams, keep).data, [keep.length, height, width, 1]);
+  private async guidedSegmentation(taps: Record<TapName, tf.Tensor4D>, classCams: tf.Tensor4D, keep: readonly number[]): Promise<ChannelMaps> {
+    const [, height, width] = classCams.shape;
     let logits: ChannelMaps;
     try {
       logits = await download(tf.tidy(() => tf.transpose(this.models.heads.seg.segmentClasses(taps, classCams), [3, 1, 2, 0]) as tf.Tensor4D), true);
@@ -202,6 +216,11 @@ function normalizeCams(cams: tf.Tensor4D, valid: ValidGrid): tf.Tensor4D {
   const peak = tf.max(inside, [1, 2], true);
   const scaled = tf.div(inside, tf.add(peak, CAM_NORM_EPS)) as tf.Tensor4D;
   return tf.pad(scaled, [[0, 0], [0, h - valid.height], [0, w - valid.width], [0, 0]]);
+}
+
+/** CAMs made on the CPU (the detector's boxes) as the guided head's [K, H, W, 1]: channel-major (K, H, W) reads as that. */
+function uploadClassCams(cams: ChannelMaps, keep: readonly number[]): tf.Tensor4D {
+  return tf.tensor4d(selectChannels(cams, keep).data, [keep.length, cams.height, cams.width, 1]);
 }
 
 interface Evidence {

@@ -19,7 +19,7 @@ export function ExportPanel({ result }: { result: LabResult | null }) {
       <h2 id="export-heading">Export</h2>
       <div className="export-buttons">
         {BUTTONS.map((b) => (
-          <button key={b.kind} type="button" disabled={!result} title={b.title} data-testid={`export-${b.kind}`} onClick={() => download(b.kind)}>
+          <button key={b.kind} type="button" disabled={!result} title={b.title} data-testid={`export-${b.kind}`} onClick={() => void download(b.kind)}>
             {b.label}
           </button>
         ))}

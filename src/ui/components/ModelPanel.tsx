@@ -20,6 +20,7 @@ export function ModelPanel() {
   const walkAvailable = useLabStore((s) => s.walkAvailable);
   const steps = useLabStore((s) => s.steps);
   const walkMillis = useLabStore((s) => s.walkMillis);
+  const walkOn = useLabStore((s) => s.walkOn);
   const walkError = useLabStore((s) => s.walkError);
   const hasAnalysis = useLabStore((s) => s.analysis !== null);
 
@@ -66,8 +67,8 @@ export function ModelPanel() {
             );
           })}
           {hasAnalysis && !busy && (
-            <li className={walkMillis !== null ? 'stage-done' : 'stage-active'} data-testid="walk-progress">
-              <span>random walk</span>
+            <li className={walkMillis !== null ? 'stage-done' : 'stage-active'} data-testid="walk-progress" data-walk-on={walkOn}>
+              <span title={walkOn === 'gpu' ? 'every step at once on the GPU (WebGPU kernel)' : 'step by step in a worker on the CPU'}>random walk{walkOn === 'gpu' ? ' (GPU)' : ''}</span>
               <span>{walkMillis !== null ? formatMillis(walkMillis) : `${Math.max(0, walkAvailable - 1)} / ${steps} steps`}</span>
             </li>
           )}

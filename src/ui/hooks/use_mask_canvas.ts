@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { camMask, finalMask, maskMiou, walkMask } from '../../state/masks';
 import { useLabStore } from '../../state/store';
-import { walkClient } from '../../workers/walk_client';
+import { shownStep } from '../../state/walk_steps';
 import { formatMiou } from '../format';
 import type { LabResult } from './use_lab_result';
 import { blendMask, putPixels } from '../render/pixels';
@@ -39,7 +39,7 @@ export function useMaskCanvas(labels: Uint8Array, image: ImageData, opacity: num
 /**
  * The revised-CAM mask at the current t, drawn straight to the canvas from a
  * store subscription (no React render per step, so scrubbing and playback stay
- * smooth). data-t on the canvas says which step is on screen; the mIoU element
+ * smooth; on WebGPU the step is read back from the GPU, never walked again). data-t on the canvas says which step is on screen; the mIoU element
  * is updated the same way.
  */
 export function useWalkMaskCanvas(result: LabResult, image: ImageData, opacity: number) {
@@ -51,12 +51,12 @@ export function useWalkMaskCanvas(result: LabResult, image: ImageData, opacity: 
     const draw = () => {
       frame = 0;
       const canvas = canvasRef.current;
-      const { t } = useLabStore.getState();
-      const maps = walkClient.mapsAt(t);
-      if (!canvas || !maps) return;
-      const mask = walkMask(maps, analysis, meta);
+      const { t, walkOn } = useLabStore.getState();
+      const step = shownStep(walkOn, t);
+      if (!canvas || !step) return;
+      const mask = walkMask(step.maps, analysis, meta);
       putPixels(canvas, blendMask(image.data, mask, opacity), image.width, image.height);
-      canvas.dataset.t = String(Math.min(t, walkClient.available - 1));
+      canvas.dataset.t = String(step.t);
       if (miouRef.current) miouRef.current.textContent = formatMiou(maskMiou(mask, analysis));
     };
     const schedule = () => {
@@ -64,7 +64,7 @@ export function useWalkMaskCanvas(result: LabResult, image: ImageData, opacity: 
     };
     schedule();
     const unsubscribe = useLabStore.subscribe((s, previous) => {
-      if (s.t !== previous.t || s.walkAvailable !== previous.walkAvailable) schedule();
+      if (s.t !== previous.t || s.walkAvailable !== previous.walkAvailable || s.walkReads !== previous.walkReads) schedule();
     });
     return () => {
       unsubscribe();

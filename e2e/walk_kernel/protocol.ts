@@ -1,0 +1,30 @@
+/** What the walk-kernel page is asked to run and what it answers (page.ts). */
+
+export interface KernelCheckSpec {
+  height: number;
+  width: number;
+  channels: number;
+  /** Embedding dimensions. */
+  dims: number;
+  radius: number;
+  beta: number;
+  steps: number;
+}
+
+export interface KernelCheck {
+  /** Largest |GPU - core| over every channel and cell at the compared steps. */
+  maxAbsDiff: number;
+  compared: number[];
+  /** Upload, all steps and waiting for the GPU to finish them. */
+  gpuMs: number;
+  gpuStepMs: number;
+  /** The core's walk in the same page, per step (includes copying out the compared steps). */
+  cpuStepMs: number;
+  adapter: { vendor: string; architecture: string; description: string };
+}
+
+declare global {
+  interface Window {
+    walkKernelCheck(spec: KernelCheckSpec): Promise<KernelCheck>;
+  }
+}

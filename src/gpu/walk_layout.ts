@@ -1,0 +1,76 @@
+import { createMaps, type ChannelMaps } from '../core/maps';
+import type { Offset } from '../core/pairs';
+import type { Transition } from '../core/random_walk';
+
+/**
+ * How the random walk's data sit in GPU buffers (random_walk_webgpu.ts).
+ * Pure, so the layouts are unit-tested without a GPU.
+ */
+
+/** Channels per vec4. */
+export const LANES = 4;
+
+export function channelGroups(channels: number): number {
+  return Math.ceil(channels / LANES);
+}
+
+/** (C, H, W) maps -> (group, cell, lane): one vec4 holds four channels of a cell; missing lanes are 0. */
+export function packChannels(maps: ChannelMaps): Float32Array {
+  const n = maps.height * maps.width;
+  const out = new Float32Array(channelGroups(maps.channels) * n * LANES);
+  for (let c = 0; c < maps.channels; c++) {
+    const base = Math.floor(c / LANES) * n * LANES + (c % LANES);
+    for (let i = 0; i < n; i++) out[base + i * LANES] = maps.data[c * n + i];
+  }
+  return out;
+}
+
+/** The inverse of packChannels: (group, cell, lane) -> (C, H, W), padding lanes dropped. */
+export function unpackChannels(packed: Float32Array, channels: number, height: number, width: number): ChannelMaps {
+  const n = height * width;
+  if (packed.length < channelGroups(channels) * n * LANES) throw new Error(`${packed.length} packed values cannot hold ${channels} channels of ${height}x${width}`);
+  const out = createMaps(channels, height, width);
+  for (let c = 0; c < channels; c++) {
+    const base = Math.floor(c / LANES) * n * LANES + (c % LANES);
+    for (let i = 0; i < n; i++) out.data[c * n + i] = packed[base + i * LANES];
+  }
+  return out;
+}
+
+/**
+ * The transition T = D^-1 A as a table of taps: tap 0 is the cell itself,
+ * tap k > 0 the neighbour at offsets[k - 1]. weights[k * cells + i] = T(i, j),
+ * normalisation folded in, 0 where the neighbour falls outside the grid.
+ * Tap-major, so neighbouring GPU threads read neighbouring weights.
+ */
+export interface TapTable {
+  /** (dx, dy) per tap, as the shader's vec2<i32>. */
+  readonly taps: Int32Array;
+  readonly weights: Float32Array;
+}
+
+export function tapTable(transition: Transition, offsets: readonly Offset[]): TapTable {
+  const { height, width, rowStart, cols, values, invDegree } = transition;
+  const n = height * width;
+  const count = offsets.length + 1;
+  const tapOf = new Map<string, number>([['0,0', 0]]);
+  const taps = new Int32Array(count * 2);
+  offsets.forEach(({ dy, dx }, k) => {
+    tapOf.set(`${dy},${dx}`, k + 1);
+    taps[(k + 1) * 2] = dx;
+    taps[(k + 1) * 2 + 1] = dy;
+  });
+  const weights = new Float32Array(count * n);
+  for (let i = 0; i < n; i++) {
+    const y = Math.floor(i / width);
+    const x = i % width;
+    for (let p = rowStart[i]; p < rowStart[i + 1]; p++) {
+      const j = cols[p];
+      const key = `${Math.floor(j / width) - y},${(j % width) - x}`;
+      const k = tapOf.get(key);
+      if (k === undefined) throw new Error(`the transition links cell ${i} to ${j}, offset (${key}), which is not among the taps`);
+      weights[k * n + i] = values[p] * invDegree[i];
+    }
+  }
+  return { taps, weights };
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { neighbourAffinities } from '../core/affinity';
+import { createMaps, mapsFrom } from '../core/maps';
+import { fullDiscOffsets } from '../core/pairs';
+import { buildTransition } from '../core/random_walk';
+import { seededRandom } from '../core/seeded_random';
+import { denseTransition } from '../core/testing/dense_transition';
+import { channelGroups, packChannels, tapTable, unpackChannels } from './walk_layout';
+
+describe('packChannels', () => {
+  it('puts four channels of a cell in one vec4 and zero-fills the last group', () => {
+    // Five channels of a 1x2 grid: channel c holds 10c + cell.
+    const maps = mapsFrom(Float32Array.from([0, 1, 10, 11, 20, 21, 30, 31, 40, 41]), 5, 1, 2);
+    expect(channelGroups(5)).toBe(2);
+    expect(Array.from(packChannels(maps))).toEqual([0, 10, 20, 30, 1, 11, 21, 31, 40, 0, 0, 0, 41, 0, 0, 0]);
+  });
+
+  it('is undone by unpackChannels', () => {
+    const maps = createMaps(6, 3, 4);
+    const random = seededRandom(3);
+    for (let i = 0; i < maps.data.length; i++) maps.data[i] = random();
+    expect(unpackChannels(packChannels(maps), 6, 3, 4)).toEqual(maps);
+  });
+});
+
+describe('tapTable', () => {
+  it('holds T = D^-1 W^beta of every in-grid neighbour, so one step equals the dense walk (psa)', () => {
+    const [height, width, dims, radius, beta] = [5, 6, 3, 3, 4];
+    const random = seededRandom(7);
+    const embed = createMaps(dims, height, width);
+    for (let i = 0; i < embed.data.length; i++) embed.data[i] = random();
+    const offsets = fullDiscOffsets(radius);
+    const table = tapTable(buildTransition(neighbourAffinities(embed, radius), beta), offsets);
+
+    // psa's column-normalised T: one step of cam @ T gives cell i the sum over j of v_j T[j][i].
+    const n = height * width;
+    const dense = denseTransition(embed, radius, beta);
+
+    const v = Array.from({ length: n }, () => random());
+    const taps = table.taps.length / 2;
+    for (let i = 0; i < n; i++) {
+      const [y, x] = [Math.floor(i / width), i % width];
+      let viaTaps = 0;
+      for (let k = 0; k < taps; k++) {
+        const w = table.weights[k * n + i];
+        const [ny, nx] = [y + table.taps[k * 2 + 1], x + table.taps[k * 2]];
+        if (ny < 0 || ny >= height || nx < 0 || nx >= width) {
+          expect(w).toBe(0);
+          continue;
+        }
+        viaTaps += w * v[ny * width + nx];
+      }
+      let reference = 0;
+      for (let j = 0; j < n; j++) reference += v[j] * dense[j][i];
+      expect(viaTaps).toBeCloseTo(reference, 6);
+    }
+  });
+});

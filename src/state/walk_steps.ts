@@ -1,0 +1,31 @@
+import type { ChannelMaps } from '../core/maps';
+import { GpuWalkSteps } from '../gpu/gpu_walk_steps';
+import { walkClient } from '../workers/walk_client';
+import type { WalkSite } from '../workers/walk_protocol';
+
+/**
+ * Where the views get a walk step from: the worker's steps (a CPU walk,
+ * every step already on the page) or the GPU's (read back one at a time).
+ * Module level, like the walk client: steps never enter the store.
+ */
+
+export const gpuWalkSteps = new GpuWalkSteps();
+
+export interface ShownStep {
+  /** The step these maps belong to: t itself, or the nearest one there is while t is not yet there. */
+  t: number;
+  maps: ChannelMaps;
+}
+
+/** The maps to draw for step t; null before the walk has any. */
+export function shownStep(site: WalkSite, t: number): ShownStep | null {
+  if (site === 'gpu') return gpuWalkSteps.stepAt(t);
+  const maps = walkClient.mapsAt(t);
+  return maps && { t: Math.min(t, walkClient.available - 1), maps };
+}
+
+/** Step t's maps exactly (reading them back from the GPU if need be), for exports; null if the walk has not reached t. */
+export async function stepMaps(site: WalkSite, t: number): Promise<ChannelMaps | null> {
+  if (site === 'gpu') return gpuWalkSteps.read(t);
+  return t < walkClient.available ? walkClient.mapsAt(t) : null;
+}
