@@ -30,13 +30,13 @@ import { parseArgs } from 'node:util';
 import { numberOption } from '../cli/args';
 import { agreementShortfalls } from '../src/core/agreement';
 import { VOC_CLASSES } from '../src/core/constants';
-import { keptClasses, SCORE_ORDERS, type MaskParameters, type ScoreOrder, type StageMasks } from '../src/core/masks';
+import { keptClasses, SCORE_ORDERS, type ScoreOrder, type StageMasks } from '../src/core/masks';
 import { addConfusion, confusionMatrix, iouPerClass, meanIoU } from '../src/core/metrics';
 import { decodeImage } from '../src/io/node_image_decode';
 import { decodeLabelPng } from '../src/io/label_png';
 import { modelSetFromDir, withoutClassEvidence } from '../src/models/node_model_set';
 import { useNodeWasmBackend } from '../src/models/node_wasm';
-import { channelsOfClasses, imageMasks, loadPipeline } from '../src/models/pipeline';
+import { channelsOfClasses, imageMasks, loadPipeline, evidenceBeta, resultParameters, type EvidenceMaskParameters, type ModelSetMeta } from '../src/models/pipeline';
 import { evaluateReal } from './evaluate_real';
 
 const STAGES = ['cam', 'rw', 'final'] as const;
@@ -93,6 +93,11 @@ function readLabels(file: string): { id: string; classes: number[] }[] {
     });
 }
 
+function betaText(given: number | undefined, meta: ModelSetMeta): string {
+  const { detectorBeta } = evidenceBeta(given, meta);
+  return `${given ?? meta.defaults.beta}${detectorBeta === undefined ? '' : `, ${detectorBeta} where the detector speaks`}`;
+}
+
 const zeros = () => new Float64Array(NUM_CLASSES * NUM_CLASSES);
 const percent = (v: number) => (Number.isNaN(v) ? 'n/a' : (100 * v).toFixed(1));
 
@@ -104,10 +109,11 @@ async function main(): Promise<void> {
   const { meta } = pipeline;
   const walk = {
     alpha: opt.walk.alpha ?? meta.defaults.alpha,
-    beta: opt.walk.beta ?? meta.defaults.beta,
+    // Unless given, beta goes with each image's class evidence (resultParameters).
+    beta: opt.walk.beta,
     steps: opt.walk.steps ?? meta.defaults.steps,
   };
-  const params: MaskParameters = { ...meta.defaults, ...walk, order: opt.order };
+  const params: EvidenceMaskParameters = { ...meta.defaults, ...walk, order: opt.order };
   if (opt.real) {
     try {
       await evaluateReal(pipeline, opt.photos, params, path.join(opt.run, `eval_real${opt['cam-head-only'] ? '_cam-head-only' : ''}.json`));
@@ -119,7 +125,7 @@ async function main(): Promise<void> {
   const threshold = meta.defaults.classThreshold;
   const predictedLabel = meta.classEvidence ? 'predicted (detector or CAM head, per image)' : `predicted (score >= ${threshold})`;
   // PyTorch's walk masks were made with meta.json's parameters.
-  const ownWalk = walk.alpha !== meta.defaults.alpha || walk.beta !== meta.defaults.beta || walk.steps !== meta.defaults.steps;
+  const ownWalk = walk.alpha !== meta.defaults.alpha || (walk.beta !== undefined && walk.beta !== meta.defaults.beta) || walk.steps !== meta.defaults.steps;
   const torchStages = STAGES.filter((stage) => !(stage === 'rw' && ownWalk));
   const rows = readLabels(path.join(opt.data, opt.split, 'labels.tsv')).slice(0, opt.limit);
   const torchDir = path.join(opt.run, `pred_${opt.split}`);
@@ -159,7 +165,7 @@ async function main(): Promise<void> {
 
     // The masks depend on the label set only (not its order): skip a second walk when they agree.
     const sameLabels = predictedKeep.length === gtKeep.length && predictedKeep.every((c) => gtKeep.includes(c));
-    const [gtMasks, predictedMasks = gtMasks] = imageMasks(result, meta, sameLabels ? [gtKeep] : [gtKeep, predictedKeep], params);
+    const [gtMasks, predictedMasks = gtMasks] = imageMasks(result, meta, sameLabels ? [gtKeep] : [gtKeep, predictedKeep], resultParameters(params, result));
     const masks: Record<LabelSource, StageMasks> = { gt: gtMasks, predicted: predictedMasks };
     for (const source of LABEL_SOURCES) {
       for (const stage of STAGES) addConfusion(confusion[source][stage], confusionMatrix(masks[source][stage], gt.labels, NUM_CLASSES));
@@ -198,7 +204,7 @@ async function main(): Promise<void> {
     modelSet: meta.id,
     split: opt.split,
     images: rows.length,
-    parameters: { ...params, classThreshold: threshold },
+    parameters: { ...params, beta: params.beta ?? meta.defaults.beta, ...evidenceBeta(params.beta, meta), classThreshold: threshold },
     backend: 'tfjs wasm (Node)',
     miou: Object.fromEntries(LABEL_SOURCES.map((s) => [s, Object.fromEntries(STAGES.map((st) => [st, miou(confusion[s][st])]))])),
     iouPerClass: Object.fromEntries(STAGES.map((st) => [st, perClass(confusion.gt[st])])),
@@ -223,14 +229,14 @@ async function main(): Promise<void> {
   };
   const suffix =
     `${opt.split === 'val' ? '' : `_${opt.split}`}${opt.order === 'psa' ? '' : `_${opt.order}`}` +
-    (ownWalk ? `_walk-a${walk.alpha}-b${walk.beta}-t${walk.steps}` : '') +
+    (ownWalk ? `_walk-a${walk.alpha}-b${walk.beta ?? meta.defaults.beta}-t${walk.steps}` : '') +
     (opt['cam-head-only'] ? '_cam-head-only' : '');
   const outFile = path.join(opt.run, `eval_ts${suffix}.json`);
 
   const lines = [
     `Model set \`${meta.id}\`, ${opt.split} split, ${rows.length} images (mIoU %, VOC-style; TypeScript pipeline, tfjs wasm; score order ${opt.order}):`,
     '',
-    `| image labels | CAM (bg ${params.camBackground}) | CAM + RW (alpha ${params.alpha}, beta ${params.beta}, t ${params.steps}) | segmentation head |`,
+    `| image labels | CAM (bg ${params.camBackground}) | CAM + RW (alpha ${params.alpha}, beta ${betaText(params.beta, meta)}, t ${params.steps}) | segmentation head |`,
     '|---|---|---|---|',
     ...LABEL_SOURCES.map((s) => `| ${s === 'gt' ? 'ground truth' : predictedLabel} | ${STAGES.map((st) => percent(report.miou[s][st])).join(' | ')} |`),
   ];

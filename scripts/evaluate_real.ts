@@ -11,10 +11,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { scaleBox, scoreObjects, type Box, type BoxedObject } from '../src/core/box_localisation';
 import { VOC_CLASSES } from '../src/core/constants';
-import { keptClasses, stageMasks, type MaskParameters, type StageMasks } from '../src/core/masks';
+import { keptClasses, stageMasks, type StageMasks } from '../src/core/masks';
 import { decodeImage } from '../src/io/node_image_decode';
 import type { LabPipeline } from '../src/models/pipeline';
-import { maskGeometry } from '../src/models/pipeline';
+import { evidenceBeta, maskGeometry, resultParameters, type EvidenceMaskParameters } from '../src/models/pipeline';
 
 export interface CheckPhoto {
   file: string;
@@ -35,7 +35,7 @@ export function readCheckSet(dir: string): CheckPhoto[] {
   return photos;
 }
 
-export async function evaluateReal(pipeline: LabPipeline, dir: string, params: MaskParameters, outFile: string): Promise<void> {
+export async function evaluateReal(pipeline: LabPipeline, dir: string, params: EvidenceMaskParameters, outFile: string): Promise<void> {
   const { meta } = pipeline;
   const photos = readCheckSet(dir);
   const found = { cam: 0, rw: 0, final: 0 };
@@ -51,7 +51,7 @@ export async function evaluateReal(pipeline: LabPipeline, dir: string, params: M
     const { placement } = result;
     const keep = keptClasses(result.classScores, result.classEvidence.threshold);
     sources[result.classEvidence.source] = (sources[result.classEvidence.source] ?? 0) + 1;
-    const [masks] = stageMasks(result, maskGeometry(meta, placement), [keep], params);
+    const [masks] = stageMasks(result, maskGeometry(meta, placement), [keep], resultParameters(params, result));
     const boxed: BoxedObject[] = photo.objects.map((o) => ({
       classId: VOC_CLASSES.indexOf(o.class as (typeof VOC_CLASSES)[number]),
       box: scaleBox(o.box, image.width, placement.width),
@@ -78,7 +78,7 @@ export async function evaluateReal(pipeline: LabPipeline, dir: string, params: M
     modelSet: meta.id,
     photos: photos.length,
     objects,
-    parameters: params,
+    parameters: { ...params, beta: params.beta ?? meta.defaults.beta, ...evidenceBeta(params.beta, meta) },
     classEvidence: { config: meta.classEvidence ?? null, sources },
     labels: { precision: labels.truePositives / labels.predicted, recall: labels.truePositives / labels.actual },
     found: Object.fromEntries(STAGES.map((s) => [s, found[s] / objects])),

@@ -2,12 +2,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resizeLabelsNearest } from '../../src/core/label_maps';
-import { keptClasses, SCORE_ORDERS, stageMasks, type MaskParameters, type ScoreOrder } from '../../src/core/masks';
+import { keptClasses, SCORE_ORDERS, stageMasks, type ScoreOrder } from '../../src/core/masks';
 import { decodeImage, ImageDecodeError, MAX_DECODE_SIDE } from '../../src/io/node_image_decode';
 import { encodeLabelPng } from '../../src/io/label_png';
 import { modelSetFromDir } from '../../src/models/node_model_set';
 import { useNodeWasmBackend } from '../../src/models/node_wasm';
-import { loadPipeline, maskGeometry, type LabPipeline, type ModelSetMeta, type PipelineResult } from '../../src/models/pipeline';
+import { loadPipeline, maskGeometry, resultParameters, type EvidenceMaskParameters, type LabPipeline, type ModelSetMeta, type PipelineResult } from '../../src/models/pipeline';
 import { numberOption, requiredOption } from '../args';
 import { errorText, type CommandOptions } from '../command';
 import { UsageError } from '../usage_error';
@@ -33,7 +33,8 @@ Each is an indexed PNG whose pixel values are PASCAL VOC class indices
   --threshold T    class-score threshold for predicted labels (default: the one that goes with
                    the image's class evidence: the detector's or the CAM head's, see meta.json)
   --alpha A        background exponent (1 - max CAM)^A for the walk (default: the model set's, psa 16)
-  --beta B         power applied to the affinities (default: the model set's, psa 8)
+  --beta B         power applied to the affinities (default: the model set's, psa 8;
+                   the default set walks its detector's box CAMs with its own, sharper one)
   --steps T        random-walk steps (default: the model set's, psa 256)
   --radius R       walk neighbourhood dy^2 + dx^2 < R^2 (default: the model set's, psa 5)
   --cam-bg S       constant background score for NAME_cam.png (default: the model set's, psa 0.2)
@@ -81,9 +82,9 @@ export async function inferCommand(argv: string[], { debug }: CommandOptions): P
   try {
     const { meta } = pipeline;
     const d = meta.defaults;
-    const params: MaskParameters = {
+    const params: EvidenceMaskParameters = {
       alpha: numberOption(values.alpha, 'alpha', d.alpha, { min: 0 }),
-      beta: numberOption(values.beta, 'beta', d.beta, { min: 0 }),
+      beta: numberOption(values.beta, 'beta', undefined, { min: 0 }),
       steps: numberOption(values.steps, 'steps', d.steps, { integer: true, min: 0 }),
       radius: numberOption(values.radius, 'radius', d.radius, { integer: true, min: 1 }),
       camBackground: numberOption(values['cam-bg'], 'cam-bg', d.camBackground, { min: 0 }),
@@ -112,7 +113,7 @@ export async function inferCommand(argv: string[], { debug }: CommandOptions): P
   }
 }
 
-async function inferOne(pipeline: LabPipeline, file: string, outStem: string, params: MaskParameters, keepFor: (result: PipelineResult) => number[]): Promise<void> {
+async function inferOne(pipeline: LabPipeline, file: string, outStem: string, params: EvidenceMaskParameters, keepFor: (result: PipelineResult) => number[]): Promise<void> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(file);
@@ -128,7 +129,7 @@ async function inferOne(pipeline: LabPipeline, file: string, outStem: string, pa
   }
   if (image.warning) console.error(`affinitylab infer: ${file}: warning: ${image.warning}`);
   const result = await pipeline.run(image);
-  const [masks] = stageMasks(result, maskGeometry(pipeline.meta, result.placement), [keepFor(result)], params);
+  const [masks] = stageMasks(result, maskGeometry(pipeline.meta, result.placement), [keepFor(result)], resultParameters(params, result));
   const { width, height } = result.placement;
   const { fullWidth, fullHeight } = image;
   for (const [stage, labels] of Object.entries(masks)) {

@@ -104,7 +104,7 @@ export class SyntheticPipeline implements LabPipeline {
       for (let i = 0; i < n; i++) sum += cams.data[c * n + i];
       classScores[c] = 1 / (1 + Math.exp(-(sum / (placement.gridWidth * placement.gridHeight) - 0.08) * 40));
     }
-    return { placement, classScores, classEvidence: { source: 'cam-head', threshold: this.meta.defaults.classThreshold }, cams, embedding, segLogits, timings };
+    return { placement, classScores, classEvidence: { source: 'cam-head', threshold: this.meta.defaults.classThreshold, beta: this.meta.defaults.beta }, cams, embedding, segLogits, timings };
   }
 
   /** Saliency (colour distance from the border's mean colour), assigned to classes by hue. */

@@ -127,7 +127,7 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
     const { modelId: previousId, modelMeta: previousMeta, modelCard: previousCard, modelStatus: previousStatus, alpha: previousAlpha, beta: previousBeta } = get();
     analysisRuns++; // results of the previous model are no longer wanted
     const { alpha, beta } = option.meta.defaults;
-    set({ modelId: id, modelMeta: option.meta, modelCard: null, modelStatus: 'loading', loadProgress: null, modelError: null, analysis: null, analysisBusy: false, alpha, beta });
+    set({ modelId: id, modelMeta: option.meta, modelCard: null, modelStatus: 'loading', loadProgress: null, modelError: null, analysis: null, analysisBusy: false, alpha, beta, betaByHand: false });
     void loadModelCard(option.meta, id !== SYNTHETIC_MODEL_ID).then((modelCard) => {
       if (get().modelId === id) set({ modelCard });
     });

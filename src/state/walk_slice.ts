@@ -17,6 +17,8 @@ import { gpuWalkSteps } from './walk_steps';
 export interface WalkSlice {
   alpha: number;
   beta: number;
+  /** The user moved beta since the model set loaded; until then each image walks with the beta of its class evidence. */
+  betaByHand: boolean;
   /**
    * The step shown everywhere (0 … steps). It starts at the last step, so
    * the first result shows the walk's outcome, and while the walk computes
@@ -110,6 +112,7 @@ export const createWalkSlice: StateCreator<LabState, [], [], WalkSlice> = (set, 
   return {
     alpha: DEFAULT_ALPHA,
     beta: DEFAULT_BETA,
+    betaByHand: false,
     t: DEFAULT_STEPS,
     steps: DEFAULT_STEPS,
     logScale: false,
@@ -128,7 +131,7 @@ export const createWalkSlice: StateCreator<LabState, [], [], WalkSlice> = (set, 
       get().restartWalk();
     },
     setBeta: (beta) => {
-      set({ beta });
+      set({ beta, betaByHand: true });
       get().restartWalk();
     },
     setT: (t) => set({ t: Math.max(0, Math.min(get().steps, Math.round(t))) }),
@@ -139,8 +142,8 @@ export const createWalkSlice: StateCreator<LabState, [], [], WalkSlice> = (set, 
       const { analysis, modelMeta } = get();
       if (!analysis || !modelMeta) return;
       walkClient.setInputs(analysis.cams, embedding, modelMeta.defaults.radius);
-      const { t, steps } = get();
-      set({ affinityReady: 0, steps: modelMeta.defaults.steps, t: carryT(t, steps, modelMeta.defaults.steps) });
+      const { t, steps, betaByHand, beta } = get();
+      set({ affinityReady: 0, steps: modelMeta.defaults.steps, t: carryT(t, steps, modelMeta.defaults.steps), beta: betaByHand ? beta : analysis.classEvidence.beta });
       get().restartWalk();
     },
 

@@ -116,11 +116,17 @@ function evidenceConfig(value: unknown, where: string): ClassEvidenceConfig {
     gate: unitInterval(c.gate, `${where}.gate`),
     threshold: unitInterval(c.threshold, `${where}.threshold`),
     boxes: { relative: unitInterval(boxes.relative, `${where}.boxes.relative`), minScore: unitInterval(boxes.minScore, `${where}.boxes.minScore`) },
+    ...(c.beta === undefined ? {} : { beta: positive(c.beta, `${where}.beta`) }),
   };
 }
 
 function unitInterval(value: unknown, where: string): number {
   if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new Error(`${where} is ${JSON.stringify(value)}; allowed: a number in [0, 1]`);
+  return value;
+}
+
+function positive(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) throw new Error(`${where} is ${JSON.stringify(value)}; allowed: a positive number`);
   return value;
 }
 

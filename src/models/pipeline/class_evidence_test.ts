@@ -10,6 +10,7 @@ import { decodeImage } from '../../io/node_image_decode';
 import { decodeLabelPng } from '../../io/label_png';
 import { modelSetFromDir } from '../node_model_set';
 import { useNodeWasmBackend } from '../node_wasm';
+import { resultParameters } from './image_masks';
 import { loadPipeline } from './pipeline';
 import { maskGeometry } from './mask_geometry';
 
@@ -36,7 +37,8 @@ describe('default set: class evidence', () => {
     pipeline.dispose();
     expect(tf.memory().numTensors).toBe(baseline);
 
-    expect(result.classEvidence).toEqual({ source: 'detector', threshold: meta.classEvidence!.threshold });
+    // The detector's box CAMs walk with the set's sharper beta for them (docs/algorithm.md §1b).
+    expect(result.classEvidence).toEqual({ source: 'detector', threshold: meta.classEvidence!.threshold, beta: 32 });
     const keep = keptClasses(result.classScores, result.classEvidence.threshold);
     expect(keep.map((c) => meta.classes[c].name)).toEqual(['dog']);
 
@@ -59,7 +61,7 @@ describe('default set: class evidence', () => {
     expect(inside / total).toBeGreaterThan(0.9);
 
     // The revised CAM finds the dog by the check set's rule.
-    const [masks] = stageMasks(result, maskGeometry(meta, placement), [keep], { ...meta.defaults, order: 'psa' });
+    const [masks] = stageMasks(result, maskGeometry(meta, placement), [keep], resultParameters({ ...meta.defaults, order: 'psa' }, result));
     const [score] = scoreObjects(masks.rw, placement.width, placement.height, [{ classId: 12, box }]);
     expect(score.found).toBe(true);
   });
@@ -70,7 +72,7 @@ describe('default set: class evidence', () => {
     const image = await decodeImage(readFileSync(path.join(ROOT, 'public/samples/val-cow-cat.jpg')));
     const result = await pipeline.run(image);
     pipeline.dispose();
-    expect(result.classEvidence).toEqual({ source: 'cam-head', threshold: meta.defaults.classThreshold });
+    expect(result.classEvidence).toEqual({ source: 'cam-head', threshold: meta.defaults.classThreshold, beta: meta.defaults.beta });
     // The composites hold all 20 classes, so both heads know every class of the set.
     expect(meta.headClasses.cam).toEqual(meta.classes.map((c) => c.voc));
     // No score reaches 0.5 here, so the best class alone is kept: the cow.

@@ -19,3 +19,17 @@ export function imageMasks(result: PipelineResult, meta: ModelSetMeta, keepSets:
   const toImage = (labels: Uint8Array) => (width === imageWidth && height === imageHeight ? labels : resizeLabelsNearest(labels, width, height, imageWidth, imageHeight));
   return stageMasks(result, maskGeometry(meta, result.placement), keepSets, params).map((m) => ({ cam: toImage(m.cam), rw: toImage(m.rw), final: toImage(m.final) }));
 }
+
+/** Mask parameters whose beta may be left to the class evidence. */
+export type EvidenceMaskParameters = Omit<MaskParameters, 'beta'> & { beta?: number };
+
+/** One result's mask parameters: the caller's beta when given, else the one that goes with the result's class evidence. */
+export function resultParameters(params: EvidenceMaskParameters, result: Pick<PipelineResult, 'classEvidence'>): MaskParameters {
+  return { ...params, beta: params.beta ?? result.classEvidence.beta };
+}
+
+/** The detector's own beta, for reports, when the set has one that differs and none was given (docs/algorithm.md §1b). */
+export function evidenceBeta(given: number | undefined, meta: ModelSetMeta): { detectorBeta?: number } {
+  const beta = meta.classEvidence?.beta;
+  return given === undefined && beta !== undefined && beta !== meta.defaults.beta ? { detectorBeta: beta } : {};
+}

@@ -115,7 +115,7 @@ export class ModelSetPipeline implements LabPipeline {
     return {
       classScores: placeScores(headScores, this.camChannels, classes.length),
       cams: placeChannels(headCams, this.camChannels, classes.length),
-      classEvidence: { source: 'cam-head', threshold: defaults.classThreshold },
+      classEvidence: { source: 'cam-head', threshold: defaults.classThreshold, beta: defaults.beta },
     };
   }
 
@@ -156,7 +156,7 @@ export class ModelSetPipeline implements LabPipeline {
       return {
         classScores,
         cams: boxCams(boxPrior(detections, classes.length, grid, valid, config.boxes), objectness(headCams)),
-        classEvidence: { source: 'detector', threshold: config.threshold },
+        classEvidence: { source: 'detector', threshold: config.threshold, beta: config.beta ?? this.meta.defaults.beta },
       };
     } finally {
       tf.dispose([scores, best.values, best.indices, cells, sizes]);

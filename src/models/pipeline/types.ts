@@ -47,12 +47,15 @@ export interface ClassEvidenceConfig {
   threshold: number;
   /** Which of the detector's boxes become CAM evidence. */
   boxes: BoxSelection;
+  /** The walk's beta on the images it speaks for (defaults.beta when absent): its box CAMs already have the object's extent, so the walk sharpens rather than spreads. */
+  beta?: number;
 }
 
-/** Which source named an image's classes, and the score threshold that goes with its scores. */
+/** Which source named an image's classes, the score threshold that goes with its scores, and the walk's beta that goes with its CAMs. */
 export interface ClassEvidence {
   source: EvidenceSource;
   threshold: number;
+  beta: number;
 }
 
 /** How the original image was placed into the square network input. */

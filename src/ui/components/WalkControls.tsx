@@ -9,6 +9,9 @@ export function WalkControls() {
   const logScale = useLabStore((s) => s.logScale);
   const playing = useLabStore((s) => s.playing);
   const beta = useLabStore((s) => s.beta);
+  const betaByHand = useLabStore((s) => s.betaByHand);
+  const evidence = useLabStore((s) => s.analysis?.classEvidence);
+  const setDefault = useLabStore((s) => s.modelMeta?.defaults.beta);
   const alpha = useLabStore((s) => s.alpha);
   const opacity = useLabStore((s) => s.overlayOpacity);
   const available = useLabStore((s) => s.walkAvailable);
@@ -44,7 +47,12 @@ export function WalkControls() {
         </label>
       </div>
       <label className="slider" title="Affinities are raised to the power β before the walk: higher β trusts only strong affinities">
-        <span>β = <output>{beta}</output> <span className="muted">(affinity power; psa: 8)</span></span>
+        <span>
+          β = <output>{beta}</output> <span className="muted">(affinity power; psa: 8)</span>
+          {!betaByHand && evidence?.source === 'detector' && evidence.beta !== setDefault && (
+            <span className="muted" data-testid="beta-note"> · the set's β for the detector's box CAMs (its own CAMs: {setDefault})</span>
+          )}
+        </span>
         <input type="range" data-testid="beta-slider" min={1} max={32} step={1} value={beta} onChange={(e) => setBeta(Number(e.currentTarget.value))} />
       </label>
       <label className="slider" title="Background score (1 − max CAM)^α: higher α shrinks the background">
