@@ -59,6 +59,13 @@ describe('sparse random walk vs psa dense cam @ T^t (float64)', () => {
     expect(maxAbsDiff(final.data, expected)).toBeLessThan(1e-5);
   });
 
+  // Narrower channel groups for few channels (2, 4), and a partly filled last group of eight.
+  it.each([1, 2, 3, 4, 9])('walks %i channels like the dense reference', (channels) => {
+    const some = { ...scores, channels, data: scores.data.slice(0, channels * h * w) };
+    const { final } = randomWalk(some, transition, 3);
+    expect(maxAbsDiff(final.data, camTimes(some, power(dense, 3)))).toBeLessThan(1e-6);
+  });
+
   it('returns every requested step from one pass', () => {
     const { snapshots, final } = randomWalk(scores, transition, 8, [0, 1, 2, 4, 8]);
     expect([...snapshots.keys()]).toEqual([0, 1, 2, 4, 8]);
