@@ -195,6 +195,8 @@ describe('interactive lab', () => {
     await page.getByTestId('tab-compare').click();
     await page.getByTestId('log-scale').check();
     await page.getByTestId('play-button').click();
+    // t starts at the last step, so wait for Play to run from 0 and stop there, not for t alone.
+    await expect.poll(() => page.getByTestId('play-button').getAttribute('aria-pressed'), POLL).toBe('false');
     await expect.poll(() => page.getByTestId('t-value').textContent(), POLL).toBe('256');
     await expect.poll(() => page.getByTestId('panel-rw').getAttribute('data-t'), POLL).toBe('256');
 
