@@ -3,8 +3,9 @@
  * - walk: our sparse walk (src/core, typed arrays) against psa's dense method
  *   (T^(2^8) by repeated squaring with tfjs matMul, then the scores times it) on
  *   the wasm backend, in this process, on the same inputs;
- * - walk_webgpu: the WGSL walk (src/gpu) against the core in Chromium (WebGPU
- *   on whatever adapter it finds; SwiftShader on a machine without a GPU);
+ * - walk_webgpu: the WGSL transition and walk (src/gpu) against the core in
+ *   Chromium (WebGPU on whatever adapter it finds; SwiftShader on a machine
+ *   without a GPU);
  * - pipeline: median ms per stage of the default set on a 512 x 512 photo
  *   (Node, wasm) and the tensors still held after 50 full runs.
  *
@@ -29,7 +30,7 @@ import { denseWalk } from './dense_walk';
 
 const ROOT = path.join(import.meta.dirname, '..');
 /** psa's setting: 448 px crops give a 56 x 56 grid; 21 VOC channels; 64-dim embeddings (our heads' f_aff); logt = 8. */
-const WALK = { height: 56, width: 56, channels: 21, dims: 64, radius: DEFAULT_RADIUS, beta: DEFAULT_BETA, steps: 256 } satisfies KernelCheckSpec;
+const WALK = { height: 56, width: 56, channels: 21, dims: 64, radius: DEFAULT_RADIUS, beta: DEFAULT_BETA, steps: 256, table: 'gpu' } satisfies KernelCheckSpec;
 const LOGT = Math.log2(WALK.steps);
 const WALK_SHAPE = { grid: `${WALK.height}x${WALK.width}`, channels: WALK.channels, steps: WALK.steps };
 const PHOTO = 'eval/real/cat_chelsea.jpg';
@@ -101,6 +102,9 @@ interface WebGpuWalkReport {
   ms: number;
   ms_per_step: number;
   core_ms_per_step_same_page: number;
+  transition_ms: number;
+  transition_core_ms_same_page: number;
+  transition_max_abs_diff: number;
 }
 
 async function walkOnWebGpu(): Promise<WebGpuWalkReport | { error: string }> {
@@ -116,6 +120,9 @@ async function walkOnWebGpu(): Promise<WebGpuWalkReport | { error: string }> {
       ms: round(check.gpuMs),
       ms_per_step: round(check.gpuStepMs, 3),
       core_ms_per_step_same_page: round(check.cpuStepMs, 3),
+      transition_ms: round(check.transitionGpuMs),
+      transition_core_ms_same_page: round(check.transitionCpuMs),
+      transition_max_abs_diff: Number(check.tableMaxAbsDiff.toExponential(2)),
     };
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e) };
@@ -216,7 +223,13 @@ function table(report: Report): string {
     'error' in gpu
       ? ['walk on WebGPU', `not run: ${gpu.error}`]
       : [`walk on WebGPU (${gpu.adapter.description || gpu.adapter.architecture}), ${gpu.grid}, ${gpu.channels} ch`, `${gpu.ms} ms (${gpu.ms_per_step} ms/step; core in the same page ${gpu.core_ms_per_step_same_page} ms/step)`],
-    ...('error' in gpu ? [] : [['walk on WebGPU: max abs diff vs core', String(gpu.max_abs_diff)] as [string, string]]),
+    ...('error' in gpu
+      ? []
+      : ([
+          ['walk on WebGPU: max abs diff vs core', String(gpu.max_abs_diff)],
+          ['transition on WebGPU (tap table from the embedding)', `${gpu.transition_ms} ms (core's buildTransition + tap table in the same page ${gpu.transition_core_ms_same_page} ms)`],
+          ['transition on WebGPU: max abs diff vs core', String(gpu.transition_max_abs_diff)],
+        ] as [string, string][])),
     ...Object.entries(pipeline.median_ms).map(([stage, ms]): [string, string] => [`pipeline ${IMAGE_SIDE}x${IMAGE_SIDE}, median: ${stage}`, `${ms} ms`]),
     [`tensors leaked over ${memory.runs} full runs`, String(memory.leaked_tensors)],
   ];

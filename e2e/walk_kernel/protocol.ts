@@ -9,6 +9,8 @@ export interface KernelCheckSpec {
   radius: number;
   beta: number;
   steps: number;
+  /** Which tap table the walk reads: built on the GPU (transition_webgpu.ts) or uploaded from the core's Transition. */
+  table: 'gpu' | 'cpu';
 }
 
 export interface KernelCheck {
@@ -20,6 +22,12 @@ export interface KernelCheck {
   gpuStepMs: number;
   /** The core's walk in the same page, per step (includes copying out the compared steps). */
   cpuStepMs: number;
+  /** Largest |GPU-built - core-built| tap-table weight, whichever table the walk read. */
+  tableMaxAbsDiff: number;
+  /** Building the tap table on the GPU, submit to done. */
+  transitionGpuMs: number;
+  /** The core's buildTransition and tapTable on the same inputs, in the same page. */
+  transitionCpuMs: number;
   adapter: { vendor: string; architecture: string; description: string };
 }
 

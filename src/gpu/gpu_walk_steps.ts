@@ -1,12 +1,14 @@
 import type { ChannelMaps } from '../core/maps';
-import { RandomWalkWebGpu, type WalkOnGpuInputs } from './random_walk_webgpu';
+import { RandomWalkWebGpu } from './random_walk_webgpu';
+import { TransitionWebGpu } from './transition_webgpu';
 
 /**
  * The steps of the page's current GPU walk (random_walk_webgpu.ts). They stay
  * on the GPU; a view asks for step t and gets it once it has been read back.
  * One read is in flight at a time and only the newest waiting t is read next,
  * so scrubbing never queues up reads. The walk itself runs once per start:
- * moving t only reads.
+ * moving t only reads. The analysis' embedding stays on the GPU too, so a
+ * start builds its transition there (transition_webgpu.ts).
  */
 
 /** Read-back steps kept on the CPU: the shown one and a few recent ones for scrubbing back. */
@@ -17,7 +19,17 @@ export interface GpuStep {
   maps: ChannelMaps;
 }
 
+export interface GpuWalkInputs {
+  /** Scores at t = 0, (C, H, W) on the embedding's grid. */
+  scores: ChannelMaps;
+  beta: number;
+  steps: number;
+}
+
 export class GpuWalkSteps {
+  private embedding: { maps: ChannelMaps; radius: number } | null = null;
+  /** The embedding uploaded to the device of the latest walk (a lost device gets a new copy). */
+  private transition: TransitionWebGpu | null = null;
   private walk: RandomWalkWebGpu | null = null;
   private walkId = 0;
   private readonly cache = new Map<number, ChannelMaps>();
@@ -32,11 +44,25 @@ export class GpuWalkSteps {
     return () => this.listeners.delete(listener);
   }
 
-  /** Submits every step of a new walk (the previous one is freed) and resolves with the GPU time once they are done. */
-  async start(walkId: number, device: GPUDevice, inputs: WalkOnGpuInputs): Promise<number> {
+  /** A new analysis' AffinityNet embedding (D, H, W) and disc radius, for the walks that follow; the previous one is freed. */
+  setEmbedding(maps: ChannelMaps, radius: number): void {
     this.clear();
+    this.transition?.dispose();
+    this.transition = null;
+    this.embedding = { maps, radius };
+  }
+
+  /** Builds the transition and submits every step of a new walk (the previous one is freed); resolves with the GPU time once they are done. */
+  async start(walkId: number, device: GPUDevice, inputs: GpuWalkInputs): Promise<number> {
+    this.clear();
+    if (!this.embedding) throw new Error('no embedding to build the transition from');
     const started = performance.now();
-    const walk = new RandomWalkWebGpu(device, inputs);
+    if (this.transition?.device !== device) {
+      this.transition?.dispose();
+      this.transition = new TransitionWebGpu(device, this.embedding.maps, this.embedding.radius);
+    }
+    const { scores, beta, steps } = inputs;
+    const walk = new RandomWalkWebGpu(device, { table: this.transition.table(beta), scores, steps });
     this.walk = walk;
     this.walkId = walkId;
     // t = 0 is the input itself: no read needed.

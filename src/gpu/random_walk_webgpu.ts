@@ -1,12 +1,13 @@
 import type { ChannelMaps } from '../core/maps';
 import type { Offset } from '../core/pairs';
 import type { Transition } from '../core/random_walk';
+import { computePipeline, upload } from './gpu_util';
 import { channelGroups, LANES, packChannels, tapTable, unpackChannels } from './walk_layout';
 
 /**
  * The random walk v <- T v (core/random_walk.ts, the reference) as a WGSL
- * compute kernel in raw WebGPU, on whichever device it is given (tfjs'
- * own in the app). Every step of a walk goes into one command submission,
+ * compute kernel in raw WebGPU, on whichever device it is given (the
+ * page's own in the app, walk_device.ts). Every step of a walk goes into one command submission,
  * and every step's maps stay on the GPU in their own buffer, so showing a
  * step t reads back that step only.
  */
@@ -39,31 +40,30 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
 }
 `;
 
-/** One pipeline per device: compiling WGSL is the slow part of a first walk. */
-const pipelines = new WeakMap<GPUDevice, GPUComputePipeline>();
-
-function walkPipeline(device: GPUDevice): GPUComputePipeline {
-  let pipeline = pipelines.get(device);
-  if (!pipeline) {
-    pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code: SHADER }), entryPoint: 'main' } });
-    pipelines.set(device, pipeline);
-  }
-  return pipeline;
+/**
+ * The transition as the walk reads it (walk_layout.ts TapTable) in GPU
+ * buffers: built on the GPU (transition_webgpu.ts) or uploaded from a core
+ * Transition. The walk it is given to destroys it with its steps.
+ */
+export interface GpuTapTable {
+  readonly height: number;
+  readonly width: number;
+  readonly tapCount: number;
+  readonly taps: GPUBuffer;
+  readonly weights: GPUBuffer;
 }
 
-function upload(device: GPUDevice, data: Float32Array | Int32Array | Uint32Array, usage: number): GPUBuffer {
-  // Buffer sizes must be multiples of 4 and non-zero; 16 also suits a uniform.
-  const buffer = device.createBuffer({ size: Math.max(data.byteLength, 16), usage, mappedAtCreation: true });
-  new Uint8Array(buffer.getMappedRange(0, data.byteLength)).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-  buffer.unmap();
-  return buffer;
+export function uploadTapTable(device: GPUDevice, transition: Transition, offsets: readonly Offset[]): GpuTapTable {
+  const { taps, weights } = tapTable(transition, offsets);
+  const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+  const { height, width } = transition;
+  return { height, width, tapCount: offsets.length + 1, taps: upload(device, taps, usage), weights: upload(device, weights, usage) };
 }
 
 export interface WalkOnGpuInputs {
-  transition: Transition;
-  /** The neighbour offsets the transition was built over (NeighbourAffinities.offsets). */
-  offsets: readonly Offset[];
-  /** Scores at t = 0, (C, H, W) on the transition's grid. */
+  /** Owned by the walk from here on. */
+  table: GpuTapTable;
+  /** Scores at t = 0, (C, H, W) on the table's grid. */
   scores: ChannelMaps;
   steps: number;
 }
@@ -80,31 +80,31 @@ export class RandomWalkWebGpu {
   private disposed = false;
 
   /** Uploads the inputs and submits all `steps` steps at once. */
-  constructor(private readonly device: GPUDevice, { transition, offsets, scores, steps }: WalkOnGpuInputs) {
-    const { height, width } = transition;
-    if (scores.height !== height || scores.width !== width) throw new Error(`scores are ${scores.height}x${scores.width} but the transition is ${height}x${width}`);
-    if (!Number.isInteger(steps) || steps < 0) throw new Error(`steps must be a non-negative integer, got ${steps}`);
+  constructor(private readonly device: GPUDevice, { table, scores, steps }: WalkOnGpuInputs) {
+    const { height, width } = table;
+    const tableBuffers = [table.taps, table.weights];
+    const problem = !Number.isInteger(steps) || steps < 0
+      ? `steps must be a non-negative integer, got ${steps}`
+      : scores.height !== height || scores.width !== width ? `scores are ${scores.height}x${scores.width} but the transition is ${height}x${width}` : null;
+    if (problem) {
+      // The table is the walk's to free even when it refuses it.
+      for (const buffer of tableBuffers) buffer.destroy();
+      throw new Error(problem);
+    }
     this.channels = scores.channels;
     this.height = height;
     this.width = width;
     this.steps = steps;
     const cells = height * width;
     const groups = channelGroups(scores.channels);
-    const table = tapTable(transition, offsets);
-    const tapCount = offsets.length + 1;
     // GPUBufferUsage exists only where WebGPU does, so it is read here rather than at module level.
-    const storageIn = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
-    this.inputBuffers = [
-      upload(device, Uint32Array.from([width, height, tapCount, cells]), GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
-      upload(device, table.taps, storageIn),
-      upload(device, table.weights, storageIn),
-    ];
+    this.inputBuffers = [upload(device, Uint32Array.from([width, height, table.tapCount, cells]), GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST), ...tableBuffers];
     const stepBytes = groups * cells * LANES * 4;
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     this.stepBuffers = [upload(device, packChannels(scores), usage)];
     for (let t = 1; t <= steps; t++) this.stepBuffers.push(device.createBuffer({ size: stepBytes, usage }));
 
-    const pipeline = walkPipeline(device);
+    const pipeline = computePipeline(device, SHADER);
     const encoder = device.createCommandEncoder({ label: 'random walk' });
     const pass = encoder.beginComputePass();
     pass.setPipeline(pipeline);

@@ -49,18 +49,21 @@ export interface TapTable {
   readonly weights: Float32Array;
 }
 
-export function tapTable(transition: Transition, offsets: readonly Offset[]): TapTable {
-  const { height, width, rowStart, cols, values, invDegree } = transition;
-  const n = height * width;
-  const count = offsets.length + 1;
-  const tapOf = new Map<string, number>([['0,0', 0]]);
-  const taps = new Int32Array(count * 2);
+/** Each tap's (dx, dy) as the shader's vec2<i32>: tap 0 is the cell itself, tap k > 0 offsets[k - 1]. */
+export function tapOffsets(offsets: readonly Offset[]): Int32Array {
+  const taps = new Int32Array((offsets.length + 1) * 2);
   offsets.forEach(({ dy, dx }, k) => {
-    tapOf.set(`${dy},${dx}`, k + 1);
     taps[(k + 1) * 2] = dx;
     taps[(k + 1) * 2 + 1] = dy;
   });
-  const weights = new Float32Array(count * n);
+  return taps;
+}
+
+export function tapTable(transition: Transition, offsets: readonly Offset[]): TapTable {
+  const { height, width, rowStart, cols, values, invDegree } = transition;
+  const n = height * width;
+  const tapOf = new Map<string, number>([['0,0', 0], ...offsets.map(({ dy, dx }, k): [string, number] => [`${dy},${dx}`, k + 1])]);
+  const weights = new Float32Array((offsets.length + 1) * n);
   for (let i = 0; i < n; i++) {
     const y = Math.floor(i / width);
     const x = i % width;
@@ -72,5 +75,5 @@ export function tapTable(transition: Transition, offsets: readonly Offset[]): Ta
       weights[k * n + i] = values[p] * invDegree[i];
     }
   }
-  return { taps, weights };
+  return { taps: tapOffsets(offsets), weights };
 }

@@ -5,7 +5,7 @@ import { fullDiscOffsets } from '../core/pairs';
 import { buildTransition } from '../core/random_walk';
 import { seededRandom } from '../core/seeded_random';
 import { denseTransition } from '../core/testing/dense_transition';
-import { channelGroups, packChannels, tapTable, unpackChannels } from './walk_layout';
+import { channelGroups, packChannels, tapOffsets, tapTable, unpackChannels } from './walk_layout';
 
 describe('packChannels', () => {
   it('puts four channels of a cell in one vec4 and zero-fills the last group', () => {
@@ -20,6 +20,13 @@ describe('packChannels', () => {
     const random = seededRandom(3);
     for (let i = 0; i < maps.data.length; i++) maps.data[i] = random();
     expect(unpackChannels(packChannels(maps), 6, 3, 4)).toEqual(maps);
+  });
+});
+
+describe('tapOffsets', () => {
+  it("puts the cell itself first, then the core's disc in its order, as (dx, dy)", () => {
+    // Radius 2: the eight cells around, row by row.
+    expect(Array.from(tapOffsets(fullDiscOffsets(2)))).toEqual([0, 0, -1, -1, 0, -1, 1, -1, -1, 0, 1, 0, -1, 1, 0, 1, 1, 1]);
   });
 });
 

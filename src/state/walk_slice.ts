@@ -62,16 +62,16 @@ export function carryT(t: number, previousSteps: number, steps: number): number 
 }
 
 export const createWalkSlice: StateCreator<LabState, [], [], WalkSlice> = (set, get) => {
-  /** The worker built the walk's input and transition: every step goes to the GPU at once, then the mIoU curve's steps come back for scoring. */
-  const walkOnGpu = async (setup: Extract<WalkEvent, { type: 'setup' }>) => {
-    const { walkId, scores, transition, offsets } = setup;
-    const { steps, analysis } = get();
+  /** The worker built the walk's input: the GPU builds the transition and runs every step at once, then the mIoU curve's steps come back for scoring. */
+  const walkOnGpu = async ({ walkId, scores }: Extract<WalkEvent, { type: 'setup' }>) => {
+    // The setup answers the latest walk (the client drops older ones), so these are its parameters.
+    const { steps, beta, analysis } = get();
     const device = await walkDevice();
     if (walkId !== get().walkId) return;
     try {
       if (!device) throw new Error('the WebGPU device is gone');
       set({ walkAvailable: 1 });
-      const millis = await gpuWalkSteps.start(walkId, device, { transition, offsets, scores, steps });
+      const millis = await gpuWalkSteps.start(walkId, device, { scores, beta, steps });
       if (walkId !== get().walkId) return;
       set({ walkAvailable: steps + 1, walkMillis: millis });
       if (!analysis?.groundTruth) return;
@@ -142,6 +142,7 @@ export const createWalkSlice: StateCreator<LabState, [], [], WalkSlice> = (set, 
       const { analysis, modelMeta } = get();
       if (!analysis || !modelMeta) return;
       walkClient.setInputs(analysis.cams, embedding, modelMeta.defaults.radius);
+      gpuWalkSteps.setEmbedding(embedding, modelMeta.defaults.radius);
       const { t, steps, betaByHand, beta } = get();
       set({ affinityReady: 0, steps: modelMeta.defaults.steps, t: carryT(t, steps, modelMeta.defaults.steps), beta: betaByHand ? beta : analysis.classEvidence.beta });
       get().restartWalk();

@@ -1,6 +1,5 @@
 import type { ChannelMaps } from '../core/maps';
 import type { Offset } from '../core/pairs';
-import type { Transition } from '../core/random_walk';
 
 /**
  * Messages between the page and the random-walk worker. Every reply carries
@@ -31,7 +30,7 @@ export type WalkRequest =
       stride: number;
       region: { width: number; height: number };
       evaluation: WalkEvaluation | null;
-      /** 'worker' walks here; 'gpu' only builds the walk's input and transition and sends them back ('setup') for the page's GPU walk. */
+      /** 'worker' walks here; 'gpu' only builds the walk's input and sends it back ('setup'): the page's GPU builds the transition and walks. */
       on: WalkSite;
     }
   /** Where a cell's revised score comes from after t steps (row of T^t). */
@@ -41,11 +40,9 @@ export type WalkRequest =
 
 export type WalkSite = 'worker' | 'gpu';
 
-/** What a GPU walk needs: its t = 0 maps and the transition with the offsets it was built over. */
+/** What a GPU walk needs from the worker: its t = 0 maps. */
 export interface WalkSetup {
   scores: ChannelMaps;
-  transition: Transition;
-  offsets: Offset[];
 }
 
 export type WalkReply =

@@ -25,6 +25,7 @@ interface Inputs {
 
 let inputs: Inputs | null = null;
 let latestWalk = 0;
+/** The latest walk's transition: built for a walk here, and for a GPU walk only once a transition row asks for it. */
 let transition: { walkId: number; value: Transition } | null = null;
 /** The latest walk's parameters, for scoring steps the GPU computed. */
 let walkRequest: WalkRequestOf<'walk'> | null = null;
@@ -57,14 +58,13 @@ async function walk(request: WalkRequestOf<'walk'>): Promise<void> {
   if (!inputs || inputs.id !== request.inputsId) throw new Error(`walk ${walkId} asked for inputs ${request.inputsId}, which this worker does not hold`);
   const started = performance.now();
   const scores = walkInput(inputs.cams, request.keep, request, request.alpha);
-  const value = buildTransition(inputs.affinities, request.beta);
-  transition = { walkId, value };
   walkRequest = request;
   if (request.on === 'gpu') {
-    // Copies, not transfers: the worker keeps the transition for transition rows.
-    post({ type: 'setup', walkId, scores, transition: value, offsets: inputs.affinities.offsets });
+    post({ type: 'setup', walkId, scores });
     return;
   }
+  const value = buildTransition(inputs.affinities, request.beta);
+  transition = { walkId, value };
   const rw = new RandomWalk(value, scores);
   const history = [scores];
   let batch = [scores.data.slice()];
@@ -118,9 +118,17 @@ async function score(request: WalkRequestOf<'score'>): Promise<void> {
   await scoreSteps(walkRequest, request.ts, request.maps);
 }
 
+/** The transition of walk `walkId` if it is the latest one, built now if that walk ran on the GPU. */
+function transitionOf(walkId: number): Transition | null {
+  if (transition?.walkId === walkId) return transition.value;
+  if (!inputs || walkRequest?.walkId !== walkId || walkRequest.inputsId !== inputs.id) return null;
+  transition = { walkId, value: buildTransition(inputs.affinities, walkRequest.beta) };
+  return transition.value;
+}
+
 function row(request: WalkRequestOf<'row'>): void {
   // An empty row answers a request for a walk that a newer one replaced (the page waits for every answer).
-  const current = transition?.walkId === request.walkId ? transition.value : null;
+  const current = transitionOf(request.walkId);
   const row = current ? Float32Array.from(transitionRow(current, request.cell, request.t)) : new Float32Array(0);
   post({ type: 'row', walkId: request.walkId, cell: request.cell, t: request.t, row }, [row.buffer]);
 }
