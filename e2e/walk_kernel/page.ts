@@ -10,8 +10,8 @@ import type { KernelCheck, KernelCheckSpec } from './protocol';
 /**
  * A page that runs the WGSL kernels (the transition and the walk) and the
  * typed-array core on the same random inputs and reports how far apart they
- * are and how long each took. Used by e2e/walk_kernel.e2e.ts,
- * e2e/transition_kernel.e2e.ts and bench/random_walk_bench.ts.
+ * are and how long each took. Used by e2e/walk_kernel.e2e.ts and
+ * bench/random_walk_bench.ts.
  */
 
 function randomMaps(channels: number, height: number, width: number, seed: number): ChannelMaps {

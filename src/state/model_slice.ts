@@ -9,7 +9,7 @@ import { SYNTHETIC_MODEL_ID } from '../models/synthetic_pipeline';
 import { pipelineClient } from '../workers/pipeline_client';
 import type { LabState } from './store';
 
-/** The networks' outputs for one image (the embedding goes to the walk worker only). */
+/** The networks' outputs for one image (the embedding goes to the walk only: its worker, and the GPU on WebGPU). */
 export interface Analysis extends Omit<PipelineResult, 'embedding'> {
   id: number;
   imageId: number;
