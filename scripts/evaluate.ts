@@ -36,7 +36,7 @@ import { decodeImage } from '../src/io/node_image_decode';
 import { decodeLabelPng } from '../src/io/label_png';
 import { modelSetFromDir, withoutClassEvidence } from '../src/models/node_model_set';
 import { useNodeWasmBackend } from '../src/models/node_wasm';
-import { channelsOfClasses, imageMasks, loadPipeline, evidenceBeta, resultParameters, type EvidenceMaskParameters, type ModelSetMeta } from '../src/models/pipeline';
+import { channelsOfClasses, imageMasks, loadPipeline, reportedParameters, resultParameters, type EvidenceMaskParameters } from '../src/models/pipeline';
 import { evaluateReal } from './evaluate_real';
 
 const STAGES = ['cam', 'rw', 'final'] as const;
@@ -93,11 +93,6 @@ function readLabels(file: string): { id: string; classes: number[] }[] {
     });
 }
 
-function betaText(given: number | undefined, meta: ModelSetMeta): string {
-  const { detectorBeta } = evidenceBeta(given, meta);
-  return `${given ?? meta.defaults.beta}${detectorBeta === undefined ? '' : `, ${detectorBeta} where the detector speaks`}`;
-}
-
 const zeros = () => new Float64Array(NUM_CLASSES * NUM_CLASSES);
 const percent = (v: number) => (Number.isNaN(v) ? 'n/a' : (100 * v).toFixed(1));
 
@@ -114,6 +109,7 @@ async function main(): Promise<void> {
     steps: opt.walk.steps ?? meta.defaults.steps,
   };
   const params: EvidenceMaskParameters = { ...meta.defaults, ...walk, order: opt.order };
+  const reported = reportedParameters(params, meta);
   if (opt.real) {
     try {
       await evaluateReal(pipeline, opt.photos, params, path.join(opt.run, `eval_real${opt['cam-head-only'] ? '_cam-head-only' : ''}.json`));
@@ -204,7 +200,7 @@ async function main(): Promise<void> {
     modelSet: meta.id,
     split: opt.split,
     images: rows.length,
-    parameters: { ...params, beta: params.beta ?? meta.defaults.beta, ...evidenceBeta(params.beta, meta), classThreshold: threshold },
+    parameters: { ...reported, classThreshold: threshold },
     backend: 'tfjs wasm (Node)',
     miou: Object.fromEntries(LABEL_SOURCES.map((s) => [s, Object.fromEntries(STAGES.map((st) => [st, miou(confusion[s][st])]))])),
     iouPerClass: Object.fromEntries(STAGES.map((st) => [st, perClass(confusion.gt[st])])),
@@ -229,14 +225,14 @@ async function main(): Promise<void> {
   };
   const suffix =
     `${opt.split === 'val' ? '' : `_${opt.split}`}${opt.order === 'psa' ? '' : `_${opt.order}`}` +
-    (ownWalk ? `_walk-a${walk.alpha}-b${walk.beta ?? meta.defaults.beta}-t${walk.steps}` : '') +
+    (ownWalk ? `_walk-a${walk.alpha}-b${reported.beta}-t${walk.steps}` : '') +
     (opt['cam-head-only'] ? '_cam-head-only' : '');
   const outFile = path.join(opt.run, `eval_ts${suffix}.json`);
 
   const lines = [
     `Model set \`${meta.id}\`, ${opt.split} split, ${rows.length} images (mIoU %, VOC-style; TypeScript pipeline, tfjs wasm; score order ${opt.order}):`,
     '',
-    `| image labels | CAM (bg ${params.camBackground}) | CAM + RW (alpha ${params.alpha}, beta ${betaText(params.beta, meta)}, t ${params.steps}) | segmentation head |`,
+    `| image labels | CAM (bg ${params.camBackground}) | CAM + RW (alpha ${params.alpha}, beta ${reported.beta}${reported.detectorBeta === undefined ? '' : `, ${reported.detectorBeta} where the detector speaks`}, t ${params.steps}) | segmentation head |`,
     '|---|---|---|---|',
     ...LABEL_SOURCES.map((s) => `| ${s === 'gt' ? 'ground truth' : predictedLabel} | ${STAGES.map((st) => percent(report.miou[s][st])).join(' | ')} |`),
   ];

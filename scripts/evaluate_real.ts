@@ -14,7 +14,7 @@ import { VOC_CLASSES } from '../src/core/constants';
 import { keptClasses, stageMasks, type StageMasks } from '../src/core/masks';
 import { decodeImage } from '../src/io/node_image_decode';
 import type { LabPipeline } from '../src/models/pipeline';
-import { evidenceBeta, maskGeometry, resultParameters, type EvidenceMaskParameters } from '../src/models/pipeline';
+import { maskGeometry, reportedParameters, resultParameters, type EvidenceMaskParameters } from '../src/models/pipeline';
 
 export interface CheckPhoto {
   file: string;
@@ -78,7 +78,7 @@ export async function evaluateReal(pipeline: LabPipeline, dir: string, params: E
     modelSet: meta.id,
     photos: photos.length,
     objects,
-    parameters: { ...params, beta: params.beta ?? meta.defaults.beta, ...evidenceBeta(params.beta, meta) },
+    parameters: reportedParameters(params, meta),
     classEvidence: { config: meta.classEvidence ?? null, sources },
     labels: { precision: labels.truePositives / labels.predicted, recall: labels.truePositives / labels.actual },
     found: Object.fromEntries(STAGES.map((s) => [s, found[s] / objects])),

@@ -1,8 +1,9 @@
 /**
  * The page's own WebGPU device for the random walk. The networks and tfjs
  * live in the pipeline worker, so the page cannot borrow tfjs' device; the
- * walk's input comes from the walk worker as typed arrays anyway, so a
- * device of its own costs no extra copy. Requested once, again after a loss.
+ * walk's inputs (embedding, t = 0 scores) reach the page as typed arrays
+ * anyway, so a device of its own adds no read-back. Requested once, again
+ * after a loss.
  */
 let pending: Promise<GPUDevice | null> | null = null;
 

@@ -28,8 +28,13 @@ export function resultParameters(params: EvidenceMaskParameters, result: Pick<Pi
   return { ...params, beta: params.beta ?? result.classEvidence.beta };
 }
 
-/** The detector's own beta, for reports, when the set has one that differs and none was given (docs/algorithm.md §1b). */
-export function evidenceBeta(given: number | undefined, meta: ModelSetMeta): { detectorBeta?: number } {
-  const beta = meta.classEvidence?.beta;
-  return given === undefined && beta !== undefined && beta !== meta.defaults.beta ? { detectorBeta: beta } : {};
+/**
+ * The parameters a report states: the given beta or the set's, plus the
+ * detector's own when the set has one that differs and none was given
+ * (docs/algorithm.md §1b).
+ */
+export function reportedParameters(params: EvidenceMaskParameters, meta: ModelSetMeta): MaskParameters & { detectorBeta?: number } {
+  const detectorBeta = meta.classEvidence?.beta;
+  const own = params.beta === undefined && detectorBeta !== undefined && detectorBeta !== meta.defaults.beta;
+  return { ...params, beta: params.beta ?? meta.defaults.beta, ...(own ? { detectorBeta } : {}) };
 }
