@@ -25,8 +25,8 @@ describe('models/README.md evaluation tables (npm run readme:tables)', () => {
   it('fail the check when the README has a wrong number, and the rewrite restores it', () => {
     // The CAM cell of the real-photo row, one object more than the summary says.
     const row = README.split('\n').find((line) => line.startsWith('| real photos, objects found (`npm run eval -- --real`'))!;
-    const [cell, found] = /\| (\d+)\/42 \(\d+%\) \|/.exec(row)!;
-    const wrongCell = `| ${Number(found) + 1}/42 (${Math.round((100 * (Number(found) + 1)) / 42)}%) |`;
+    const [cell, found, total] = /\| (\d+)\/(\d+) \(\d+%\) \|/.exec(row)!;
+    const wrongCell = `| ${Number(found) + 1}/${total} (${Math.round((100 * (Number(found) + 1)) / Number(total))}%) |`;
     const wrong = README.replace(row, row.replace(cell, wrongCell));
     expect(wrong).not.toBe(README);
     const problems = readmeProblems(wrong, committed);
@@ -44,8 +44,9 @@ describe('models/README.md evaluation tables (npm run readme:tables)', () => {
 
   it('round as npm run eval prints, and give no share for nothing found', () => {
     const read = withValue('default/eval/eval_real.json', 'found.cam', 0);
+    const { objects } = committed('default/eval/eval_real.json') as { objects: number };
     const row = rewriteReadme(README, read).split('\n').find((line) => line.startsWith('| real photos, objects found (`npm run eval -- --real`'));
-    expect(row).toMatch(/\) \| 0\/42 \| \d+\/42 \(\d+%\) \| \d+\/42 \(\d+%\) \| \d+% \/ \d+% \|$/);
+    expect(row).toMatch(new RegExp(`\\) \\| 0/${objects} \\| \\d+/${objects} \\(\\d+%\\) \\| \\d+/${objects} \\(\\d+%\\) \\| \\d+% / \\d+% \\|$`));
   });
 
   it('name the file and key of a missing figure, and a missing table', () => {

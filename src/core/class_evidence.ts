@@ -68,53 +68,52 @@ export interface BoxSelection {
   minScore: number;
 }
 
+/** The cells of a kept box: those whose centre lies in it, or, for a box too small to hold a centre, the cell under its middle. */
+function boxCells(box: Detection['box'], grid: { width: number; stride: number }, region: GridRegion): number[] {
+  const { width, stride } = grid;
+  const [x0, y0, x1, y1] = box;
+  const cells: number[] = [];
+  for (let y = 0; y < region.height; y++) {
+    const cy = (y + 0.5) * stride;
+    if (cy < y0 || cy >= y1) continue;
+    for (let x = 0; x < region.width; x++) {
+      const cx = (x + 0.5) * stride;
+      if (cx >= x0 && cx < x1) cells.push(y * width + x);
+    }
+  }
+  if (cells.length > 0) return cells;
+  const clamp = (v: number, size: number) => Math.min(size - 1, Math.max(0, Math.floor(v / stride)));
+  return [clamp((y0 + y1) / 2, region.height) * width + clamp((x0 + x1) / 2, region.width)];
+}
+
 /**
- * The detector's boxes on the grid, one channel per class: a cell whose
- * centre lies in a kept box of the class gets that box's score relative to
- * the class's best box (the largest where boxes overlap); other cells 0.
+ * CAMs from boxes, one channel per class. Each kept box gives its cells the
+ * CAM head's objectness normalised by its maximum inside that box, times the
+ * box's score relative to its class's best box; where boxes of a class
+ * overlap, the larger value. Normalising per box rather than per class lets
+ * a small or faint object reach the height of the class's largest one: with
+ * one peak per class, the small people and ducks beside a bright one fell
+ * under the background score. The box says which class and roughly where;
+ * the objectness gives the shape inside it, and the random walk then pulls
+ * the mask onto the object's outline.
  */
-export function boxPrior(detections: readonly Detection[], channels: number, grid: { height: number; width: number; stride: number }, region: GridRegion, selection: BoxSelection): ChannelMaps {
-  const { height, width, stride } = grid;
+export function boxCams(detections: readonly Detection[], objectnessMap: Float32Array, channels: number, grid: { height: number; width: number; stride: number }, region: GridRegion, selection: BoxSelection): ChannelMaps {
+  const { height, width } = grid;
+  const n = height * width;
+  if (objectnessMap.length !== n) throw new Error(`objectness has ${objectnessMap.length} cells, the grid ${height}x${width}`);
   const out = createMaps(channels, height, width);
   const best = new Float64Array(channels);
   for (const d of detections) best[d.channel] = Math.max(best[d.channel], d.score);
   for (const d of detections) {
     if (d.score < Math.max(selection.minScore, selection.relative * best[d.channel])) continue;
-    const [x0, y0, x1, y1] = d.box;
-    const weight = d.score / best[d.channel];
-    for (let y = 0; y < region.height; y++) {
-      const cy = (y + 0.5) * stride;
-      if (cy < y0 || cy >= y1) continue;
-      for (let x = 0; x < region.width; x++) {
-        const cx = (x + 0.5) * stride;
-        if (cx < x0 || cx >= x1) continue;
-        const i = (d.channel * height + y) * width + x;
-        out.data[i] = Math.max(out.data[i], weight);
-      }
-    }
-  }
-  return out;
-}
-
-/**
- * CAMs from boxes: each class's box prior times the CAM head's objectness,
- * normalised per class by its maximum (psa's M / (max M + 1e-5)). The box
- * says which class and roughly where; the objectness gives the shape inside
- * it, and the random walk then pulls the mask onto the object's outline.
- */
-export function boxCams(prior: ChannelMaps, objectnessMap: Float32Array): ChannelMaps {
-  const n = prior.height * prior.width;
-  if (objectnessMap.length !== n) throw new Error(`objectness has ${objectnessMap.length} cells, the prior ${prior.height}x${prior.width}`);
-  const out = createMaps(prior.channels, prior.height, prior.width);
-  for (let c = 0; c < prior.channels; c++) {
+    const cells = boxCells(d.box, grid, region);
     let peak = 0;
-    for (let i = 0; i < n; i++) {
-      const v = prior.data[c * n + i] * objectnessMap[i];
-      out.data[c * n + i] = v;
-      peak = Math.max(peak, v);
+    for (const i of cells) peak = Math.max(peak, objectnessMap[i]);
+    const scale = d.score / best[d.channel] / (peak + CAM_NORM_EPS);
+    for (const i of cells) {
+      const j = d.channel * n + i;
+      out.data[j] = Math.max(out.data[j], objectnessMap[i] * scale);
     }
-    const scale = 1 / (peak + CAM_NORM_EPS);
-    for (let i = c * n; i < (c + 1) * n; i++) out.data[i] *= scale;
   }
   return out;
 }

@@ -45,7 +45,7 @@ describe('modelCard', () => {
     expect(card.backbone).toBe('mobilenet_v2 width 0.5, trained by this project (backbone/model.json)');
     expect(card.headClasses).toBeNull();
     expect(card.evaluation[0]).toEqual({ what: 'val composites, mIoU, true labels (PyTorch)', cam: '23.1', rw: '25.8', seg: '12.7' });
-    expect(card.evaluation).toContainEqual({ what: 'real photos (19), objects found', cam: '0/42', rw: '0/42', seg: '0/42' });
+    expect(card.evaluation).toContainEqual({ what: 'real photos (19), objects found', cam: '0/45', rw: '0/45', seg: '0/45' });
   });
 
   it('makes do with meta.json alone, e.g. the synthetic stand-in', () => {
