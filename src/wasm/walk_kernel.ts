@@ -10,6 +10,7 @@ import { WALK_KERNEL_BASE64 } from './walk_kernel_binary';
 export type WalkExport = (cells: number, groups: number, rowStart: number, taps: number, a: number, b: number, steps: number) => number;
 
 let bytes: Uint8Array<ArrayBuffer> | null = null;
+let supported: boolean | null = null;
 let compiled: WebAssembly.Module | null = null;
 
 function kernelBytes(): Uint8Array<ArrayBuffer> {
@@ -19,7 +20,8 @@ function kernelBytes(): Uint8Array<ArrayBuffer> {
 
 /** Whether this engine runs the kernel: WebAssembly with fixed-width SIMD (Chrome 91, Firefox 89, Safari 16.4 and later). */
 export function walkKernelSupported(): boolean {
-  return typeof WebAssembly === 'object' && WebAssembly.validate(kernelBytes());
+  supported ??= typeof WebAssembly === 'object' && WebAssembly.validate(kernelBytes());
+  return supported;
 }
 
 /** A fresh instance of the kernel on `memory`. */

@@ -66,7 +66,7 @@ async function walk(request: WalkRequestOf<'walk'>): Promise<void> {
   }
   const value = buildTransition(inputs.affinities, request.beta);
   transition = { walkId, value };
-  // The WebAssembly SIMD kernel where the engine has it (about ten times the core's speed), else the core.
+  // The WebAssembly SIMD kernel where the engine has it (several times the core's speed), else the core.
   const rw = cpuWalk(value, scores);
   const history = [scores];
   let batch = [scores.data.slice()];
