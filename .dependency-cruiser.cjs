@@ -3,8 +3,9 @@
 //
 //   src/ui → src/state → src/models → src/gpu → src/core
 //   src/io sits below models (models, state and ui may use it; it uses core only)
-//   src/workers (the random-walk worker, its protocol and the page's client) uses core only;
-//     state and ui may use it. The pipeline worker (workers/pipeline_*) holds the networks, so it
+//   src/wasm (the random walk's WebAssembly kernel and its loader) uses core only
+//   src/workers (the random-walk worker, its protocol and the page's client) uses core and
+//     wasm only; state and ui may use it. The pipeline worker (workers/pipeline_*) holds the networks, so it
 //     may also use models, io and gpu
 //   src/main.tsx, the browser entry, wires the layers together
 //
@@ -41,7 +42,8 @@ module.exports = {
     layer('core', ['core']),
     layer('gpu', ['gpu', 'core']),
     layer('io', ['io', 'core']),
-    layer('workers', ['workers', 'core'], PIPELINE_WORKER),
+    layer('wasm', ['wasm', 'core']),
+    layer('workers', ['workers', 'wasm', 'core'], PIPELINE_WORKER),
     {
       name: 'pipeline-worker-layer',
       severity: 'error',

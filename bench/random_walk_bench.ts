@@ -1,6 +1,7 @@
 /**
  * What the random walk and the pipeline cost, in one run:
- * - walk: our sparse walk (src/core, typed arrays) against psa's dense method
+ * - walk: our sparse walk (the WebAssembly SIMD kernel, src/wasm; the plain
+ *   JavaScript core, src/core, on its own row) against psa's dense method
  *   (T^(2^8) by repeated squaring with tfjs matMul, then the scores times it) on
  *   the wasm backend, in this process, on the same inputs;
  * - walk_webgpu: the WGSL transition and walk (src/gpu) against the core in
@@ -20,6 +21,7 @@ import { DEFAULT_BETA, DEFAULT_RADIUS } from '../src/core/constants';
 import { createMaps, type ChannelMaps } from '../src/core/maps';
 import { camMask, keptClasses, segmentationMask, walkInput, walkMask } from '../src/core/masks';
 import { buildTransition, randomWalk } from '../src/core/random_walk';
+import { randomWalkWasm } from '../src/wasm/random_walk_wasm';
 import { seededRandom } from '../src/core/seeded_random';
 import { modelSetFromDir } from '../src/models/node_model_set';
 import { useNodeWasmBackend } from '../src/models/node_wasm';
@@ -48,8 +50,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.le
 const round = (ms: number, digits = 1) => Number(ms.toFixed(digits));
 
 /**
- * Wall and CPU time of f. Both methods run on this one thread (the wasm
- * backend with one thread, the core in plain JavaScript), so CPU time is what
+ * Wall and CPU time of f. Every method runs on this one thread (the wasm
+ * backend with one thread, our kernel in wasm, the core in plain JavaScript), so CPU time is what
  * each would take on a core of its own; wall time also counts the other jobs
  * of a shared machine, which come and go over a minute-long dense run.
  */
@@ -60,35 +62,52 @@ async function timed<T>(f: () => T | Promise<T>): Promise<{ value: T; wallMs: nu
   return { value, wallMs: performance.now() - wall, cpuMs: (used.user + used.system) / 1000 };
 }
 
+const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return Number(max.toExponential(2));
+};
+
+/** Median CPU and wall time of `runs` runs of f, and its first result. */
+async function medianOf<T>(runs: number, f: () => T) {
+  const all = [];
+  for (let i = 0; i < runs; i++) all.push(await timed(f));
+  return { value: all[0].value, cpuMs: median(all.map((r) => r.cpuMs)), wallMs: median(all.map((r) => r.wallMs)) };
+}
+
 async function walkAgainstDense() {
   const scores = randomMaps(WALK.channels, WALK.height, WALK.width, 1);
   const affinities = neighbourAffinities(randomMaps(WALK.dims, WALK.height, WALK.width, 2), WALK.radius);
-  // Both methods start from the same affinities W and include building their operator from them.
-  const sparseRuns = [];
-  for (let i = 0; i < 3; i++) sparseRuns.push(await timed(() => randomWalk(scores, buildTransition(affinities, WALK.beta), WALK.steps).final));
+  // Every method starts from the same affinities W and includes building its operator from them.
+  const sparse = await medianOf(5, () => randomWalkWasm(scores, buildTransition(affinities, WALK.beta), WALK.steps).final);
+  const core = await medianOf(3, () => randomWalk(scores, buildTransition(affinities, WALK.beta), WALK.steps).final);
   const dense = await timed(() => denseWalk(scores, affinities, WALK.beta, LOGT));
-  const sparse = sparseRuns[0].value;
-  let maxAbsDiff = 0;
-  for (let i = 0; i < dense.value.walked.length; i++) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(dense.value.walked[i] - sparse.data[i]));
-  const sparseCpu = median(sparseRuns.map((r) => r.cpuMs));
-  const sparseWall = median(sparseRuns.map((r) => r.wallMs));
   return {
     ...WALK_SHAPE,
     embedding_dims: WALK.dims,
     radius: WALK.radius,
     beta: WALK.beta,
-    sparse_method: 'src/core/random_walk.ts: step by step over the radius disc, typed arrays (float64), one thread',
+    sparse_method: 'src/wasm/random_walk_wasm.ts: step by step over the radius disc, WebAssembly SIMD kernel (float32, 4 channels a lane), one thread; the core builds T',
+    core_js_method: 'src/core/random_walk.ts: the same walk in plain JavaScript, typed arrays (float64), one thread',
     dense_method: `psa: dense ${WALK.height * WALK.width}^2 T squared ${LOGT} times with tfjs matMul, then scores x T, wasm backend (float32), one thread`,
-    sparse_cpu_ms: round(sparseCpu),
-    sparse_wall_ms: round(sparseWall),
-    sparse_ms_per_step: round(sparseCpu / WALK.steps, 3),
+    sparse_cpu_ms: round(sparse.cpuMs),
+    sparse_wall_ms: round(sparse.wallMs),
+    sparse_ms_per_step: round(sparse.cpuMs / WALK.steps, 3),
+    core_js_cpu_ms: round(core.cpuMs),
+    core_js_wall_ms: round(core.wallMs),
+    core_js_ms_per_step: round(core.cpuMs / WALK.steps, 3),
     dense_cpu_ms: round(dense.cpuMs),
     dense_wall_ms: round(dense.wallMs),
     dense_wall_ms_per_squaring: round(dense.value.squaringMs / LOGT),
-    /** CPU time of the dense method over that of the sparse walk (wall-time ratio below). */
-    speedup_vs_dense: round(dense.cpuMs / sparseCpu),
-    speedup_vs_dense_wall: round(dense.wallMs / sparseWall),
-    max_abs_diff: Number(maxAbsDiff.toExponential(2)),
+    /** CPU time of the dense method over that of the sparse (wasm) walk (wall-time ratio below). */
+    speedup_vs_dense: round(dense.cpuMs / sparse.cpuMs),
+    speedup_vs_dense_wall: round(dense.wallMs / sparse.wallMs),
+    speedup_core_js_vs_dense: round(dense.cpuMs / core.cpuMs),
+    speedup_core_js_vs_dense_wall: round(dense.wallMs / core.wallMs),
+    /** The sparse (wasm) walk against the dense one. */
+    max_abs_diff: maxAbsDiff(dense.value.walked, sparse.value.data),
+    core_js_max_abs_diff: maxAbsDiff(dense.value.walked, core.value.data),
+    sparse_vs_core_js_max_abs_diff: maxAbsDiff(sparse.value.data, core.value.data),
   };
 }
 
@@ -216,10 +235,13 @@ function table(report: Report): string {
   const { walk, walk_webgpu: gpu, pipeline, memory } = report;
   const rows: [string, string][] = [
     ['backends', `${report.backends.node}; ${report.backends.browser}`],
-    [`walk ${walk.grid}, ${walk.channels} ch, t = ${walk.steps}: sparse (core), CPU / wall`, `${walk.sparse_cpu_ms} / ${walk.sparse_wall_ms} ms (${walk.sparse_ms_per_step} ms/step)`],
+    [`walk ${walk.grid}, ${walk.channels} ch, t = ${walk.steps}: sparse (wasm SIMD kernel), CPU / wall`, `${walk.sparse_cpu_ms} / ${walk.sparse_wall_ms} ms (${walk.sparse_ms_per_step} ms/step)`],
+    ['walk: sparse in plain JavaScript (core), CPU / wall', `${walk.core_js_cpu_ms} / ${walk.core_js_wall_ms} ms (${walk.core_js_ms_per_step} ms/step)`],
     ['walk: dense psa method, tfjs matMul on wasm, CPU / wall', `${walk.dense_cpu_ms} / ${walk.dense_wall_ms} ms (${walk.dense_wall_ms_per_squaring} ms/squaring)`],
-    ['walk: speedup of the sparse walk, CPU time (wall time)', `${walk.speedup_vs_dense}x (${walk.speedup_vs_dense_wall}x)`],
-    ['walk: max abs diff, sparse vs dense', String(walk.max_abs_diff)],
+    ['walk: speedup of the sparse walk (wasm), CPU time (wall time)', `${walk.speedup_vs_dense}x (${walk.speedup_vs_dense_wall}x)`],
+    ['walk: speedup of the core walk (JavaScript), CPU time (wall time)', `${walk.speedup_core_js_vs_dense}x (${walk.speedup_core_js_vs_dense_wall}x)`],
+    ['walk: max abs diff vs dense, sparse wasm (core)', `${walk.max_abs_diff} (${walk.core_js_max_abs_diff})`],
+    ['walk: max abs diff, sparse wasm vs core', String(walk.sparse_vs_core_js_max_abs_diff)],
     'error' in gpu
       ? ['walk on WebGPU', `not run: ${gpu.error}`]
       : [`walk on WebGPU (${gpu.adapter.description || gpu.adapter.architecture}), ${gpu.grid}, ${gpu.channels} ch`, `${gpu.ms} ms (${gpu.ms_per_step} ms/step; core in the same page ${gpu.core_ms_per_step_same_page} ms/step)`],

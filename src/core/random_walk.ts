@@ -61,10 +61,22 @@ function groupWidth(channels: number): 2 | 4 | 8 {
 }
 
 /**
+ * A walk on (C, H, W) score maps that is advanced step by step and read at any
+ * step: RandomWalk here, the WebAssembly kernel's walk in src/wasm.
+ */
+export interface SteppedWalk {
+  /** Steps taken so far. */
+  readonly step: number;
+  advance(steps?: number): void;
+  /** The current maps, (C, H, W). */
+  current(): ChannelMaps;
+}
+
+/**
  * Iterates v <- T v on (C, H, W) score maps, one step at a time, so that every
  * intermediate t is available without restarting from t = 0.
  */
-export class RandomWalk {
+export class RandomWalk implements SteppedWalk {
   private state: Float64Array;
   private scratch: Float64Array;
   private t = 0;
@@ -193,15 +205,23 @@ export function randomWalk(
   steps: number,
   record: Iterable<number> = [],
 ): WalkResult {
+  return recordWalk(new RandomWalk(transition, scores), steps, record);
+}
+
+/**
+ * Advances a fresh walk to `steps`, keeping copies at the requested steps.
+ * Each stretch between two of them is one advance() (for the WebAssembly
+ * walk, one call into the kernel).
+ */
+export function recordWalk(walk: SteppedWalk, steps: number, record: Iterable<number> = []): WalkResult {
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`steps must be a non-negative integer, got ${steps}`);
-  const wanted = new Set([...record].filter((t) => t >= 0 && t <= steps));
-  const walk = new RandomWalk(transition, scores);
+  const wanted = [...new Set(record)].filter((t) => Number.isInteger(t) && t >= 0 && t <= steps).sort((a, b) => a - b);
   const snapshots = new Map<number, ChannelMaps>();
-  if (wanted.has(0)) snapshots.set(0, walk.current());
-  while (walk.step < steps) {
-    walk.advance();
-    if (wanted.has(walk.step)) snapshots.set(walk.step, walk.current());
+  for (const t of wanted) {
+    walk.advance(t - walk.step);
+    snapshots.set(t, walk.current());
   }
+  walk.advance(steps - walk.step);
   return { final: walk.current(), snapshots };
 }
 
