@@ -155,7 +155,7 @@ async function photo(): Promise<{ width: number; height: number; data: Uint8Arra
   return { width: info.width, height: info.height, data: new Uint8Array(data) };
 }
 
-/** The default set end to end as the CLI runs it: networks, then the walk and the three masks (src/core). */
+/** The default set end to end as the CLI runs it: networks, then the walk (the wasm kernel) and the three masks (src/core). */
 async function pipelineRuns(runs: number) {
   const pipeline = await loadPipeline(modelSetFromDir(path.join(ROOT, 'models/default')));
   const image = await photo();
@@ -173,7 +173,7 @@ async function pipelineRuns(runs: number) {
     const keep = keptClasses(result.classScores, result.classEvidence.threshold);
     const scores = time('walk_input', () => walkInput(result.cams, keep, g, defaults.alpha));
     const transition = time('transition', () => buildTransition(neighbourAffinities(result.embedding, defaults.radius), defaults.beta));
-    const walked = time('walk', () => randomWalk(scores, transition, defaults.steps).final);
+    const walked = time('walk', () => randomWalkWasm(scores, transition, defaults.steps).final);
     time('masks', () => [camMask(result.cams, keep, g, defaults.camBackground), walkMask(walked, keep, g), segmentationMask(result.segLogits, g)]);
     times.total = Object.values(times).reduce((a, b) => a + b, 0);
     return { times, grid: `${result.cams.height}x${result.cams.width}`, channels: scores.channels };

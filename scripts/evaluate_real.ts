@@ -11,10 +11,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { scaleBox, scoreObjects, type Box, type BoxedObject } from '../src/core/box_localisation';
 import { VOC_CLASSES } from '../src/core/constants';
-import { keptClasses, stageMasks, type StageMasks } from '../src/core/masks';
+import { keptClasses, type StageMasks } from '../src/core/masks';
 import { decodeImage } from '../src/io/node_image_decode';
 import type { LabPipeline } from '../src/models/pipeline';
-import { maskGeometry, reportedParameters, resultParameters, type EvidenceMaskParameters } from '../src/models/pipeline';
+import { reportedParameters, resultMasks, resultParameters, type EvidenceMaskParameters } from '../src/models/pipeline';
 
 export interface CheckPhoto {
   file: string;
@@ -51,7 +51,7 @@ export async function evaluateReal(pipeline: LabPipeline, dir: string, params: E
     const { placement } = result;
     const keep = keptClasses(result.classScores, result.classEvidence.threshold);
     sources[result.classEvidence.source] = (sources[result.classEvidence.source] ?? 0) + 1;
-    const [masks] = stageMasks(result, maskGeometry(meta, placement), [keep], resultParameters(params, result));
+    const [masks] = resultMasks(result, meta, [keep], resultParameters(params, result));
     const boxed: BoxedObject[] = photo.objects.map((o) => ({
       classId: VOC_CLASSES.indexOf(o.class as (typeof VOC_CLASSES)[number]),
       box: scaleBox(o.box, image.width, placement.width),

@@ -2,12 +2,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resizeLabelsNearest } from '../../src/core/label_maps';
-import { keptClasses, SCORE_ORDERS, stageMasks, type ScoreOrder } from '../../src/core/masks';
+import { keptClasses, SCORE_ORDERS, type ScoreOrder } from '../../src/core/masks';
 import { decodeImage, ImageDecodeError, MAX_DECODE_SIDE } from '../../src/io/node_image_decode';
 import { encodeLabelPng } from '../../src/io/label_png';
 import { modelSetFromDir } from '../../src/models/node_model_set';
 import { useNodeWasmBackend } from '../../src/models/node_wasm';
-import { loadPipeline, maskGeometry, resultParameters, type EvidenceMaskParameters, type LabPipeline, type ModelSetMeta, type PipelineResult } from '../../src/models/pipeline';
+import { loadPipeline, resultMasks, resultParameters, type EvidenceMaskParameters, type LabPipeline, type ModelSetMeta, type PipelineResult } from '../../src/models/pipeline';
 import { numberOption, requiredOption } from '../args';
 import { errorText, type CommandOptions } from '../command';
 import { UsageError } from '../usage_error';
@@ -129,7 +129,7 @@ async function inferOne(pipeline: LabPipeline, file: string, outStem: string, pa
   }
   if (image.warning) console.error(`affinitylab infer: ${file}: warning: ${image.warning}`);
   const result = await pipeline.run(image);
-  const [masks] = stageMasks(result, maskGeometry(pipeline.meta, result.placement), [keepFor(result)], resultParameters(params, result));
+  const [masks] = resultMasks(result, pipeline.meta, [keepFor(result)], resultParameters(params, result));
   const { width, height } = result.placement;
   const { fullWidth, fullHeight } = image;
   for (const [stage, labels] of Object.entries(masks)) {

@@ -4,7 +4,7 @@ import { camScores, labelsAtInput, walkScores, type ValidRegion } from './label_
 import type { ChannelMaps } from './maps';
 import { confusionMatrix, meanIoU } from './metrics';
 import { camLabelsAtInput, pooledWalkScores } from './psa_scores';
-import { buildTransition, randomWalk, type Transition } from './random_walk';
+import { buildTransition, RandomWalk, recordWalk, type SteppedWalk, type Transition } from './random_walk';
 
 /**
  * The one recipe from network outputs to the three masks (CAM, revised CAM,
@@ -118,12 +118,17 @@ export interface MaskInputs {
   segLogits: ChannelMaps;
 }
 
+/** Starts a walk of `scores` under `transition`: the core's own, or a faster one that agrees with it (src/wasm). */
+export type Walker = (transition: Transition, scores: ChannelMaps) => SteppedWalk;
+
+const coreWalker: Walker = (transition, scores) => new RandomWalk(transition, scores);
+
 /**
  * The three masks for each label set (channel indices of the classes
  * present). The transition and the segmentation mask do not depend on the
  * labels and are computed once.
  */
-export function stageMasks(inputs: MaskInputs, g: MaskGeometry, keepSets: readonly (readonly number[])[], p: MaskParameters): StageMasks[] {
+export function stageMasks(inputs: MaskInputs, g: MaskGeometry, keepSets: readonly (readonly number[])[], p: MaskParameters, walker: Walker = coreWalker): StageMasks[] {
   const final = segmentationMask(inputs.segLogits, g);
   let transition: Transition | undefined;
   return keepSets.map((keep) => {
@@ -131,7 +136,7 @@ export function stageMasks(inputs: MaskInputs, g: MaskGeometry, keepSets: readon
     // With background the only channel left, argmax is 0 everywhere, walk or not.
     if (keep.length === 0) return { cam, rw: cam, final };
     transition ??= buildTransition(neighbourAffinities(inputs.embedding, p.radius), p.beta);
-    const walked = randomWalk(walkInput(inputs.cams, keep, g, p.alpha, p.order), transition, p.steps).final;
+    const walked = recordWalk(walker(transition, walkInput(inputs.cams, keep, g, p.alpha, p.order)), p.steps).final;
     return { cam, rw: walkMask(walked, keep, g), final };
   });
 }

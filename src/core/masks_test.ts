@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mapsFrom } from './maps';
-import { camMask, channelLabelsToClassIds, keptBelowThreshold, keptClasses, maskMiou, segmentationMask, stageMasks, walkMask, type MaskParameters } from './masks';
+import { camMask, channelLabelsToClassIds, keptBelowThreshold, keptClasses, maskMiou, segmentationMask, stageMasks, walkMask, type MaskParameters, type Walker } from './masks';
 
 describe('kept classes', () => {
   it('keeps every class at or above the threshold, best first', () => {
@@ -57,5 +57,31 @@ describe('stage masks', () => {
     expect(Array.from(none.final)).toEqual([12, 0]);
     // t = 0: the walk's input itself; background 1 - max = [0, 1] against the class [1, 0].
     expect(Array.from(dog.rw)).toEqual([12, 0]);
+  });
+
+  it('walks with the walker it is given, once per label set that has classes', () => {
+    const inputs = { cams, embedding: mapsFrom(Float32Array.from([0, 1]), 1, 1, 2), segLogits: mapsFrom(Float32Array.from([0, 5, 1, 0, 2, 0]), 3, 1, 2) };
+    const p: MaskParameters = { alpha: 1, beta: 1, steps: 3, radius: 2, camBackground: 0.2, order: 'grid' };
+    // A stand-in walk that swaps the background and the class, whatever the steps: the revised mask flips.
+    let started = 0;
+    const swapped: Walker = (_transition, scores) => {
+      started += 1;
+      const n = scores.height * scores.width;
+      const maps = mapsFrom(Float32Array.from([...scores.data.subarray(n, 2 * n), ...scores.data.subarray(0, n)]), 2, scores.height, scores.width);
+      let step = 0;
+      return {
+        get step() {
+          return step;
+        },
+        advance: (k = 1) => {
+          step += k;
+        },
+        current: () => maps,
+      };
+    };
+    const [none, dog] = stageMasks(inputs, g, [[], [1]], p, swapped);
+    expect(started).toBe(1);
+    expect(Array.from(none.rw)).toEqual([0, 0]);
+    expect(Array.from(dog.rw)).toEqual([0, 12]);
   });
 });

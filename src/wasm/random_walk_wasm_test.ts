@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { neighbourAffinities } from '../core/affinity';
 import { createMaps, type ChannelMaps } from '../core/maps';
+import { stageMasks, type MaskParameters } from '../core/masks';
 import { buildTransition, randomWalk, RandomWalk } from '../core/random_walk';
 import { seededRandom } from '../core/seeded_random';
 import { cpuWalk, randomWalkWasm, RandomWalkWasm } from './random_walk_wasm';
@@ -108,3 +109,26 @@ function stepped(walk: RandomWalk, steps: number): Float32Array {
   walk.advance(steps);
   return walk.current().data;
 }
+
+describe('the masks on the kernel', () => {
+  it('equal the core walk\'s masks (stageMasks with cpuWalk)', () => {
+    const h = 12;
+    const w = 10;
+    // Three blobs (left, middle, right) with noise, so each mask has several labels.
+    const cams = randomMaps(3, h, w, 7, 0.2);
+    for (let c = 0; c < 3; c++) {
+      for (let i = 0; i < h * w; i++) cams.data[c * h * w + i] += Math.exp(-(((i % w) - 1 - 4 * c) ** 2) / 4);
+    }
+    const inputs = { cams, embedding: randomMaps(6, h, w, 8, 0.6), segLogits: randomMaps(4, h, w, 9) };
+    const g = { stride: 4, region: { width: 4 * w, height: 4 * h }, vocOfChannel: [3, 8, 12] };
+    const p: MaskParameters = { alpha: 4, beta: 8, steps: 2, radius: 5, camBackground: 0.2, order: 'psa' };
+    const keepSets = [[0, 2], [0, 1, 2]];
+    const core = stageMasks(inputs, g, keepSets, p);
+    const wasm = stageMasks(inputs, g, keepSets, p, cpuWalk);
+    keepSets.forEach((_, k) => {
+      expect(wasm[k].rw).toEqual(core[k].rw);
+      expect(new Set(core[k].rw).size).toBeGreaterThan(1);
+    });
+  });
+});
+
