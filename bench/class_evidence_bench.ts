@@ -5,6 +5,11 @@
  * With --baseline DIR the comparison is instead against another model set
  * folder without its class evidence, e.g. the default set as it was before
  * the detector evidence (`git archive 62039b5 models/default | tar -x -C /tmp/base`).
+ * After the networks, each run makes its three masks for the classes it
+ * keeps, at its own β: the set with the detector walks on the WebAssembly
+ * kernel (as the app, the CLI and the evaluation do now), the other on the
+ * JavaScript core (as everything did before the kernel), so that the
+ * `whole run` row compares the product before and after both changes.
  *
  *   npm run bench:evidence [-- --photos 6] [--baseline /tmp/base/models/default]
  */
@@ -14,7 +19,8 @@ import { parseArgs } from 'node:util';
 import { decodeImage } from '../src/io/node_image_decode';
 import { modelSetFromDir, withoutClassEvidence } from '../src/models/node_model_set';
 import { useNodeWasmBackend } from '../src/models/node_wasm';
-import { loadPipeline, type LabPipeline } from '../src/models/pipeline';
+import { keptClasses, stageMasks, type MaskParameters } from '../src/core/masks';
+import { loadPipeline, maskGeometry, resultMasks, resultParameters, type LabPipeline, type PipelineResult } from '../src/models/pipeline';
 
 const ROOT = path.join(import.meta.dirname, '..');
 
@@ -28,12 +34,24 @@ async function main(): Promise<void> {
   const times = new Map<LabPipeline, Record<string, number[]>>([[withDetector, {}], [headOnly, {}]]);
   await withDetector.run(images[0]); // warm-up: kernels compile on first use
   await headOnly.run(images[0]);
+  const masks = (pipeline: LabPipeline, result: PipelineResult) => {
+    const { defaults } = pipeline.meta;
+    const params = resultParameters({ ...defaults, beta: undefined, order: 'psa' } satisfies Omit<MaskParameters, 'beta'> & { beta?: number }, result);
+    const keep = [keptClasses(result.classScores, result.classEvidence.threshold)];
+    if (pipeline === withDetector) resultMasks(result, pipeline.meta, keep, params);
+    else stageMasks(result, maskGeometry(pipeline.meta, result.placement), keep, params);
+  };
   for (let round = 0; round < Number(values.rounds); round++) {
     for (const image of images) {
       for (const pipeline of [withDetector, headOnly]) {
-        const { timings } = await pipeline.run(image);
+        const result = await pipeline.run(image);
+        const started = performance.now();
+        masks(pipeline, result);
+        const walkAndMasks = performance.now() - started;
+        const networks = Object.values(result.timings).reduce((a, b) => a + b, 0);
         const record = times.get(pipeline)!;
-        for (const [stage, ms] of Object.entries({ ...timings, total: Object.values(timings).reduce((a, b) => a + b, 0) })) (record[stage] ??= []).push(ms);
+        const stages = { ...result.timings, networks, 'walk and masks': walkAndMasks, 'whole run': networks + walkAndMasks };
+        for (const [stage, ms] of Object.entries(stages)) (record[stage] ??= []).push(ms);
       }
     }
   }
