@@ -119,6 +119,26 @@ export function boxCams(detections: readonly Detection[], objectnessMap: Float32
 }
 
 /**
+ * The box CAMs, with each class the detector kept no box for taking its CAM
+ * from `fallback` (the CAM head's, in the same channels). A class asked for
+ * by ground-truth labels or --labels but missed by the detector then still
+ * has evidence; the classes the detector names always have a box.
+ */
+export function withFallbackCams(boxMaps: ChannelMaps, fallback: ChannelMaps): ChannelMaps {
+  const { channels, height, width } = boxMaps;
+  if (fallback.channels !== channels || fallback.height !== height || fallback.width !== width) {
+    throw new Error(`fallback CAMs are ${fallback.channels}x${fallback.height}x${fallback.width}, the box CAMs ${channels}x${height}x${width}`);
+  }
+  const n = height * width;
+  const out = createMaps(channels, height, width);
+  for (let c = 0; c < channels; c++) {
+    const own = boxMaps.data.subarray(c * n, (c + 1) * n);
+    out.data.set(own.some((v) => v > 0) ? own : fallback.data.subarray(c * n, (c + 1) * n), c * n);
+  }
+  return out;
+}
+
+/**
  * Maps from a head's channel order into the model set's: source channel k
  * goes to channel target[k]; channels no source fills get `fill`.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boxCams, decodeCenterNet, evidenceSource, objectness, placeChannels, placeScores } from './class_evidence';
+import { boxCams, decodeCenterNet, evidenceSource, withFallbackCams, objectness, placeChannels, placeScores } from './class_evidence';
 import { mapsFrom } from './maps';
 
 describe('objectness', () => {
@@ -57,6 +57,16 @@ describe('boxCams', () => {
     cams.data.subarray(0, 6).forEach((v, i) => expect(v).toBeCloseTo(c0[i], 6));
     expect(Array.from(cams.data.subarray(6)).map((v) => Number(v.toFixed(4)))).toEqual([0, 1, 0, 0, 0, 0]);
     expect(() => boxCams([], new Float32Array(2), 1, grid, all, select)).toThrow(/2 cells/);
+  });
+});
+
+describe('withFallbackCams', () => {
+  it('keeps each class that has box evidence and gives the others their fallback CAM', () => {
+    const boxes = mapsFrom(Float32Array.from([0, 0.5, 0, 0, 0, 0]), 3, 1, 2);
+    const head = mapsFrom(Float32Array.from([0.1, 0.2, 0.3, 0.4, 0.5, 0.6]), 3, 1, 2);
+    expect(Array.from(withFallbackCams(boxes, head).data)).toEqual([0, 0.5, 0.3, 0.4, 0.5, 0.6].map(Math.fround));
+    expect(Array.from(boxes.data)).toEqual([0, 0.5, 0, 0, 0, 0]);
+    expect(() => withFallbackCams(boxes, mapsFrom(new Float32Array(4), 2, 1, 2))).toThrow(/2x1x2, the box CAMs 3x1x2/);
   });
 });
 

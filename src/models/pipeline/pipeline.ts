@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { boxCams, decodeCenterNet, evidenceSource, objectness, placeChannels, placeScores } from '../../core/class_evidence';
+import { boxCams, decodeCenterNet, withFallbackCams, evidenceSource, objectness, placeChannels, placeScores } from '../../core/class_evidence';
 import { CAM_NORM_EPS } from '../../core/constants';
 import { selectChannels } from '../../core/label_maps';
 import { mapsFrom, type ChannelMaps } from '../../core/maps';
@@ -155,7 +155,7 @@ export class ModelSetPipeline implements LabPipeline {
       const grid = { height: headCams.height, width: headCams.width, stride: gridStride };
       return {
         classScores,
-        cams: boxCams(detections, objectness(headCams), classes.length, grid, valid, config.boxes),
+        cams: withFallbackCams(boxCams(detections, objectness(headCams), classes.length, grid, valid, config.boxes), placeChannels(headCams, this.camChannels, classes.length)),
         classEvidence: { source: 'detector', threshold: config.threshold, beta: config.beta ?? this.meta.defaults.beta },
       };
     } finally {
