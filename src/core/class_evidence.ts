@@ -68,51 +68,73 @@ export interface BoxSelection {
   minScore: number;
 }
 
-/** The cells of a kept box: those whose centre lies in it, or, for a box too small to hold a centre, the cell under its middle. */
-function boxCells(box: Detection['box'], grid: { width: number; stride: number }, region: GridRegion): number[] {
-  const { width, stride } = grid;
-  const [x0, y0, x1, y1] = box;
-  const cells: number[] = [];
-  for (let y = 0; y < region.height; y++) {
-    const cy = (y + 0.5) * stride;
-    if (cy < y0 || cy >= y1) continue;
-    for (let x = 0; x < region.width; x++) {
-      const cx = (x + 0.5) * stride;
-      if (cx >= x0 && cx < x1) cells.push(y * width + x);
-    }
-  }
-  if (cells.length > 0) return cells;
-  const clamp = (v: number, size: number) => Math.min(size - 1, Math.max(0, Math.floor(v / stride)));
-  return [clamp((y0 + y1) / 2, region.height) * width + clamp((x0 + x1) / 2, region.width)];
+/**
+ * A kept box on the grid: the cells [y0, y1) x [x0, x1) whose centre lies in
+ * it (for a box too small to hold a centre, the cell under its middle), its
+ * class channel, and its score relative to the class's best box.
+ */
+export interface BoxRegion {
+  channel: number;
+  weight: number;
+  y0: number;
+  y1: number;
+  x0: number;
+  x1: number;
+}
+
+/** The first and one-past-last cell whose centre (k + 0.5) * stride lies in [lo, hi), within `size` cells. */
+function cellSpan(lo: number, hi: number, stride: number, size: number): [number, number] {
+  return [Math.max(0, Math.ceil(lo / stride - 0.5)), Math.min(size, Math.ceil(hi / stride - 0.5))];
 }
 
 /**
- * CAMs from boxes, one channel per class. Each kept box gives its cells the
- * CAM head's objectness normalised by its maximum inside that box, times the
- * box's score relative to its class's best box; where boxes of a class
- * overlap, the larger value. Normalising per box rather than per class lets
- * a small or faint object reach the height of the class's largest one: with
- * one peak per class, the small people and ducks beside a bright one fell
- * under the background score. The box says which class and roughly where;
- * the objectness gives the shape inside it, and the random walk then pulls
- * the mask onto the object's outline.
+ * The boxes that become CAM evidence, as grid regions: those scoring at least
+ * `relative` of their class's best box and at least `minScore`.
  */
-export function boxCams(detections: readonly Detection[], objectnessMap: Float32Array, channels: number, grid: { height: number; width: number; stride: number }, region: GridRegion, selection: BoxSelection): ChannelMaps {
+export function keptBoxRegions(detections: readonly Detection[], channels: number, stride: number, region: GridRegion, selection: BoxSelection): BoxRegion[] {
+  const best = new Float64Array(channels);
+  for (const d of detections) best[d.channel] = Math.max(best[d.channel], d.score);
+  const middle = (lo: number, hi: number, size: number) => Math.min(size - 1, Math.max(0, Math.floor((lo + hi) / 2 / stride)));
+  return detections
+    .filter((d) => d.score >= Math.max(selection.minScore, selection.relative * best[d.channel]))
+    .map(({ box: [bx0, by0, bx1, by1], score, channel }) => {
+      let [y0, y1] = cellSpan(by0, by1, stride, region.height);
+      let [x0, x1] = cellSpan(bx0, bx1, stride, region.width);
+      if (y0 >= y1 || x0 >= x1) {
+        y0 = middle(by0, by1, region.height);
+        x0 = middle(bx0, bx1, region.width);
+        [y1, x1] = [y0 + 1, x0 + 1];
+      }
+      return { channel, weight: score / best[channel], y0, y1, x0, x1 };
+    });
+}
+
+/**
+ * CAMs from boxes, one channel per class (the reference for the pipeline's
+ * on-device version, models/pipeline/box_cams.ts). Each region gets the CAM
+ * head's objectness divided by its maximum inside the region, times the
+ * region's weight; where regions of a class overlap, the larger value.
+ * Normalising per box rather than per class lets a small or faint object
+ * reach the height of the class's largest one: with one peak per class, the
+ * small people and ducks beside a bright one fell under the background
+ * score. The box says which class and roughly where; the objectness gives
+ * the shape inside it, and the random walk then pulls the mask onto the
+ * object's outline.
+ */
+export function boxCams(regions: readonly BoxRegion[], objectnessMap: Float32Array, channels: number, grid: { height: number; width: number }): ChannelMaps {
   const { height, width } = grid;
   const n = height * width;
   if (objectnessMap.length !== n) throw new Error(`objectness has ${objectnessMap.length} cells, the grid ${height}x${width}`);
   const out = createMaps(channels, height, width);
-  const best = new Float64Array(channels);
-  for (const d of detections) best[d.channel] = Math.max(best[d.channel], d.score);
-  for (const d of detections) {
-    if (d.score < Math.max(selection.minScore, selection.relative * best[d.channel])) continue;
-    const cells = boxCells(d.box, grid, region);
+  for (const r of regions) {
     let peak = 0;
-    for (const i of cells) peak = Math.max(peak, objectnessMap[i]);
-    const scale = d.score / best[d.channel] / (peak + CAM_NORM_EPS);
-    for (const i of cells) {
-      const j = d.channel * n + i;
-      out.data[j] = Math.max(out.data[j], objectnessMap[i] * scale);
+    for (let y = r.y0; y < r.y1; y++) for (let x = r.x0; x < r.x1; x++) peak = Math.max(peak, objectnessMap[y * width + x]);
+    const scale = r.weight / (peak + CAM_NORM_EPS);
+    for (let y = r.y0; y < r.y1; y++) {
+      for (let x = r.x0; x < r.x1; x++) {
+        const j = r.channel * n + y * width + x;
+        out.data[j] = Math.max(out.data[j], objectnessMap[y * width + x] * scale);
+      }
     }
   }
   return out;
@@ -120,7 +142,8 @@ export function boxCams(detections: readonly Detection[], objectnessMap: Float32
 
 /**
  * The box CAMs, with each class the detector kept no box for taking its CAM
- * from `fallback` (the CAM head's, in the same channels). A class asked for
+ * from `fallback` (the CAM head's, in the same channels); the reference for
+ * the pipeline's on-device version, as boxCams is. A class asked for
  * by ground-truth labels or --labels but missed by the detector then still
  * has evidence; the classes the detector names always have a box.
  */

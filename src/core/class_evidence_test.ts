@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boxCams, decodeCenterNet, evidenceSource, withFallbackCams, objectness, placeChannels, placeScores } from './class_evidence';
+import { boxCams, decodeCenterNet, evidenceSource, keptBoxRegions, withFallbackCams, objectness, placeChannels, placeScores } from './class_evidence';
 import { mapsFrom } from './maps';
 
 describe('objectness', () => {
@@ -9,54 +9,74 @@ describe('objectness', () => {
 });
 
 describe('boxCams', () => {
-  const grid = { height: 2, width: 3, stride: 8 };
+  const grid = { height: 2, width: 3 };
   const all = { height: 2, width: 3 };
   const select = { relative: 0.5, minScore: 0.1 };
   const eps = 1e-5;
+  const cams = (detections: Parameters<typeof keptBoxRegions>[0], objectness: Float32Array, channels: number, region = all) =>
+    boxCams(keptBoxRegions(detections, channels, 8, region, select), objectness, channels, grid);
+
+  it('turns the kept boxes into cell regions: the cells whose centre lies inside, or the one under a small box', () => {
+    // Cell centres at 4, 12, 20 (x) and 4, 12 (y); centres on the far edge are out, on the near edge in.
+    const regions = keptBoxRegions(
+      [
+        { box: [4, 0, 20, 12], score: 0.8, channel: 1 },
+        { box: [13, 1, 15, 3], score: 0.6, channel: 1 },
+        { box: [-50, -50, 90, 90], score: 0.3, channel: 0 },
+        { box: [0, 0, 24, 16], score: 0.35, channel: 1 },
+      ],
+      2, 8, { height: 2, width: 2 }, select,
+    );
+    expect(regions).toEqual([
+      { channel: 1, weight: 1, y0: 0, y1: 1, x0: 0, x1: 2 },
+      { channel: 1, weight: expect.closeTo(0.75, 12), y0: 0, y1: 1, x0: 1, x1: 2 },
+      { channel: 0, weight: 1, y0: 0, y1: 2, x0: 0, x1: 2 },
+    ]);
+  });
 
   it("gives each kept box's cells its objectness over the box's own peak, times the score relative to the class's best", () => {
     // Cell centres at 4, 12, 20 (x) and 4, 12 (y); objectness row-major.
     const objectness = Float32Array.from([0.5, 0.25, 0.2, 0.9, 0.6, 0.1]);
-    const cams = boxCams(
+    const out = cams(
       [
         { box: [0, 0, 13, 8], score: 0.8, channel: 1 }, // cells 0, 1: peak 0.5, weight 1
         { box: [16, 0, 24, 16], score: 0.6, channel: 1 }, // cells 2, 5: peak 0.2, weight 0.75
         { box: [0, 8, 8, 16], score: 0.3, channel: 1 }, // below half the best: dropped
         { box: [0, 0, 24, 16], score: 0.05, channel: 0 }, // below minScore: dropped
       ],
-      objectness, 2, grid, all, select,
+      objectness, 2,
     );
-    expect(Array.from(cams.data.subarray(0, 6))).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(Array.from(out.data.subarray(0, 6))).toEqual([0, 0, 0, 0, 0, 0]);
     const expected = [0.5 / (0.5 + eps), 0.25 / (0.5 + eps), (0.75 * 0.2) / (0.2 + eps), 0, 0, (0.75 * 0.1) / (0.2 + eps)];
-    cams.data.subarray(6).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 6));
+    out.data.subarray(6).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 6));
   });
 
   it('lets a faint object reach its class peak beside a bright one', () => {
-    const cams = boxCams(
+    const out = cams(
       [
         { box: [0, 0, 8, 8], score: 0.9, channel: 0 },
         { box: [16, 8, 24, 16], score: 0.9, channel: 0 },
       ],
-      Float32Array.from([1, 0, 0, 0, 0, 0.05]), 1, grid, all, select,
+      Float32Array.from([1, 0, 0, 0, 0, 0.05]), 1,
     );
-    expect(cams.data[0]).toBeCloseTo(1, 4);
-    expect(cams.data[5]).toBeCloseTo(1, 3);
+    expect(out.data[0]).toBeCloseTo(1, 4);
+    expect(out.data[5]).toBeCloseTo(1, 3);
   });
 
   it('keeps the larger value where boxes overlap, leaves padding empty and gives a box between centres the cell under its middle', () => {
     const objectness = Float32Array.from([1, 0.5, 1, 1, 1, 1]);
-    const cams = boxCams(
+    const out = cams(
       [
         { box: [0, 0, 24, 16], score: 0.5, channel: 0 }, // cells 0, 1 of the 1x2 region; weight 0.5
         { box: [0, 0, 8, 8], score: 1, channel: 0 }, // cell 0 at 1
         { box: [13, 1, 15, 3], score: 1, channel: 1 }, // holds no centre: cell (0, 1)
       ],
-      objectness, 2, grid, { height: 1, width: 2 }, select,
+      objectness, 2, { height: 1, width: 2 },
     );
     const c0 = [1 / (1 + eps), (0.5 * 0.5) / (1 + eps), 0, 0, 0, 0];
-    cams.data.subarray(0, 6).forEach((v, i) => expect(v).toBeCloseTo(c0[i], 6));
-    expect(Array.from(cams.data.subarray(6)).map((v) => Number(v.toFixed(4)))).toEqual([0, 1, 0, 0, 0, 0]);
-    expect(() => boxCams([], new Float32Array(2), 1, grid, all, select)).toThrow(/2 cells/);
+    out.data.subarray(0, 6).forEach((v, i) => expect(v).toBeCloseTo(c0[i], 6));
+    expect(Array.from(out.data.subarray(6)).map((v) => Number(v.toFixed(4)))).toEqual([0, 1, 0, 0, 0, 0]);
+    expect(() => boxCams([], new Float32Array(2), 1, grid)).toThrow(/2 cells/);
   });
 });
 

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
-import { boxCams, decodeCenterNet, withFallbackCams, evidenceSource, objectness, placeChannels, placeScores } from '../../core/class_evidence';
+import { decodeCenterNet, evidenceSource, keptBoxRegions, placeChannels, placeScores } from '../../core/class_evidence';
 import { CAM_NORM_EPS } from '../../core/constants';
-import { selectChannels } from '../../core/label_maps';
 import { mapsFrom, type ChannelMaps } from '../../core/maps';
 import { keptClasses } from '../../core/masks';
 import { COCO_CHANNEL_OF_VOC } from '../backbone/coco_classes';
 import type { DetectorOutputs, FeatureBackbone, TapName } from '../backbone';
 import type { ValidGrid } from '../heads';
 import { loadModelSet, type ModelSet, type ModelSetOptions, type ModelSetSource } from '../model_set';
+import { boxCamsOnDevice } from './box_cams';
 import { networkInput } from './input';
 import { placeImage } from './placement';
 import type { ClassEvidence, ClassEvidenceConfig, LabPipeline, LoadProgress, ModelSetMeta, PipelineResult, PipelineStage, RgbaInput } from './types';
@@ -60,6 +60,7 @@ export class ModelSetPipeline implements LabPipeline {
     const evidence = this.meta.classEvidence;
     const { taps, detector } = evidence ? detectorPass(backbone, input) : { taps: backbone.extract(input), detector: null };
     let deviceCams: tf.Tensor4D | undefined;
+    let setCams: tf.Tensor4D | undefined;
     try {
       // Reading one value waits for the whole graph, so the time is the backbone's own.
       await waitFor(taps.fpn_s8);
@@ -71,11 +72,14 @@ export class ModelSetPipeline implements LabPipeline {
         const { cams: raw, logits } = heads.cam.classify(taps, valid);
         return { cams: normalizeCams(raw, valid), scores: tf.sigmoid(logits) };
       });
-      // The CAMs stay on the device too: the CAM-guided head reads them there (camHeadClassCams).
+      // The CAMs stay on the device: the detector's box CAMs are built from them and the CAM-guided head reads them there.
       deviceCams = cams;
-      const [headCams, headScores] = await Promise.all([download(cams), scores.data() as Promise<Float32Array>]).finally(() => scores.dispose());
-      const detected = evidence && detector ? await this.detectorEvidence(detector, headCams, valid, evidence) : null;
-      const { classScores, cams: camMaps, classEvidence } = detected ?? this.camHeadEvidence(headCams, headScores);
+      const headScores = (await scores.data().finally(() => scores.dispose())) as Float32Array;
+      const detected = evidence && detector ? await this.detectorEvidence(detector, cams, valid, evidence) : null;
+      if (detected) setCams = detected.cams;
+      const { classScores, classEvidence } = detected ?? this.camHeadScores(headScores);
+      // Read back once, to be shown and walked.
+      const camMaps = detected ? await download(detected.cams) : placeChannels(await download(cams), this.camChannels, this.meta.classes.length);
       timings.cam = performance.now() - start;
 
       onStage?.('affinity');
@@ -88,33 +92,20 @@ export class ModelSetPipeline implements LabPipeline {
       const keep = keptClasses(classScores, classEvidence.threshold);
       const segLogits = heads.seg.topology.classMap === undefined
         ? this.segInSetChannels(await download(heads.seg.forward(taps), true))
-        : await this.guidedSegmentation(taps, detected ? uploadClassCams(camMaps, keep) : this.camHeadClassCams(cams, keep), keep);
+        : await this.guidedSegmentation(taps, detected ? classCams(detected.cams, keep, (c) => c) : classCams(cams, keep, (c) => this.camChannels.indexOf(c)), keep);
       timings.segmentation = performance.now() - start;
 
       return { classScores, classEvidence, cams: camMaps, embedding, segLogits, timings };
     } finally {
-      tf.dispose([...Object.values(taps), ...(detector ? [detector.heatmaps, detector.boxSizes] : []), ...(deviceCams ? [deviceCams] : [])]);
+      tf.dispose([...Object.values(taps), ...(detector ? [detector.heatmaps, detector.boxSizes] : []), ...(deviceCams ? [deviceCams] : []), ...(setCams ? [setCams] : [])]);
     }
   }
 
-  /** The kept classes' CAMs as [K, H, W, 1] straight from the CAM head's [1, H, W, C] (zeros for a class the head lacks). */
-  private camHeadClassCams(cams: tf.Tensor4D, keep: readonly number[]): tf.Tensor4D {
-    const [, h, w] = cams.shape;
-    return tf.tidy(() => {
-      const columns = keep.map((c) => {
-        const k = this.camChannels.indexOf(c);
-        return k < 0 ? tf.zeros<tf.Rank.R4>([1, h, w, 1]) : tf.slice(cams, [0, 0, 0, k], [1, h, w, 1]);
-      });
-      return tf.transpose(tf.concat4d(columns, 3), [3, 1, 2, 0]);
-    });
-  }
-
-  /** The CAM head's scores and CAMs in the set's channels (0 for classes the head lacks). */
-  private camHeadEvidence(headCams: ChannelMaps, headScores: Float32Array): Evidence {
+  /** The CAM head's scores in the set's channels (0 for classes the head lacks). */
+  private camHeadScores(headScores: Float32Array): Pick<DetectorEvidence, 'classScores' | 'classEvidence'> {
     const { classes, defaults } = this.meta;
     return {
       classScores: placeScores(headScores, this.camChannels, classes.length),
-      cams: placeChannels(headCams, this.camChannels, classes.length),
       classEvidence: { source: 'cam-head', threshold: defaults.classThreshold, beta: defaults.beta },
     };
   }
@@ -122,12 +113,13 @@ export class ModelSetPipeline implements LabPipeline {
   /**
    * The detector's scores (its best heatmap cell inside the image) and, when
    * it speaks for the image, CAMs from its boxes and the CAM head's
-   * objectness (core/class_evidence.ts). Null when it does not.
+   * objectness, on the device (core/class_evidence.ts, box_cams.ts). Null
+   * when it does not.
    */
-  private async detectorEvidence(detector: DetectorOutputs, headCams: ChannelMaps, valid: ValidGrid, config: ClassEvidenceConfig): Promise<Evidence | null> {
+  private async detectorEvidence(detector: DetectorOutputs, headCams: tf.Tensor4D, valid: ValidGrid, config: ClassEvidenceConfig): Promise<DetectorEvidence | null> {
     const { classes, gridStride, inputSize } = this.meta;
     const [, h] = detector.heatmaps.shape;
-    const ratio = h / headCams.height;
+    const ratio = h / headCams.shape[1];
     // Detector cells inside the image: those of the valid grid, at the detector's finer stride.
     const inside = [1, valid.height * ratio, valid.width * ratio];
     const width = inside[2];
@@ -152,10 +144,10 @@ export class ModelSetPipeline implements LabPipeline {
       const [values, indices, cellIds, sides] = await Promise.all([best.values.data(), best.indices.data(), cells.data(), sizes.data()]);
       const peaks = Array.from(values, (score, k) => ({ score, cell: cellIds[k], channel: indices[k] % classes.length }));
       const detections = decodeCenterNet(peaks, sides as Float32Array, width, inputSize / h, config.boxes.minScore);
-      const grid = { height: headCams.height, width: headCams.width, stride: gridStride };
+      const regions = keptBoxRegions(detections, classes.length, gridStride, valid, config.boxes);
       return {
         classScores,
-        cams: withFallbackCams(boxCams(detections, objectness(headCams), classes.length, grid, valid, config.boxes), placeChannels(headCams, this.camChannels, classes.length)),
+        cams: boxCamsOnDevice(regions, headCams, classes.map((_, c) => this.camChannels.indexOf(c))),
         classEvidence: { source: 'detector', threshold: config.threshold, beta: config.beta ?? this.meta.defaults.beta },
       };
     } finally {
@@ -218,14 +210,22 @@ function normalizeCams(cams: tf.Tensor4D, valid: ValidGrid): tf.Tensor4D {
   return tf.pad(scaled, [[0, 0], [0, h - valid.height], [0, w - valid.width], [0, 0]]);
 }
 
-/** CAMs made on the CPU (the detector's boxes) as the guided head's [K, H, W, 1]: channel-major (K, H, W) reads as that. */
-function uploadClassCams(cams: ChannelMaps, keep: readonly number[]): tf.Tensor4D {
-  return tf.tensor4d(selectChannels(cams, keep).data, [keep.length, cams.height, cams.width, 1]);
+/** The kept classes' CAMs as the guided head's [K, H, W, 1] from [1, H, W, C] CAMs whose channel for class c is channelOf(c) (zeros where that is -1). */
+function classCams(cams: tf.Tensor4D, keep: readonly number[], channelOf: (c: number) => number): tf.Tensor4D {
+  const [, h, w] = cams.shape;
+  return tf.tidy(() => {
+    const columns = keep.map((c) => {
+      const k = channelOf(c);
+      return k < 0 ? tf.zeros<tf.Rank.R4>([1, h, w, 1]) : tf.slice(cams, [0, 0, 0, k], [1, h, w, 1]);
+    });
+    return tf.transpose(tf.concat4d(columns, 3), [3, 1, 2, 0]);
+  });
 }
 
-interface Evidence {
+/** The detector's word on an image: its scores, and CAMs from its boxes in the set's channels, [1, H, W, C], on the device. */
+interface DetectorEvidence {
   classScores: Float32Array;
-  cams: ChannelMaps;
+  cams: tf.Tensor4D;
   classEvidence: ClassEvidence;
 }
 
