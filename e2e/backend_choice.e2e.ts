@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { baseUrl, launchChromium, saveScreenshot } from './browser';
 import { E2E_MODEL_SET } from './global_setup';
 import { waitForDrawn } from './lab_page';
+import { loseGpuDevice } from './test_hooks';
 
 /**
  * The automatic backend on this machine (no GPU: WebGPU and WebGL are both
@@ -74,7 +75,7 @@ describe('a lost WebGPU device', () => {
     await expect.poll(() => page.getByTestId('walk-progress').getAttribute('class'), POLL).toBe('stage-done');
 
     // The device lives in the pipeline worker, where a test cannot reach it but through the hook.
-    expect(await page.evaluate(() => (window as unknown as { affinityLabTestHooks: { loseGpuDevice: () => Promise<boolean> } }).affinityLabTestHooks.loseGpuDevice())).toBe(true);
+    expect(await loseGpuDevice(page)).toBe(true);
     await expect.poll(() => badge(page).getAttribute('data-backend'), POLL).toBe('wasm');
     await expect.poll(() => page.getByTestId('backend-lost-notice').textContent(), POLL).toMatch(
       /^The WebGPU device was lost \(Device was destroyed\)\. The app restarted on wasm and loaded the model set again\.$/,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { keptClasses, maskMiou, type StageMasks } from '../src/core/masks';
+import { keptClasses, maskMiou, walkInput, type StageMasks } from '../src/core/masks';
 import { parseNpy } from '../src/core/npy';
 import { decodeImage } from '../src/io/node_image_decode';
 import { decodeLabelPng } from '../src/io/label_png';
@@ -12,6 +12,7 @@ import { channelsOfClasses, imageMasks, loadPipeline } from '../src/models/pipel
 import { baseUrl, launchChromium, saveScreenshot } from './browser';
 import { E2E_MODEL_SET } from './global_setup';
 import { scrubTo, waitForDrawn } from './lab_page';
+import { maxAbsDiff, toMaps, walkSnapshot } from './test_hooks';
 
 /**
  * Most tests drive the UI with the synthetic stand-in (fast, no weights); one
@@ -269,7 +270,7 @@ describe('interactive lab', () => {
 
   it('runs the real tfjs pipeline on WebGPU (SwiftShader) end to end', async () => {
     // Random weights: this checks the networks run and feed every view, not what they predict.
-    const page = await openLab(`?model=${E2E_MODEL_SET}&backend=webgpu`, {
+    const page = await openLab(`?model=${E2E_MODEL_SET}&backend=webgpu&test-hooks`, {
       webgpu: true,
       // Hold the backbone's weights back a little so the byte progress is on screen long enough to check.
       prepare: (p) =>
@@ -284,6 +285,10 @@ describe('interactive lab', () => {
     await page.getByTestId('upload-input').setInputFiles(fileURLToPath(new URL('./fixtures/exif_orientation_6.jpg', import.meta.url)));
     await waitForResult(page);
     await expect.poll(() => page.getByTestId('stages').textContent(), POLL).toMatch(/segmentation\s*\d+/);
+    // The walk starts from the CAMs the networks left on the device: its input equals the core's from the CAMs the page shows.
+    const walk = await walkSnapshot(page, [0], POLL.timeout);
+    expect(walk.walkOn).toBe('gpu');
+    expect(maxAbsDiff(walk.walked[0].data, walkInput(toMaps(walk.cams), walk.keep, walk, walk.alpha).data)).toBeLessThan(1e-5);
     await saveScreenshot(page, 'lab-webgpu-cam');
     await page.getByTestId('tab-affinity').click();
     await waitForDrawn(page, 'affinity-boundary', POLL.timeout);

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { TensorMemory } from '../src/models/tensor_memory';
 import { baseUrl, launchChromium, saveScreenshot } from './browser';
 import { E2E_MODEL_SET } from './global_setup';
 import { waitForDrawn } from './lab_page';
+import { tensorMemory } from './test_hooks';
 
 /** Switching model sets: a set that fails to load leaves the working one in place, and switching frees every tensor. */
 const POLL = { timeout: 120_000, interval: 250 };
@@ -28,8 +28,6 @@ async function waitUntilLoaded(page: Page, id: string): Promise<void> {
   await expect.poll(async () => (await page.getByTestId('model-select').inputValue()) === id && (await page.getByTestId('load-progress').count()) === 0, POLL).toBe(true);
 }
 
-const memory = (page: Page) => page.evaluate(() => (window as unknown as { affinityLabTestHooks: { tensorMemory: () => Promise<TensorMemory> } }).affinityLabTestHooks.tensorMemory());
-
 describe('model set switch', () => {
   it('that fails (a truncated weights file) names the file and keeps the previous set, which still runs', async () => {
     const page = await open();
@@ -47,7 +45,7 @@ describe('model set switch', () => {
 
   it('ten times leaves no tensors behind', async () => {
     const page = await open();
-    const before = await memory(page);
+    const before = await tensorMemory(page);
     expect(before.numTensors).toBeGreaterThan(0);
     for (let i = 0; i < 10; i++) {
       const id = i % 2 === 0 ? 'scratch' : E2E_MODEL_SET;
@@ -56,6 +54,6 @@ describe('model set switch', () => {
     }
     await page.getByTestId('model-select').selectOption(E2E_MODEL_SET);
     await waitUntilLoaded(page, E2E_MODEL_SET);
-    expect(await memory(page)).toEqual(before);
+    expect(await tensorMemory(page)).toEqual(before);
   });
 });

@@ -15,9 +15,10 @@ describe('the WGSL random walk and transition (Chromium, WebGPU on SwiftShader)'
     expect(result.maxAbsDiff).toBeLessThan(1e-5);
   });
 
-  it("builds the core's tap table within 1e-5, and a walk from it equals the core's walk within 1e-5", async () => {
+  it("builds the core's affinities and tap table within 1e-5, and a walk from it equals the core's walk within 1e-5", async () => {
     // 9 x 11: the other way round from the walk's test; beta 16 as the sets walk.
     const result = await page.check({ height: 9, width: 11, channels: 6, dims: 8, radius: 5, beta: 16, steps: 32, table: 'gpu' });
+    expect(result.affinitiesMaxAbsDiff).toBeLessThan(1e-5);
     expect(result.tableMaxAbsDiff).toBeLessThan(1e-5);
     expect(result.compared).toEqual([0, 1, 2, 16, 32]);
     expect(result.maxAbsDiff).toBeLessThan(1e-5);

@@ -2,9 +2,10 @@ import { neighbourAffinities } from '../../src/core/affinity';
 import { createMaps, type ChannelMaps } from '../../src/core/maps';
 import { buildTransition, RandomWalk } from '../../src/core/random_walk';
 import { seededRandom } from '../../src/core/seeded_random';
-import { RandomWalkWebGpu, uploadTapTable } from '../../src/gpu/random_walk_webgpu';
+import { readBack, upload } from '../../src/gpu/gpu_util';
+import { RandomWalkWebGpu, uploadScores, uploadTapTable } from '../../src/gpu/random_walk_webgpu';
 import { TransitionWebGpu } from '../../src/gpu/transition_webgpu';
-import { tapTable } from '../../src/gpu/walk_layout';
+import { affinitiesFromTaps, tapTable } from '../../src/gpu/walk_layout';
 import type { KernelCheck, KernelCheckSpec } from './protocol';
 
 /**
@@ -21,22 +22,14 @@ function randomMaps(channels: number, height: number, width: number, seed: numbe
   return maps;
 }
 
-async function readBack(device: GPUDevice, buffer: GPUBuffer): Promise<Float32Array> {
-  const staging = device.createBuffer({ size: buffer.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  try {
-    const encoder = device.createCommandEncoder();
-    encoder.copyBufferToBuffer(buffer, 0, staging, 0, buffer.size);
-    device.queue.submit([encoder.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
-    return new Float32Array(staging.getMappedRange().slice(0));
-  } finally {
-    staging.destroy();
-  }
-}
-
+/** Largest |a - b|; a NaN (a neighbour off the grid) on one side only counts as Infinity. */
 const maxAbsDiffOf = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  for (let i = 0; i < a.length; i++) {
+    if (Number.isNaN(a[i]) && Number.isNaN(b[i])) continue;
+    const diff = Math.abs(a[i] - b[i]);
+    max = Math.max(max, Number.isNaN(diff) ? Infinity : diff);
+  }
   return max;
 };
 
@@ -46,10 +39,16 @@ async function check(spec: KernelCheckSpec): Promise<KernelCheck> {
   const device = await adapter.requestDevice();
   const { height, width, channels, dims, radius, beta, steps } = spec;
   const embedding = randomMaps(dims, height, width, 2);
-  const onGpu = new TransitionWebGpu(device, embedding, radius);
+  const embeddingBuffer = upload(device, embedding.data, GPUBufferUsage.STORAGE);
+  const onGpu = new TransitionWebGpu(device, { buffer: embeddingBuffer, dims, height, width }, radius);
+  const scores = randomMaps(channels, height, width, 1);
+  const scoresBuffer = uploadScores(device, scores);
   try {
-    const scores = randomMaps(channels, height, width, 1);
     const affinities = neighbourAffinities(embedding, radius);
+    const gpuAffinities = onGpu.affinities();
+    const [affinityWeights] = await readBack(device, [gpuAffinities.weights]);
+    for (const buffer of [gpuAffinities.taps, gpuAffinities.weights]) buffer.destroy();
+    const affinitiesMaxAbsDiff = maxAbsDiffOf(affinities.weights, affinitiesFromTaps(affinityWeights, height, width, affinities.offsets).weights);
     // What a beta change cost on the CPU: the transition and its tap table, from affinities computed once per image.
     const cpuTableStarted = performance.now();
     const transition = buildTransition(affinities, beta);
@@ -57,7 +56,7 @@ async function check(spec: KernelCheckSpec): Promise<KernelCheck> {
     const transitionCpuMs = performance.now() - cpuTableStarted;
 
     // Compiles both pipelines, so the timed runs measure the work alone.
-    const warmUp = new RandomWalkWebGpu(device, { table: onGpu.table(beta), scores, steps: 1 });
+    const warmUp = new RandomWalkWebGpu(device, { table: onGpu.table(beta), scores: scoresBuffer, channels, steps: 1 });
     await warmUp.finished;
     warmUp.dispose();
 
@@ -65,12 +64,12 @@ async function check(spec: KernelCheckSpec): Promise<KernelCheck> {
     const gpuTable = onGpu.table(beta);
     await device.queue.onSubmittedWorkDone();
     const transitionGpuMs = performance.now() - gpuTableStarted;
-    const tableMaxAbsDiff = maxAbsDiffOf(cpuTable.weights, await readBack(device, gpuTable.weights));
+    const tableMaxAbsDiff = maxAbsDiffOf(cpuTable.weights, (await readBack(device, [gpuTable.weights]))[0]);
     if (spec.table === 'cpu') for (const buffer of [gpuTable.taps, gpuTable.weights]) buffer.destroy();
     const table = spec.table === 'gpu' ? gpuTable : uploadTapTable(device, transition, affinities.offsets);
 
     const started = performance.now();
-    const gpu = new RandomWalkWebGpu(device, { table, scores, steps });
+    const gpu = new RandomWalkWebGpu(device, { table, scores: scoresBuffer, channels, steps });
     await gpu.finished;
     const gpuMs = performance.now() - started;
     const compared = [...new Set([0, 1, 2, steps >> 1, steps])].filter((t) => t <= steps).sort((a, b) => a - b);
@@ -93,12 +92,14 @@ async function check(spec: KernelCheckSpec): Promise<KernelCheck> {
       gpuStepMs: gpuMs / steps,
       cpuStepMs: cpuMs / steps,
       tableMaxAbsDiff,
+      affinitiesMaxAbsDiff,
       transitionGpuMs,
       transitionCpuMs,
       adapter: { vendor, architecture, description },
     };
   } finally {
-    onGpu.dispose();
+    embeddingBuffer.destroy();
+    scoresBuffer.destroy();
     device.destroy();
   }
 }

@@ -17,13 +17,15 @@ export interface KernelCheck {
   /** Largest |GPU - core| over every channel and cell at the compared steps. */
   maxAbsDiff: number;
   compared: number[];
-  /** Upload, all steps and waiting for the GPU to finish them. */
+  /** Every step (the scores copied in first) and waiting for the GPU to finish them. */
   gpuMs: number;
   gpuStepMs: number;
   /** The core's walk in the same page, per step (includes copying out the compared steps). */
   cpuStepMs: number;
   /** Largest |GPU-built - core-built| tap-table weight, whichever table the walk read. */
   tableMaxAbsDiff: number;
+  /** Largest |GPU - core| affinity W (transition_webgpu.ts affinities() against core/affinity.ts neighbourAffinities). */
+  affinitiesMaxAbsDiff: number;
   /** Building the tap table on the GPU, submit to done. */
   transitionGpuMs: number;
   /** The core's buildTransition and tapTable on the same inputs, in the same page. */

@@ -68,6 +68,25 @@ export function onGpuDeviceLost(callback: (message: string) => void): void {
   void backend.device.lost.then((info) => callback((info.message || info.reason || 'no reason given').replace(/\.$/, '')));
 }
 
+/** tfjs' own WebGPU device when the active backend is WebGPU, else null: the random walk's kernels run on it next to the networks' tensors. */
+export function tfjsDevice(): GPUDevice | null {
+  const backend = tf.backend();
+  return backend instanceof WebGPUBackend ? backend.device : null;
+}
+
+/**
+ * The tensor's data in a GPU buffer of its own on tfjs' WebGPU device (tfjs'
+ * dataToGPU copy), freed by disposing `ref`. Data still on the CPU (a tensor
+ * just made from an array) is uploaded first: dataToGPU would refuse it.
+ */
+export function tfjsGpuBuffer(tensor: tf.Tensor): { ref: tf.Tensor; buffer: GPUBuffer } {
+  const backend = tf.backend();
+  if (!(backend instanceof WebGPUBackend)) throw new Error('GPU buffers of tensors need the WebGPU backend');
+  backend.uploadToGPU(tensor.dataId);
+  const { tensorRef, buffer } = tensor.dataToGPU();
+  return { ref: tensorRef, buffer: buffer! };
+}
+
 /** Destroys the WebGPU device as a driver reset loses it, for the browser tests (?test-hooks); false if the backend is not WebGPU. */
 export function loseGpuDevice(): boolean {
   const backend = tf.backend();

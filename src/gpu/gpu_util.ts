@@ -24,3 +24,25 @@ export function upload(device: GPUDevice, data: Float32Array | Int32Array | Uint
   buffer.unmap();
   return buffer;
 }
+
+/** The float contents of each buffer, copied into one staging buffer and read back in one map. */
+export async function readBack(device: GPUDevice, buffers: readonly GPUBuffer[]): Promise<Float32Array[]> {
+  const offsets: number[] = [];
+  let size = 0;
+  for (const buffer of buffers) {
+    offsets.push(size);
+    size += buffer.size;
+  }
+  const staging = device.createBuffer({ size: Math.max(size, 16), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  try {
+    const encoder = device.createCommandEncoder({ label: 'read-back' });
+    buffers.forEach((buffer, k) => encoder.copyBufferToBuffer(buffer, 0, staging, offsets[k], buffer.size));
+    device.queue.submit([encoder.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const all = staging.getMappedRange();
+    // Each its own copy: the mapped range is gone once the staging buffer is.
+    return buffers.map((buffer, k) => new Float32Array(all.slice(offsets[k], offsets[k] + buffer.size)));
+  } finally {
+    staging.destroy();
+  }
+}

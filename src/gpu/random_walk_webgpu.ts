@@ -1,15 +1,15 @@
 import type { ChannelMaps } from '../core/maps';
 import type { Offset } from '../core/pairs';
 import type { Transition } from '../core/random_walk';
-import { computePipeline, upload } from './gpu_util';
+import { computePipeline, readBack, upload } from './gpu_util';
 import { channelGroups, LANES, packChannels, tapTable, unpackChannels } from './walk_layout';
 
 /**
  * The random walk v <- T v (core/random_walk.ts, the reference) as a WGSL
- * compute kernel in raw WebGPU, on whichever device it is given (the
- * page's own in the app, walk_device.ts). Every step of a walk goes into one command submission,
- * and every step's maps stay on the GPU in their own buffer, so showing a
- * step t reads back that step only.
+ * compute kernel in raw WebGPU, on whichever device it is given (tfjs' own
+ * in the app's pipeline worker, models/device_walk). Every step of a walk
+ * goes into one command submission, and every step's maps stay on the GPU in
+ * their own buffer, so showing a step t reads back that step only.
  */
 
 /** Cells per workgroup side: 8 x 8 threads, one cell and one vec4 of channels each. */
@@ -60,11 +60,20 @@ export function uploadTapTable(device: GPUDevice, transition: Transition, offset
   return { height, width, tapCount: offsets.length + 1, taps: upload(device, taps, usage), weights: upload(device, weights, usage) };
 }
 
+/** (C, H, W) maps in a new buffer, packed as the walk reads its scores (walk_layout.ts packChannels). */
+export function uploadScores(device: GPUDevice, maps: ChannelMaps): GPUBuffer {
+  return upload(device, packChannels(maps), GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
+}
+
 export interface WalkOnGpuInputs {
   /** Owned by the walk from here on. */
   table: GpuTapTable;
-  /** Scores at t = 0, (C, H, W) on the table's grid. */
-  scores: ChannelMaps;
+  /**
+   * Scores at t = 0 on the table's grid, packed (walk_layout.ts packChannels).
+   * Copied in the walk's own submission, so the caller may free it as soon as the constructor returns.
+   */
+  scores: GPUBuffer;
+  channels: number;
   steps: number;
 }
 
@@ -80,32 +89,33 @@ export class RandomWalkWebGpu {
   private disposed = false;
 
   /** Uploads the inputs and submits all `steps` steps at once. */
-  constructor(private readonly device: GPUDevice, { table, scores, steps }: WalkOnGpuInputs) {
+  constructor(private readonly device: GPUDevice, { table, scores, channels, steps }: WalkOnGpuInputs) {
     const { height, width } = table;
     const tableBuffers = [table.taps, table.weights];
+    const cells = height * width;
+    const groups = channelGroups(channels);
+    const stepBytes = groups * cells * LANES * 4;
     const problem = !Number.isInteger(steps) || steps < 0
       ? `steps must be a non-negative integer, got ${steps}`
-      : scores.height !== height || scores.width !== width ? `scores are ${scores.height}x${scores.width} but the transition is ${height}x${width}` : null;
+      : scores.size < stepBytes ? `${scores.size} bytes of scores cannot hold ${channels} channels of ${height}x${width}` : null;
     if (problem) {
       // The table is the walk's to free even when it refuses it.
       for (const buffer of tableBuffers) buffer.destroy();
       throw new Error(problem);
     }
-    this.channels = scores.channels;
+    this.channels = channels;
     this.height = height;
     this.width = width;
     this.steps = steps;
-    const cells = height * width;
-    const groups = channelGroups(scores.channels);
     // GPUBufferUsage exists only where WebGPU does, so it is read here rather than at module level.
     this.inputBuffers = [upload(device, Uint32Array.from([width, height, table.tapCount, cells]), GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST), ...tableBuffers];
-    const stepBytes = groups * cells * LANES * 4;
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-    this.stepBuffers = [upload(device, packChannels(scores), usage)];
-    for (let t = 1; t <= steps; t++) this.stepBuffers.push(device.createBuffer({ size: stepBytes, usage }));
+    this.stepBuffers = [];
+    for (let t = 0; t <= steps; t++) this.stepBuffers.push(device.createBuffer({ size: stepBytes, usage }));
 
     const pipeline = computePipeline(device, SHADER);
     const encoder = device.createCommandEncoder({ label: 'random walk' });
+    encoder.copyBufferToBuffer(scores, 0, this.stepBuffers[0], 0, stepBytes);
     const pass = encoder.beginComputePass();
     pass.setPipeline(pipeline);
     const fixed = this.inputBuffers.map((buffer, binding) => ({ binding, resource: { buffer } }));
@@ -119,28 +129,12 @@ export class RandomWalkWebGpu {
     this.finished = device.queue.onSubmittedWorkDone();
   }
 
-  /** The maps after step t (0 = the input), read back from the GPU. */
-  async mapsAt(t: number): Promise<ChannelMaps> {
-    return (await this.mapsAtSteps([t]))[0];
-  }
-
-  /** Several steps in one read-back (one copy per step into a single staging buffer). */
+  /** The maps after each step in `ts` (0 = the input), read back from the GPU in one go. */
   async mapsAtSteps(ts: readonly number[]): Promise<ChannelMaps[]> {
     if (this.disposed) throw new Error('the GPU walk was disposed');
     for (const t of ts) if (!Number.isInteger(t) || t < 0 || t > this.steps) throw new Error(`step ${t} is outside 0…${this.steps}`);
-    const stepBytes = this.stepBuffers[0].size;
-    const staging = this.device.createBuffer({ size: Math.max(stepBytes * ts.length, 16), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    try {
-      const encoder = this.device.createCommandEncoder({ label: 'random walk read-back' });
-      ts.forEach((t, k) => encoder.copyBufferToBuffer(this.stepBuffers[t], 0, staging, k * stepBytes, stepBytes));
-      this.device.queue.submit([encoder.finish()]);
-      await staging.mapAsync(GPUMapMode.READ);
-      const all = new Float32Array(staging.getMappedRange().slice(0));
-      const floats = stepBytes / 4;
-      return ts.map((_, k) => unpackChannels(all.subarray(k * floats, (k + 1) * floats), this.channels, this.height, this.width));
-    } finally {
-      staging.destroy();
-    }
+    const packed = await readBack(this.device, ts.map((t) => this.stepBuffers[t]));
+    return packed.map((p) => unpackChannels(p, this.channels, this.height, this.width));
   }
 
   dispose(): void {

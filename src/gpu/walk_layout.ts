@@ -1,3 +1,4 @@
+import type { NeighbourAffinities } from '../core/affinity';
 import { createMaps, type ChannelMaps } from '../core/maps';
 import type { Offset } from '../core/pairs';
 import type { Transition } from '../core/random_walk';
@@ -76,4 +77,26 @@ export function tapTable(transition: Transition, offsets: readonly Offset[]): Ta
     }
   }
   return { taps: tapOffsets(offsets), weights };
+}
+
+/**
+ * A table of W laid out as tapTable lays out T (tap-major, tap 0 the cell
+ * itself, tap k > 0 offsets[k - 1]) as the core's NeighbourAffinities:
+ * cell-major, the cell itself left out, NaN where the neighbour falls outside the grid.
+ */
+export function affinitiesFromTaps(weights: Float32Array, height: number, width: number, offsets: readonly Offset[]): NeighbourAffinities {
+  const n = height * width;
+  const k = offsets.length;
+  if (weights.length < (k + 1) * n) throw new Error(`${weights.length} weights cannot hold ${k + 1} taps of ${height}x${width}`);
+  const out = new Float32Array(n * k);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      offsets.forEach(({ dy, dx }, o) => {
+        const inside = y + dy >= 0 && y + dy < height && x + dx >= 0 && x + dx < width;
+        out[i * k + o] = inside ? weights[(o + 1) * n + i] : NaN;
+      });
+    }
+  }
+  return { height, width, offsets: [...offsets], weights: out };
 }

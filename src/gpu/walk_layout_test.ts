@@ -5,7 +5,7 @@ import { fullDiscOffsets } from '../core/pairs';
 import { buildTransition } from '../core/random_walk';
 import { seededRandom } from '../core/seeded_random';
 import { denseTransition } from '../core/testing/dense_transition';
-import { channelGroups, packChannels, tapOffsets, tapTable, unpackChannels } from './walk_layout';
+import { affinitiesFromTaps, channelGroups, packChannels, tapOffsets, tapTable, unpackChannels } from './walk_layout';
 
 describe('packChannels', () => {
   it('puts four channels of a cell in one vec4 and zero-fills the last group', () => {
@@ -61,5 +61,20 @@ describe('tapTable', () => {
       for (let j = 0; j < n; j++) reference += v[j] * dense[j][i];
       expect(viaTaps).toBeCloseTo(reference, 6);
     }
+  });
+});
+
+describe('affinitiesFromTaps', () => {
+  it("turns a W table as the GPU writes it (tap-major, the cell first, 0 off the grid) into the core's affinities", () => {
+    const [height, width, dims, radius] = [4, 7, 3, 3];
+    const random = seededRandom(11);
+    const embed = createMaps(dims, height, width);
+    for (let i = 0; i < embed.data.length; i++) embed.data[i] = random();
+    const core = neighbourAffinities(embed, radius);
+    const n = height * width;
+    const k = core.offsets.length;
+    const table = new Float32Array((k + 1) * n).fill(1, 0, n);
+    for (let i = 0; i < n; i++) for (let o = 0; o < k; o++) table[(o + 1) * n + i] = Number.isNaN(core.weights[i * k + o]) ? 0 : core.weights[i * k + o];
+    expect(affinitiesFromTaps(table, height, width, core.offsets)).toEqual(core);
   });
 });

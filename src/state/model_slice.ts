@@ -1,16 +1,17 @@
 import type { StateCreator } from 'zustand';
 import { resizeLabelsNearest } from '../core/label_maps';
 import { keptClasses } from '../core/masks';
-import type { LoadProgress, ModelSetMeta, PipelineResult, PipelineStage } from '../models/pipeline/types';
+import type { LoadProgress, ModelSetMeta, PipelineStage } from '../models/pipeline/types';
 import { networkPixels } from '../io/browser_image';
 import { discoverModelSets, ModelSetOption } from '../models/model_set/discovery';
 import { loadModelCard, type ModelCard } from '../models/model_set/card';
 import { SYNTHETIC_MODEL_ID } from '../models/synthetic_pipeline';
 import { pipelineClient } from '../workers/pipeline_client';
+import type { RunValue } from '../workers/pipeline_protocol';
 import type { LabState } from './store';
 
-/** The networks' outputs for one image (the embedding goes to the walk only: its worker, and the GPU on WebGPU). */
-export interface Analysis extends Omit<PipelineResult, 'embedding'> {
+/** The networks' outputs for one image (what the walk needs of them goes to the walk only: the walk worker, or on WebGPU the pipeline worker's GPU). */
+export interface Analysis extends Omit<RunValue, 'walk'> {
   id: number;
   imageId: number;
   modelId: string;
@@ -167,7 +168,7 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
     set({ analysisBusy: true, analysisStage: null, analysisError: null });
     try {
       const pixels = networkPixels(image.bitmap, meta.inputSize);
-      const { embedding, ...result } = await pipelineClient.run(modelId, pixels, (stage) => {
+      const { walk, ...result } = await pipelineClient.run(modelId, pixels, (stage) => {
         if (run === analysisRuns) set({ analysisStage: stage });
       });
       if (run !== analysisRuns) return;
@@ -177,7 +178,7 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
       const keep = chooseKept(get().labelSource, result.classScores, result.classEvidence.threshold, groundTruth, meta);
       const analysis: Analysis = { ...result, id: run, imageId: image.id, modelId, keep, groundTruth };
       set({ analysis, analysisBusy: false, analysisStage: null });
-      get().startWalk(embedding);
+      get().startWalk(walk);
     } catch (e) {
       if (run === analysisRuns) set({ analysisBusy: false, analysisStage: null, analysisError: `Running the networks failed: ${message(e)}` });
     }

@@ -1,9 +1,9 @@
 import type { StateCreator } from 'zustand';
 import { DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_STEPS } from '../core/constants';
-import type { ChannelMaps } from '../core/maps';
-import { walkDevice } from '../gpu/walk_device';
+import { pipelineClient } from '../workers/pipeline_client';
+import type { RunWalk } from '../workers/pipeline_protocol';
 import type { LabState } from './store';
-import { walkClient, type WalkEvent } from '../workers/walk_client';
+import { walkClient } from '../workers/walk_client';
 import { evaluationSteps } from '../workers/walk_job';
 import type { WalkSite } from '../workers/walk_protocol';
 import { gpuWalkSteps } from './walk_steps';
@@ -30,8 +30,10 @@ export interface WalkSlice {
   logScale: boolean;
   playing: boolean;
   walkId: number;
-  /** Where the current walk runs: the GPU's own kernel on WebGPU, else the worker. */
+  /** Where the current walk runs: the GPU's own kernel on WebGPU (in the pipeline worker), else the walk worker. */
   walkOn: WalkSite;
+  /** The walk inputs the pipeline worker keeps on its GPU for the current analysis; null when the walk worker walks. */
+  deviceInputsId: number | null;
   /** Steps computed so far (t = 0 … walkAvailable - 1). */
   walkAvailable: number;
   /** Counts GPU steps read back, so views redraw when the step they asked for arrives. */
@@ -47,8 +49,8 @@ export interface WalkSlice {
   setT: (t: number) => void;
   setLogScale: (on: boolean) => void;
   setPlaying: (on: boolean) => void;
-  /** Hands a new image's networks outputs to the worker and starts the walk. */
-  startWalk: (embedding: ChannelMaps) => void;
+  /** Hands a new image's walk inputs to where it walks (and the affinities to the walk worker) and starts the walk. */
+  startWalk: (walk: RunWalk) => void;
   /** Restarts the walk of the current analysis with the current parameters. */
   restartWalk: () => void;
 }
@@ -62,22 +64,18 @@ export function carryT(t: number, previousSteps: number, steps: number): number 
 }
 
 export const createWalkSlice: StateCreator<LabState, [], [], WalkSlice> = (set, get) => {
-  /** The worker built the walk's input: the GPU builds the transition and runs every step at once, then the mIoU curve's steps come back for scoring. */
-  const walkOnGpu = async ({ walkId, scores }: Extract<WalkEvent, { type: 'setup' }>) => {
-    // The setup answers the latest walk (the client drops older ones), so these are its parameters.
-    const { steps, beta, analysis } = get();
-    const device = await walkDevice();
-    if (walkId !== get().walkId) return;
+  /** The pipeline worker builds the walk's input and transition on its GPU and runs every step at once; then the mIoU curve's steps come back for scoring. */
+  const walkOnGpu = async (walkId: number, inputsId: number) => {
+    const { analysis, alpha, beta, steps } = get();
+    if (!analysis) return;
     try {
-      if (!device) throw new Error('the WebGPU device is gone');
-      set({ walkAvailable: 1 });
-      const millis = await gpuWalkSteps.start(walkId, device, { scores, beta, steps });
-      if (walkId !== get().walkId) return;
+      const millis = await pipelineClient.walkStart(inputsId, walkId, { keep: analysis.keep, alpha, beta, steps, order: 'psa' });
+      if (millis === null || walkId !== get().walkId) return;
+      gpuWalkSteps.ran(walkId);
       set({ walkAvailable: steps + 1, walkMillis: millis });
-      if (!analysis?.groundTruth) return;
+      if (!analysis.groundTruth) return;
       const ts = evaluationSteps(steps);
-      const maps = await gpuWalkSteps.readMany(ts);
-      walkClient.scoreSteps(walkId, ts, maps);
+      walkClient.scoreSteps(walkId, ts, await gpuWalkSteps.readMany(ts));
     } catch (e) {
       if (walkId === get().walkId) set({ walkError: `Random walk on the GPU failed: ${e instanceof Error ? e.message : String(e)}` });
     }
@@ -89,9 +87,6 @@ export const createWalkSlice: StateCreator<LabState, [], [], WalkSlice> = (set, 
 
   walkClient.subscribe((event) => {
     switch (event.type) {
-      case 'setup':
-        void walkOnGpu(event);
-        return;
       case 'affinities':
         set({ affinityReady: event.graph.inputsId });
         return;
@@ -119,6 +114,7 @@ export const createWalkSlice: StateCreator<LabState, [], [], WalkSlice> = (set, 
     playing: false,
     walkId: 0,
     walkOn: 'worker',
+    deviceInputsId: null,
     walkAvailable: 0,
     walkReads: 0,
     walkMillis: null,
@@ -138,26 +134,26 @@ export const createWalkSlice: StateCreator<LabState, [], [], WalkSlice> = (set, 
     setLogScale: (logScale) => set({ logScale }),
     setPlaying: (playing) => set({ playing }),
 
-    startWalk: (embedding) => {
+    startWalk: (walk) => {
       const { analysis, modelMeta } = get();
       if (!analysis || !modelMeta) return;
-      walkClient.setInputs(analysis.cams, embedding, modelMeta.defaults.radius);
-      gpuWalkSteps.setEmbedding(embedding, modelMeta.defaults.radius);
+      walkClient.setInputs(analysis.cams, walk.on === 'gpu' ? { affinities: walk.affinities } : { embedding: walk.embedding, radius: modelMeta.defaults.radius });
       const { t, steps, betaByHand, beta } = get();
-      set({ affinityReady: 0, steps: modelMeta.defaults.steps, t: carryT(t, steps, modelMeta.defaults.steps), beta: betaByHand ? beta : analysis.classEvidence.beta });
+      set({ deviceInputsId: walk.on === 'gpu' ? walk.inputsId : null, affinityReady: 0, steps: modelMeta.defaults.steps, t: carryT(t, steps, modelMeta.defaults.steps), beta: betaByHand ? beta : analysis.classEvidence.beta });
       get().restartWalk();
     },
 
     restartWalk: () => {
-      const { analysis, modelMeta, alpha, beta, steps } = get();
+      const { analysis, modelMeta, alpha, beta, steps, deviceInputsId } = get();
       if (!analysis || !modelMeta) return;
       const region = { width: analysis.placement.width, height: analysis.placement.height };
       const stride = modelMeta.gridStride;
       const evaluation = analysis.groundTruth ? { groundTruth: analysis.groundTruth, vocOfChannel: modelMeta.classes.map((c) => c.voc) } : null;
-      const on: WalkSite = get().backend?.name === 'webgpu' ? 'gpu' : 'worker';
-      gpuWalkSteps.clear();
+      const on: WalkSite = deviceInputsId === null ? 'worker' : 'gpu';
       const walkId = walkClient.start({ keep: analysis.keep, alpha, beta, steps, stride, region, evaluation, on });
+      gpuWalkSteps.begin(walkId);
       set({ walkId, walkOn: on, walkAvailable: 0, walkMillis: null, walkError: null, miouCurve: null });
+      if (deviceInputsId !== null) void walkOnGpu(walkId, deviceInputsId);
     },
   };
 };

@@ -59,12 +59,12 @@ describe('beta', () => {
     const embedding = createMaps(4, 8, 8);
     const store = useLabStore;
     store.setState({ modelMeta: SYNTHETIC_META, analysis: analysisWith(32), betaByHand: false, beta: SYNTHETIC_META.defaults.beta });
-    store.getState().startWalk(embedding);
+    store.getState().startWalk({ on: 'worker', embedding });
     expect(store.getState().beta).toBe(32);
 
     store.getState().setBeta(5);
     store.setState({ analysis: analysisWith(24) });
-    store.getState().startWalk(embedding);
+    store.getState().startWalk({ on: 'worker', embedding });
     expect(store.getState().beta).toBe(5);
     expect(posted.length).toBeGreaterThan(0);
     vi.unstubAllGlobals();

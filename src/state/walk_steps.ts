@@ -1,15 +1,16 @@
 import type { ChannelMaps } from '../core/maps';
-import { GpuWalkSteps } from '../gpu/gpu_walk_steps';
+import { pipelineClient } from '../workers/pipeline_client';
 import { walkClient } from '../workers/walk_client';
 import type { WalkSite } from '../workers/walk_protocol';
+import { GpuWalkSteps } from './gpu_walk_steps';
 
 /**
- * Where the views get a walk step from: the worker's steps (a CPU walk,
- * every step already on the page) or the GPU's (read back one at a time).
- * Module level, like the walk client: steps never enter the store.
+ * Where the views get a walk step from: the walk worker's steps (a CPU walk,
+ * every step already on the page) or the pipeline worker's GPU (read back one
+ * at a time). Module level, like the clients: steps never enter the store.
  */
 
-export const gpuWalkSteps = new GpuWalkSteps();
+export const gpuWalkSteps = new GpuWalkSteps((walkId, ts) => pipelineClient.walkRead(walkId, ts));
 
 export interface ShownStep {
   /** The step these maps belong to: t itself, or the nearest one there is while t is not yet there. */

@@ -1,7 +1,9 @@
+import type { ChannelMaps } from '../core/maps';
 import type { BackendInfo, BackendName } from '../gpu/backend';
-import type { LoadProgress, ModelSetMeta, PipelineResult, PipelineStage, RgbaInput } from '../models/pipeline/types';
+import type { DeviceWalkParams } from '../models/device_walk/device_walk';
+import type { LoadProgress, ModelSetMeta, PipelineStage, RgbaInput } from '../models/pipeline/types';
 import type { TensorMemory } from '../models/tensor_memory';
-import { transferable, type CallArgs, type CallEvent, type CallName, type CallValue, type PipelineReply, type PipelineRequest } from './pipeline_protocol';
+import { transferable, type CallArgs, type CallEvent, type CallName, type CallValue, type PipelineReply, type PipelineRequest, type RunValue } from './pipeline_protocol';
 
 /**
  * The page's side of the pipeline worker: each call becomes a promise, its
@@ -43,8 +45,18 @@ export class PipelineClient {
   }
 
   /** Runs the active set on `image`, whose pixel buffer moves to the worker (the caller must not use it again). */
-  run(modelId: string, image: RgbaInput, onStage: (stage: PipelineStage) => void): Promise<PipelineResult> {
+  run(modelId: string, image: RgbaInput, onStage: (stage: PipelineStage) => void): Promise<RunValue> {
     return this.call('run', { modelId, image }, onStage, transferable([image.data]));
+  }
+
+  /** Walks page walk `walkId` on the worker's device from the inputs run `inputsId` left there; its GPU time, or null if a newer walk replaced it. */
+  walkStart(inputsId: number, walkId: number, params: DeviceWalkParams): Promise<number | null> {
+    return this.call('walkStart', { inputsId, walkId, ...params });
+  }
+
+  /** Steps `ts` of that walk, read back. */
+  walkRead(walkId: number, ts: number[]): Promise<ChannelMaps[]> {
+    return this.call('walkRead', { walkId, ts });
   }
 
   tensorMemory(): Promise<TensorMemory> {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createMaps } from '../core/maps';
 import { SYNTHETIC_META } from '../models/synthetic_pipeline';
 import type { LoadProgress, PipelineStage } from '../models/pipeline/types';
 import type { PipelineReply, PipelineRequest } from './pipeline_protocol';
@@ -78,6 +79,18 @@ describe('PipelineClient', () => {
     expect(stages).toEqual(['backbone']);
     FakeWorker.last.reply({ type: 'failed', callId: FakeWorker.last.callId('run', 1), message: 'done with' });
     await expect(other).rejects.toThrow('done with');
+  });
+
+  it('asks the worker for a walk on its device and for steps of it, and hands the steps over', async () => {
+    const started = client.walkStart(4, 9, { keep: [2], alpha: 16, beta: 8, steps: 256, order: 'psa' });
+    expect(FakeWorker.last.sent[0].request).toMatchObject({ call: 'walkStart', args: { inputsId: 4, walkId: 9, keep: [2], alpha: 16, beta: 8, steps: 256, order: 'psa' } });
+    FakeWorker.last.reply({ type: 'done', callId: FakeWorker.last.callId('walkStart'), value: 12.5 });
+    expect(await started).toBe(12.5);
+    const read = client.walkRead(9, [0, 256]);
+    expect(FakeWorker.last.sent[1].request).toMatchObject({ call: 'walkRead', args: { walkId: 9, ts: [0, 256] } });
+    const maps = [createMaps(2, 1, 1), createMaps(2, 1, 1)];
+    FakeWorker.last.reply({ type: 'done', callId: FakeWorker.last.callId('walkRead'), value: maps });
+    expect(await read).toBe(maps);
   });
 
   it('tells listeners of a lost device and forgets the set that died with it', async () => {

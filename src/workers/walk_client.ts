@@ -1,5 +1,5 @@
 import type { ChannelMaps } from '../core/maps';
-import type { WalkReply, WalkRequest, WalkSetup } from './walk_protocol';
+import type { AffinityInputs, WalkReply, WalkRequest } from './walk_protocol';
 
 /**
  * The page's side of the random-walk worker. Walk steps are large and arrive
@@ -21,8 +21,6 @@ export type WalkParams = Omit<Extract<WalkRequest, { type: 'walk' }>, 'type' | '
 export type WalkEvent =
   | { type: 'affinities'; graph: AffinityGraph }
   | { type: 'steps'; walkId: number; available: number }
-  /** A walk started with on: 'gpu' is ready for the GPU. */
-  | ({ type: 'setup'; walkId: number } & WalkSetup)
   | { type: 'miou'; walkId: number; ts: number[]; values: number[] }
   | { type: 'done'; walkId: number; millis: number }
   | { type: 'row'; walkId: number; cell: number; t: number; row: Float32Array }
@@ -47,14 +45,14 @@ export class WalkClient {
   }
 
   /** New network outputs; clears every step and the affinity graph of the previous image. */
-  setInputs(cams: ChannelMaps, embedding: ChannelMaps, radius: number): number {
+  setInputs(cams: ChannelMaps, affinity: AffinityInputs): number {
     this.inputsId++;
     this.walkId++;
     this.steps = [];
     this.graph = null;
     this.height = cams.height;
     this.width = cams.width;
-    this.post({ type: 'inputs', inputsId: this.inputsId, cams, embedding, radius });
+    this.post({ type: 'inputs', inputsId: this.inputsId, cams, affinity });
     return this.inputsId;
   }
 
@@ -127,7 +125,6 @@ export class WalkClient {
         if (reply.walkId === this.walkId && reply.row.length > 0) this.emit(reply);
         return;
       }
-      case 'setup':
       case 'miou':
       case 'done':
         if (reply.walkId === this.walkId) this.emit(reply);

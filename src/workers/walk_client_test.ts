@@ -30,7 +30,7 @@ describe('WalkClient', () => {
     client = new WalkClient();
     events = [];
     client.subscribe((e) => events.push(e));
-    client.setInputs(createMaps(1, 2, 2), createMaps(3, 2, 2), 5);
+    client.setInputs(createMaps(1, 2, 2), { embedding: createMaps(3, 2, 2), radius: 5 });
   });
   afterEach(() => vi.unstubAllGlobals());
 
@@ -62,13 +62,9 @@ describe('WalkClient', () => {
     expect(events.filter((e) => e.type === 'row')).toHaveLength(1);
   });
 
-  it("hands the latest GPU walk's setup on, and sends the worker that walk's steps only for scoring", () => {
+  it("sends the worker the latest GPU walk's steps only for scoring", () => {
     const first = client.start({ ...PARAMS, on: 'gpu' });
     const second = client.start({ ...PARAMS, on: 'gpu' });
-    const setup = (walkId: number): WalkReply => ({ type: 'setup', walkId, scores: createMaps(2, 2, 2) });
-    FakeWorker.last.reply(setup(first));
-    FakeWorker.last.reply(setup(second));
-    expect(events.filter((e) => e.type === 'setup').map((e) => (e as { walkId: number }).walkId)).toEqual([second]);
     client.scoreSteps(first, [0], [createMaps(2, 2, 2)]);
     client.scoreSteps(second, [0, 4], [createMaps(2, 2, 2), createMaps(2, 2, 2)]);
     const scored = FakeWorker.last.sent.filter((r) => r.type === 'score');
@@ -76,11 +72,17 @@ describe('WalkClient', () => {
     expect(scored[0]).toMatchObject({ walkId: second, ts: [0, 4] });
   });
 
+  it('hands the worker computed affinities instead of an embedding when the GPU walks', () => {
+    const affinities = { height: 2, width: 2, offsets: [{ dy: 0, dx: 1 }], weights: Float32Array.of(0.5, NaN, 0.25, NaN) };
+    client.setInputs(createMaps(1, 2, 2), { affinities });
+    expect(FakeWorker.last.sent.at(-1)).toMatchObject({ type: 'inputs', inputsId: 2, affinity: { affinities } });
+  });
+
   it('drops affinities of replaced inputs', () => {
     const reply = (inputsId: number): WalkReply => ({ type: 'affinities', inputsId, height: 2, width: 2, offsets: [], weights: new Float32Array(0), boundary: new Float32Array(4) });
     FakeWorker.last.reply(reply(1));
     expect(client.affinityGraph()?.inputsId).toBe(1);
-    client.setInputs(createMaps(1, 2, 2), createMaps(3, 2, 2), 5);
+    client.setInputs(createMaps(1, 2, 2), { embedding: createMaps(3, 2, 2), radius: 5 });
     expect(client.affinityGraph()).toBeNull();
     FakeWorker.last.reply(reply(1));
     expect(client.affinityGraph()).toBeNull();

@@ -1,3 +1,4 @@
+import type { NeighbourAffinities } from '../core/affinity';
 import type { ChannelMaps } from '../core/maps';
 import type { Offset } from '../core/pairs';
 
@@ -14,9 +15,16 @@ export interface WalkEvaluation {
   vocOfChannel: number[];
 }
 
+/**
+ * Where an image's affinities W come from: the embedding, from which the
+ * worker computes them, or (a walk on the GPU, whose embedding stays there) W
+ * computed and read back by the pipeline worker.
+ */
+export type AffinityInputs = { embedding: ChannelMaps; radius: number } | { affinities: NeighbourAffinities };
+
 export type WalkRequest =
   /** New network outputs: affinities are computed once per image. */
-  | { type: 'inputs'; inputsId: number; cams: ChannelMaps; embedding: ChannelMaps; radius: number }
+  | { type: 'inputs'; inputsId: number; cams: ChannelMaps; affinity: AffinityInputs }
   /** (Re)start the walk; a newer walk cancels an older one. */
   | {
       type: 'walk';
@@ -30,7 +38,7 @@ export type WalkRequest =
       stride: number;
       region: { width: number; height: number };
       evaluation: WalkEvaluation | null;
-      /** 'worker' walks here; 'gpu' only builds the walk's input and sends it back ('setup'): the page's GPU builds the transition and walks. */
+      /** 'worker' walks here; 'gpu' walks in the pipeline worker, and this worker only scores its steps and answers transition rows. */
       on: WalkSite;
     }
   /** Where a cell's revised score comes from after t steps (row of T^t). */
@@ -39,11 +47,6 @@ export type WalkRequest =
   | { type: 'score'; walkId: number; ts: number[]; maps: ChannelMaps[] };
 
 export type WalkSite = 'worker' | 'gpu';
-
-/** What a GPU walk needs from the worker: its t = 0 maps. */
-export interface WalkSetup {
-  scores: ChannelMaps;
-}
 
 export type WalkReply =
   | {
@@ -59,7 +62,6 @@ export type WalkReply =
     }
   /** Score maps after steps `from`, `from + 1`, …, each (channels, height, width). */
   | { type: 'steps'; walkId: number; from: number; maps: Float32Array[] }
-  | ({ type: 'setup'; walkId: number } & WalkSetup)
   /** mIoU of the revised-CAM mask at each listed t. */
   | { type: 'miou'; walkId: number; ts: number[]; values: number[] }
   | { type: 'done'; walkId: number; millis: number }

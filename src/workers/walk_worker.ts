@@ -40,7 +40,8 @@ function post(reply: WalkReply, transfer: Transferable[] = []): void {
 const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 function setInputs(request: WalkRequestOf<'inputs'>): void {
-  const affinities = neighbourAffinities(request.embedding, request.radius);
+  const { affinity } = request;
+  const affinities = 'affinities' in affinity ? affinity.affinities : neighbourAffinities(affinity.embedding, affinity.radius);
   inputs = { id: request.inputsId, cams: request.cams, affinities };
   const weights = affinities.weights.slice();
   const boundary = affinityBoundary(affinities);
@@ -57,13 +58,11 @@ async function walk(request: WalkRequestOf<'walk'>): Promise<void> {
   await yieldToEvents();
   if (latestWalk !== walkId) return;
   if (!inputs || inputs.id !== request.inputsId) throw new Error(`walk ${walkId} asked for inputs ${request.inputsId}, which this worker does not hold`);
+  walkRequest = request;
+  // The pipeline worker walks on its GPU: this one scores the steps it is sent and answers transition rows.
+  if (request.on === 'gpu') return;
   const started = performance.now();
   const scores = walkInput(inputs.cams, request.keep, request, request.alpha);
-  walkRequest = request;
-  if (request.on === 'gpu') {
-    post({ type: 'setup', walkId, scores });
-    return;
-  }
   const value = buildTransition(inputs.affinities, request.beta);
   transition = { walkId, value };
   // The WebAssembly SIMD kernel where the engine has it (several times the core's speed), else the core.

@@ -5,12 +5,13 @@ import { mapsFrom, type ChannelMaps } from '../../core/maps';
 import { keptClasses } from '../../core/masks';
 import { COCO_CHANNEL_OF_VOC } from '../backbone/coco_classes';
 import type { DetectorOutputs, FeatureBackbone, TapName } from '../backbone';
+import { deviceWalkGeometry, keepWalkOnDevice } from '../device_walk/device_walk';
 import type { ValidGrid } from '../heads';
 import { loadModelSet, type ModelSet, type ModelSetOptions, type ModelSetSource } from '../model_set';
 import { boxCamsOnDevice } from './box_cams';
 import { networkInput } from './input';
 import { placeImage } from './placement';
-import type { ClassEvidence, ClassEvidenceConfig, LabPipeline, LoadProgress, ModelSetMeta, PipelineResult, PipelineStage, RgbaInput } from './types';
+import type { ClassEvidence, ClassEvidenceConfig, DeviceRun, InputPlacement, LabPipeline, LoadProgress, ModelSetMeta, PipelineResult, PipelineStage, RgbaInput } from './types';
 
 /**
  * Loads a model set (folder URL such as '/models/default/', or files from
@@ -36,31 +37,44 @@ export class ModelSetPipeline implements LabPipeline {
     return this.models.meta;
   }
 
-  async run(image: RgbaInput, onStage?: (stage: PipelineStage) => void): Promise<PipelineResult> {
+  run(image: RgbaInput, onStage?: (stage: PipelineStage) => void): Promise<PipelineResult> {
+    return this.runImage(image, onStage, { take: async ({ embedding }) => ({ embedding: await download(embedding, true) }), drop: () => undefined });
+  }
+
+  async runWalkOnDevice(image: RgbaInput, onStage?: (stage: PipelineStage) => void): Promise<DeviceRun> {
+    const { walk, ...result } = await this.runImage(image, onStage, {
+      take: ({ embedding, walkCams, placement }) => keepWalkOnDevice({ embedding: channelsFirst(embedding, true), cams: walkCams() }, deviceWalkGeometry(this.meta, placement)),
+      drop: ({ walk }) => walk.dispose(),
+    });
+    return { result, walk };
+  }
+
+  private async runImage<T extends object>(image: RgbaInput, onStage: ((stage: PipelineStage) => void) | undefined, affinity: AffinityStage<T>): Promise<Omit<PipelineResult, 'embedding'> & T> {
     const { inputSize, gridStride } = this.meta;
     const placement = placeImage(image.width, image.height, inputSize, gridStride);
     if (image.data.length !== image.width * image.height * 4) {
       throw new Error(`RGBA data of a ${image.width}x${image.height} image needs ${image.width * image.height * 4} bytes, got ${image.data.length}`);
     }
-    const valid: ValidGrid = { height: placement.gridHeight, width: placement.gridWidth };
     onStage?.('backbone');
     const start = performance.now();
     const input = networkInput(image, placement, inputSize);
     try {
       // A set with a fine-tuned affinity backbone runs it on the same input in the affinity stage.
-      return { placement, ...(await this.runNetworks(input, valid, start, onStage)) };
+      return { placement, ...(await this.runNetworks(input, placement, start, affinity, onStage)) };
     } finally {
       input.dispose();
     }
   }
 
-  private async runNetworks(input: tf.Tensor3D, valid: ValidGrid, backboneStart: number, onStage?: (stage: PipelineStage) => void): Promise<Omit<PipelineResult, 'placement'>> {
+  private async runNetworks<T extends object>(input: tf.Tensor3D, placement: InputPlacement, backboneStart: number, affinity: AffinityStage<T>, onStage?: (stage: PipelineStage) => void): Promise<Omit<PipelineResult, 'placement' | 'embedding'> & T> {
+    const valid: ValidGrid = { height: placement.gridHeight, width: placement.gridWidth };
     const timings: Record<string, number> = {};
     const { backbone, heads } = this.models;
     const evidence = this.meta.classEvidence;
     const { taps, detector } = evidence ? detectorPass(backbone, input) : { taps: backbone.extract(input), detector: null };
     let deviceCams: tf.Tensor4D | undefined;
     let setCams: tf.Tensor4D | undefined;
+    let kept: T | undefined;
     try {
       // Reading one value waits for the whole graph, so the time is the backbone's own.
       await waitFor(taps.fpn_s8);
@@ -72,19 +86,22 @@ export class ModelSetPipeline implements LabPipeline {
         const { cams: raw, logits } = heads.cam.classify(taps, valid);
         return { cams: normalizeCams(raw, valid), scores: tf.sigmoid(logits) };
       });
-      // The CAMs stay on the device: the detector's box CAMs are built from them and the CAM-guided head reads them there.
+      // The CAMs stay on the device: the detector's box CAMs are built from them and the CAM-guided head and a walk on the device read them there.
       deviceCams = cams;
       const headScores = (await scores.data().finally(() => scores.dispose())) as Float32Array;
       const detected = evidence && detector ? await this.detectorEvidence(detector, cams, valid, evidence) : null;
       if (detected) setCams = detected.cams;
       const { classScores, classEvidence } = detected ?? this.camHeadScores(headScores);
-      // Read back once, to be shown and walked.
+      const camChannelOf = (c: number) => this.camChannels.indexOf(c);
+      // Read back once, to be shown (and walked, off the device).
       const camMaps = detected ? await download(detected.cams) : placeChannels(await download(cams), this.camChannels, this.meta.classes.length);
       timings.cam = performance.now() - start;
 
       onStage?.('affinity');
       start = performance.now();
-      const embedding = await this.embed(input, taps);
+      // The set's CAMs for a walk on the device, handed over to own.
+      const walkCams = () => (detected ? tf.clone(detected.cams) : pickChannels(cams, this.meta.classes.map((_, c) => c), camChannelOf));
+      kept = await affinity.take({ embedding: this.embed(input, taps), walkCams, placement });
       timings.affinity = performance.now() - start;
 
       onStage?.('segmentation');
@@ -92,10 +109,13 @@ export class ModelSetPipeline implements LabPipeline {
       const keep = keptClasses(classScores, classEvidence.threshold);
       const segLogits = heads.seg.topology.classMap === undefined
         ? this.segInSetChannels(await download(heads.seg.forward(taps), true))
-        : await this.guidedSegmentation(taps, detected ? classCams(detected.cams, keep, (c) => c) : classCams(cams, keep, (c) => this.camChannels.indexOf(c)), keep);
+        : await this.guidedSegmentation(taps, detected ? classCams(detected.cams, keep, (c) => c) : classCams(cams, keep, camChannelOf), keep);
       timings.segmentation = performance.now() - start;
 
-      return { classScores, classEvidence, cams: camMaps, embedding, segLogits, timings };
+      return { classScores, classEvidence, cams: camMaps, segLogits, timings, ...kept };
+    } catch (e) {
+      if (kept) affinity.drop(kept);
+      throw e;
     } finally {
       tf.dispose([...Object.values(taps), ...(detector ? [detector.heatmaps, detector.boxSizes] : []), ...(deviceCams ? [deviceCams] : []), ...(setCams ? [setCams] : [])]);
     }
@@ -180,13 +200,13 @@ export class ModelSetPipeline implements LabPipeline {
     return placeChannels(segLogits, this.segChannels, channels, ABSENT_CLASS_LOGIT);
   }
 
-  /** f_aff from the affinity backbone's taps if the set has one, else from the shared taps. */
-  private async embed(input: tf.Tensor3D, shared: Record<TapName, tf.Tensor4D>): Promise<ChannelMaps> {
+  /** f_aff [1, H, W, D] from the affinity backbone's taps if the set has one, else from the shared taps. */
+  private embed(input: tf.Tensor3D, shared: Record<TapName, tf.Tensor4D>): tf.Tensor4D {
     const { affBackbone, heads } = this.models;
-    if (!affBackbone) return download(heads.aff.forward(shared), true);
+    if (!affBackbone) return heads.aff.forward(shared);
     const own = affBackbone.extract(input);
     try {
-      return await download(heads.aff.forward(own), true);
+      return heads.aff.forward(own);
     } finally {
       tf.dispose(Object.values(own));
     }
@@ -210,16 +230,32 @@ function normalizeCams(cams: tf.Tensor4D, valid: ValidGrid): tf.Tensor4D {
   return tf.pad(scaled, [[0, 0], [0, h - valid.height], [0, w - valid.width], [0, 0]]);
 }
 
-/** The kept classes' CAMs as the guided head's [K, H, W, 1] from [1, H, W, C] CAMs whose channel for class c is channelOf(c) (zeros where that is -1). */
-function classCams(cams: tf.Tensor4D, keep: readonly number[], channelOf: (c: number) => number): tf.Tensor4D {
+/** Classes `channels` of [1, H, W, C] CAMs whose channel for class c is channelOf(c), as [1, H, W, channels.length] (zeros where that is -1). */
+function pickChannels(cams: tf.Tensor4D, channels: readonly number[], channelOf: (c: number) => number): tf.Tensor4D {
   const [, h, w] = cams.shape;
   return tf.tidy(() => {
-    const columns = keep.map((c) => {
+    const columns = channels.map((c) => {
       const k = channelOf(c);
       return k < 0 ? tf.zeros<tf.Rank.R4>([1, h, w, 1]) : tf.slice(cams, [0, 0, 0, k], [1, h, w, 1]);
     });
-    return tf.transpose(tf.concat4d(columns, 3), [3, 1, 2, 0]);
+    return tf.concat4d(columns, 3);
   });
+}
+
+/** The kept classes' CAMs as the guided head's [K, H, W, 1]. */
+function classCams(cams: tf.Tensor4D, keep: readonly number[], channelOf: (c: number) => number): tf.Tensor4D {
+  return tf.tidy(() => tf.transpose(pickChannels(cams, keep, channelOf), [3, 1, 2, 0]));
+}
+
+/**
+ * What the affinity stage makes of the embedding [1, H, W, D], which it is
+ * handed to own: the embedding downloaded (run), or the walk's inputs kept on
+ * the device (runWalkOnDevice).
+ */
+interface AffinityStage<T extends object> {
+  take(outputs: { embedding: tf.Tensor4D; walkCams: () => tf.Tensor4D; placement: InputPlacement }): Promise<T>;
+  /** Frees what take kept, when a later stage fails. */
+  drop(kept: T): void;
 }
 
 /** The detector's word on an image: its scores, and CAMs from its boxes in the set's channels, [1, H, W, C], on the device. */
@@ -253,14 +289,19 @@ async function waitFor(t: tf.Tensor4D): Promise<void> {
   }
 }
 
+/** [1, H, W, C] -> (C, H, W) on the device; disposes the input if `consume`. */
+function channelsFirst(t: tf.Tensor4D, consume = false): tf.Tensor3D {
+  const chw = tf.tidy(() => tf.transpose(tf.squeeze(t, [0]), [2, 0, 1]) as tf.Tensor3D);
+  if (consume) t.dispose();
+  return chw;
+}
+
 /** [1, H, W, C] -> channel-major ChannelMaps (C, H, W); disposes the input if `consume`. */
 async function download(t: tf.Tensor4D, consume = false): Promise<ChannelMaps> {
-  const [, h, w, c] = t.shape;
-  const chw = tf.tidy(() => tf.transpose(tf.squeeze(t, [0]), [2, 0, 1]));
+  const chw = channelsFirst(t, consume);
   try {
-    return mapsFrom((await chw.data()) as Float32Array, c, h, w);
+    return mapsFrom((await chw.data()) as Float32Array, ...chw.shape);
   } finally {
     chw.dispose();
-    if (consume) t.dispose();
   }
 }

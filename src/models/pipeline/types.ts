@@ -1,10 +1,12 @@
+import type { NeighbourAffinities } from '../../core/affinity';
 import type { BoxSelection, EvidenceSource } from '../../core/class_evidence';
 import type { ChannelMaps } from '../../core/maps';
+import type { DeviceWalk } from '../device_walk/device_walk';
 
 /**
  * The contract between the networks (src/models) and everything above them
  * (state, UI, CLI). Results are plain typed arrays on the CPU: no tensor ever
- * leaves src/models.
+ * leaves src/models (a walk kept on the device holds its own, DeviceWalk).
  */
 
 /** One class a model set knows, in head channel order (background excluded). */
@@ -87,6 +89,15 @@ export interface PipelineResult {
   timings: Record<string, number>;
 }
 
+/**
+ * A run whose walk stays on the WebGPU device: W read back for the views in
+ * place of the embedding, and the walk's inputs in `walk`, owned by the caller.
+ */
+export interface DeviceRun {
+  result: Omit<PipelineResult, 'embedding'> & { affinities: NeighbourAffinities };
+  walk: DeviceWalk;
+}
+
 export type PipelineStage = 'backbone' | 'cam' | 'affinity' | 'segmentation';
 
 /** Byte progress while weights download. */
@@ -112,5 +123,7 @@ export interface LabPipeline {
     image: RgbaInput,
     onStage?: (stage: PipelineStage) => void,
   ): Promise<PipelineResult>;
+  /** As run, but the embedding and CAMs never leave the WebGPU device (device_walk/device_run.ts runs any pipeline so). */
+  runWalkOnDevice?(image: RgbaInput, onStage?: (stage: PipelineStage) => void): Promise<DeviceRun>;
   dispose(): void;
 }
