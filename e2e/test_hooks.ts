@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import type { NeighbourAffinities } from '../src/core/affinity';
 import { mapsFrom, type ChannelMaps } from '../src/core/maps';
 import type { TensorMemory } from '../src/models/tensor_memory';
+import { maxAbsDiff as maxAbsDiffOf } from './max_abs_diff';
 
 /**
  * The app's ?test-hooks (src/state/test_hooks.ts) for the browser tests,
@@ -52,14 +53,8 @@ export const toMaps = (m: PlainMaps): ChannelMaps => mapsFrom(Float32Array.from(
 
 export const toAffinities = (a: WalkSnapshot['affinities']): NeighbourAffinities => ({ ...a, weights: Float32Array.from(a.weights) });
 
-/** Largest |a - b|; a NaN (a neighbour off the grid) must stand on both sides. */
+/** Largest |a - b| (max_abs_diff.ts), after checking the lengths agree. */
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (Number.isNaN(a[i]) && Number.isNaN(b[i])) continue;
-    const diff = Math.abs(a[i] - b[i]);
-    max = Math.max(max, Number.isNaN(diff) ? Infinity : diff);
-  }
-  return max;
+  return maxAbsDiffOf(a, b);
 }

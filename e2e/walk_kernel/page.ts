@@ -7,6 +7,7 @@ import { RandomWalkWebGpu, uploadScores, uploadTapTable } from '../../src/gpu/ra
 import { TransitionWebGpu } from '../../src/gpu/transition_webgpu';
 import { affinitiesFromTaps, tapTable } from '../../src/gpu/walk_layout';
 import type { KernelCheck, KernelCheckSpec } from './protocol';
+import { maxAbsDiff as maxAbsDiffOf } from '../max_abs_diff';
 
 /**
  * A page that runs the WGSL kernels (the transition and the walk) and the
@@ -22,16 +23,6 @@ function randomMaps(channels: number, height: number, width: number, seed: numbe
   return maps;
 }
 
-/** Largest |a - b|; a NaN (a neighbour off the grid) on one side only counts as Infinity. */
-const maxAbsDiffOf = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let max = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (Number.isNaN(a[i]) && Number.isNaN(b[i])) continue;
-    const diff = Math.abs(a[i] - b[i]);
-    max = Math.max(max, Number.isNaN(diff) ? Infinity : diff);
-  }
-  return max;
-};
 
 async function check(spec: KernelCheckSpec): Promise<KernelCheck> {
   const adapter = await navigator.gpu?.requestAdapter();
