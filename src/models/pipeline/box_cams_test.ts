@@ -4,7 +4,7 @@ import { boxCams, keptBoxRegions, objectness, placeChannels, withFallbackCams, t
 import { createMaps } from '../../core/maps';
 import { seededRandom } from '../../core/seeded_random';
 import { useNodeWasmBackend } from '../node_wasm';
-import { boxCamsOnDevice } from './box_cams';
+import { boxCamsOnDevice, inSetChannels } from './box_cams';
 
 describe('box CAMs on the device', () => {
   beforeAll(async () => {
@@ -35,12 +35,13 @@ describe('box CAMs on the device', () => {
     const expected = withFallbackCams(boxCams(regions, objectness(head), 5, { height, width }), placeChannels(head, headToSet, 5));
 
     const headTensor = tf.tidy(() => tf.transpose(tf.tensor3d(head.data, [4, height, width]), [1, 2, 0]).expandDims(0) as tf.Tensor4D);
+    const setCams = inSetChannels(headTensor, headChannelOf);
     const before = tf.memory().numTensors;
-    const onDevice = boxCamsOnDevice(regions, headTensor, headChannelOf);
+    const onDevice = boxCamsOnDevice(regions, setCams);
     expect(tf.memory().numTensors).toBe(before + 1);
     expect(onDevice.shape).toEqual([1, height, width, 5]);
     const got = (await tf.tidy(() => tf.transpose(tf.squeeze(onDevice, [0]), [2, 0, 1])).data()) as Float32Array;
-    tf.dispose([headTensor, onDevice]);
+    tf.dispose([headTensor, setCams, onDevice]);
     let maxDiff = 0;
     for (let i = 0; i < got.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i] - expected.data[i]));
     expect(maxDiff).toBeLessThan(1e-6);
@@ -50,19 +51,21 @@ describe('box CAMs on the device', () => {
 
   it('fall back to the head (zeros where it lacks the class) when no box is kept', async () => {
     const head = tf.fill([1, 2, 2, 1], 0.25) as tf.Tensor4D;
-    const out = boxCamsOnDevice([], head, [-1, 0]);
+    const setCams = inSetChannels(head, [-1, 0]);
+    const out = boxCamsOnDevice([], setCams);
     expect(Array.from(await out.data())).toEqual([0, 0.25, 0, 0.25, 0, 0.25, 0, 0.25]);
-    tf.dispose([head, out]);
+    tf.dispose([head, setCams, out]);
   });
 
   it("use the head's own CAMs when its channels are the set's, and stay apart from them", async () => {
     const head = tf.tensor4d([0.5, 0.1, 1, 0.2, 0.25, 0.3, 0, 0.4], [1, 2, 2, 2]);
     const region = { channel: 1, weight: 0.5, y0: 0, y1: 1, x0: 0, x1: 2 };
-    const out = boxCamsOnDevice([region], head, [0, 1]);
+    const setCams = inSetChannels(head, [0, 1]);
+    const out = boxCamsOnDevice([region], setCams);
     // Channel 0 is the head's; channel 1 the region's: objectness [0.5, 1] over its peak 1, times 0.5, on row 0 only.
     const expected = [0.5, 0.25 / (1 + 1e-5), 1, 0.5 / (1 + 1e-5), 0.25, 0, 0, 0];
     Array.from(await out.data()).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 6));
-    out.dispose();
+    tf.dispose([setCams, out]);
     expect(Array.from(await head.data())).toEqual([0.5, 0.1, 1, 0.2, 0.25, 0.3, 0, 0.4].map(Math.fround));
     head.dispose();
   });

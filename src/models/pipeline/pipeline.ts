@@ -8,7 +8,7 @@ import type { DetectorOutputs, FeatureBackbone, TapName } from '../backbone';
 import { deviceWalkGeometry, keepWalkOnDevice } from '../device_walk/device_walk';
 import type { ValidGrid } from '../heads';
 import { loadModelSet, type ModelSet, type ModelSetOptions, type ModelSetSource } from '../model_set';
-import { boxCamsOnDevice } from './box_cams';
+import { boxCamsOnDevice, inSetChannels } from './box_cams';
 import { networkInput } from './input';
 import { placeImage } from './placement';
 import type { ClassEvidence, ClassEvidenceConfig, DeviceRun, InputPlacement, LabPipeline, LoadProgress, ModelSetMeta, PipelineResult, PipelineStage, RgbaInput } from './types';
@@ -72,8 +72,7 @@ export class ModelSetPipeline implements LabPipeline {
     const { backbone, heads } = this.models;
     const evidence = this.meta.classEvidence;
     const { taps, detector } = evidence ? detectorPass(backbone, input) : { taps: backbone.extract(input), detector: null };
-    let deviceCams: tf.Tensor4D | undefined;
-    let setCams: tf.Tensor4D | undefined;
+    const deviceCams: tf.Tensor4D[] = [];
     let kept: T | undefined;
     try {
       // Reading one value waits for the whole graph, so the time is the backbone's own.
@@ -82,25 +81,24 @@ export class ModelSetPipeline implements LabPipeline {
 
       onStage?.('cam');
       let start = performance.now();
-      const { cams, scores } = tf.tidy(() => {
+      const { cams: headCams, scores } = tf.tidy(() => {
         const { cams: raw, logits } = heads.cam.classify(taps, valid);
-        return { cams: normalizeCams(raw, valid), scores: tf.sigmoid(logits) };
+        const normalised = normalizeCams(raw, valid);
+        return { cams: inSetChannels(normalised, this.meta.classes.map((_, c) => this.camChannels.indexOf(c))), scores: tf.sigmoid(logits) };
       });
-      // The CAMs stay on the device: the detector's box CAMs are built from them and the CAM-guided head and a walk on the device read them there.
-      deviceCams = cams;
+      deviceCams.push(headCams);
       const headScores = (await scores.data().finally(() => scores.dispose())) as Float32Array;
-      const detected = evidence && detector ? await this.detectorEvidence(detector, cams, valid, evidence) : null;
-      if (detected) setCams = detected.cams;
-      const { classScores, classEvidence } = detected ?? this.camHeadScores(headScores);
-      const camChannelOf = (c: number) => this.camChannels.indexOf(c);
-      // Read back once, to be shown (and walked, off the device).
-      const camMaps = detected ? await download(detected.cams) : placeChannels(await download(cams), this.camChannels, this.meta.classes.length);
+      const detected = evidence && detector ? await this.detectorEvidence(detector, headCams, valid, evidence) : null;
+      if (detected) deviceCams.push(detected.cams);
+      const { classScores, classEvidence, cams } = detected ?? { ...this.camHeadScores(headScores), cams: headCams };
+      // The set's CAMs stay on the device, where the CAM-guided head and a walk on the device read them; read back once, to be shown (and walked off the device).
+      const camMaps = await download(cams);
       timings.cam = performance.now() - start;
 
       onStage?.('affinity');
       start = performance.now();
       // The set's CAMs for a walk on the device, handed over to own.
-      const walkCams = () => (detected ? tf.clone(detected.cams) : pickChannels(cams, this.meta.classes.map((_, c) => c), camChannelOf));
+      const walkCams = () => tf.clone(cams);
       kept = await affinity.take({ embedding: this.embed(input, taps), walkCams, placement });
       timings.affinity = performance.now() - start;
 
@@ -109,7 +107,7 @@ export class ModelSetPipeline implements LabPipeline {
       const keep = keptClasses(classScores, classEvidence.threshold);
       const segLogits = heads.seg.topology.classMap === undefined
         ? this.segInSetChannels(await download(heads.seg.forward(taps), true))
-        : await this.guidedSegmentation(taps, detected ? classCams(detected.cams, keep, (c) => c) : classCams(cams, keep, camChannelOf), keep);
+        : await this.guidedSegmentation(taps, tf.tidy(() => tf.transpose(tf.gather(cams, keep, 3), [3, 1, 2, 0])), keep);
       timings.segmentation = performance.now() - start;
 
       return { classScores, classEvidence, cams: camMaps, segLogits, timings, ...kept };
@@ -117,7 +115,7 @@ export class ModelSetPipeline implements LabPipeline {
       if (kept) affinity.drop(kept);
       throw e;
     } finally {
-      tf.dispose([...Object.values(taps), ...(detector ? [detector.heatmaps, detector.boxSizes] : []), ...(deviceCams ? [deviceCams] : []), ...(setCams ? [setCams] : [])]);
+      tf.dispose([...Object.values(taps), ...(detector ? [detector.heatmaps, detector.boxSizes] : []), ...deviceCams]);
     }
   }
 
@@ -136,10 +134,10 @@ export class ModelSetPipeline implements LabPipeline {
    * objectness, on the device (core/class_evidence.ts, box_cams.ts). Null
    * when it does not.
    */
-  private async detectorEvidence(detector: DetectorOutputs, headCams: tf.Tensor4D, valid: ValidGrid, config: ClassEvidenceConfig): Promise<DetectorEvidence | null> {
+  private async detectorEvidence(detector: DetectorOutputs, setCams: tf.Tensor4D, valid: ValidGrid, config: ClassEvidenceConfig): Promise<DetectorEvidence | null> {
     const { classes, gridStride, inputSize } = this.meta;
     const [, h] = detector.heatmaps.shape;
-    const ratio = h / headCams.shape[1];
+    const ratio = h / setCams.shape[1];
     // Detector cells inside the image: those of the valid grid, at the detector's finer stride.
     const inside = [1, valid.height * ratio, valid.width * ratio];
     const width = inside[2];
@@ -167,7 +165,7 @@ export class ModelSetPipeline implements LabPipeline {
       const regions = keptBoxRegions(detections, classes.length, gridStride, valid, config.boxes);
       return {
         classScores,
-        cams: boxCamsOnDevice(regions, headCams, classes.map((_, c) => this.camChannels.indexOf(c))),
+        cams: boxCamsOnDevice(regions, setCams),
         classEvidence: { source: 'detector', threshold: config.threshold, beta: config.beta ?? this.meta.defaults.beta },
       };
     } finally {
@@ -228,23 +226,6 @@ function normalizeCams(cams: tf.Tensor4D, valid: ValidGrid): tf.Tensor4D {
   const peak = tf.max(inside, [1, 2], true);
   const scaled = tf.div(inside, tf.add(peak, CAM_NORM_EPS)) as tf.Tensor4D;
   return tf.pad(scaled, [[0, 0], [0, h - valid.height], [0, w - valid.width], [0, 0]]);
-}
-
-/** Classes `channels` of [1, H, W, C] CAMs whose channel for class c is channelOf(c), as [1, H, W, channels.length] (zeros where that is -1). */
-function pickChannels(cams: tf.Tensor4D, channels: readonly number[], channelOf: (c: number) => number): tf.Tensor4D {
-  const [, h, w] = cams.shape;
-  return tf.tidy(() => {
-    const columns = channels.map((c) => {
-      const k = channelOf(c);
-      return k < 0 ? tf.zeros<tf.Rank.R4>([1, h, w, 1]) : tf.slice(cams, [0, 0, 0, k], [1, h, w, 1]);
-    });
-    return tf.concat4d(columns, 3);
-  });
-}
-
-/** The kept classes' CAMs as the guided head's [K, H, W, 1]. */
-function classCams(cams: tf.Tensor4D, keep: readonly number[], channelOf: (c: number) => number): tf.Tensor4D {
-  return tf.tidy(() => tf.transpose(pickChannels(cams, keep, channelOf), [3, 1, 2, 0]));
 }
 
 /**
