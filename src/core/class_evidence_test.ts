@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { boxCams, decodeCenterNet, evidenceSource, keptBoxRegions, withFallbackCams, objectness, placeChannels, placeScores } from './class_evidence';
+import { decodeCenterNet, evidenceSource, keptBoxRegions, placeChannels, placeScores } from './class_evidence';
+import { boxCams, objectness, withFallbackCams } from './testing/box_cams_reference';
 import { mapsFrom } from './maps';
 
 describe('objectness', () => {

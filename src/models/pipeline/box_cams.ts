@@ -18,11 +18,12 @@ export function inSetChannels(headCams: tf.Tensor4D, headChannelOf: readonly num
 }
 
 /**
- * core/class_evidence.ts boxCams and withFallbackCams on the device: the
- * detector's box CAMs built from the CAM head's CAMs where they already are,
- * so neither the CAMs nor the result cross to the CPU between the CAM head
- * and the segmentation head. Only the kept regions (a few numbers per box,
- * chosen on the CPU from the detector's peaks) go up.
+ * The detector's box CAMs (docs/algorithm.md §1b; the CPU reference is
+ * core/testing/box_cams_reference.ts), built on the device from the CAM
+ * head's CAMs where they already are, so neither the CAMs nor the result
+ * cross to the CPU between the CAM head and the segmentation head. Only the
+ * kept regions (a few numbers per box, chosen on the CPU from the detector's
+ * peaks) go up.
  *
  * @param setCams the CAM head's normalised CAMs in the set's channels (inSetChannels), [1, H, W, C]
  * @returns [1, H, W, C]: per class, its regions' CAM, or the head's CAM for a class without a region

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { boxCams, keptBoxRegions, objectness, placeChannels, withFallbackCams, type Detection } from '../../core/class_evidence';
+import { keptBoxRegions, placeChannels, type Detection } from '../../core/class_evidence';
+import { boxCams, objectness, withFallbackCams } from '../../core/testing/box_cams_reference';
 import { createMaps } from '../../core/maps';
 import { seededRandom } from '../../core/seeded_random';
 import { useNodeWasmBackend } from '../node_wasm';
