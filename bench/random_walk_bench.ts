@@ -26,6 +26,7 @@ import { seededRandom } from '../src/core/seeded_random';
 import { modelSetFromDir } from '../src/models/node_model_set';
 import { useNodeWasmBackend } from '../src/models/node_wasm';
 import { loadPipeline, maskGeometry } from '../src/models/pipeline';
+import { maxAbsDiff } from '../e2e/max_abs_diff';
 import { openWalkKernelPage } from '../e2e/walk_kernel_page';
 import type { KernelCheck, KernelCheckSpec } from '../e2e/walk_kernel/protocol';
 import { denseWalk } from './dense_walk';
@@ -62,11 +63,8 @@ async function timed<T>(f: () => T | Promise<T>): Promise<{ value: T; wallMs: nu
   return { value, wallMs: performance.now() - wall, cpuMs: (used.user + used.system) / 1000 };
 }
 
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
-  return Number(max.toExponential(2));
-};
+/** A difference as the report gives it: three significant digits. */
+const sci = (value: number) => Number(value.toExponential(2));
 
 /** Median CPU and wall time of `runs` runs of f, and its first result. */
 async function medianOf<T>(runs: number, f: () => T) {
@@ -105,9 +103,9 @@ async function walkAgainstDense() {
     speedup_core_js_vs_dense: round(dense.cpuMs / core.cpuMs),
     speedup_core_js_vs_dense_wall: round(dense.wallMs / core.wallMs),
     /** The sparse (wasm) walk against the dense one. */
-    max_abs_diff: maxAbsDiff(dense.value.walked, sparse.value.data),
-    core_js_max_abs_diff: maxAbsDiff(dense.value.walked, core.value.data),
-    sparse_vs_core_js_max_abs_diff: maxAbsDiff(sparse.value.data, core.value.data),
+    max_abs_diff: sci(maxAbsDiff(dense.value.walked, sparse.value.data)),
+    core_js_max_abs_diff: sci(maxAbsDiff(dense.value.walked, core.value.data)),
+    sparse_vs_core_js_max_abs_diff: sci(maxAbsDiff(sparse.value.data, core.value.data)),
   };
 }
 
@@ -135,13 +133,13 @@ async function walkOnWebGpu(): Promise<WebGpuWalkReport | { error: string }> {
       ...WALK_SHAPE,
       adapter: check.adapter,
       compared_steps: check.compared,
-      max_abs_diff: Number(check.maxAbsDiff.toExponential(2)),
+      max_abs_diff: sci(check.maxAbsDiff),
       ms: round(check.gpuMs),
       ms_per_step: round(check.gpuStepMs, 3),
       core_ms_per_step_same_page: round(check.cpuStepMs, 3),
       transition_ms: round(check.transitionGpuMs),
       transition_core_ms_same_page: round(check.transitionCpuMs),
-      transition_max_abs_diff: Number(check.tableMaxAbsDiff.toExponential(2)),
+      transition_max_abs_diff: sci(check.tableMaxAbsDiff),
     };
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e) };
