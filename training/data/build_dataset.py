@@ -63,6 +63,13 @@ DATA_FILES = {OPENCLIPART_DIR: 'openclipart-png', EMOJI_FONT: 'fonts-noto-color-
 SIZE = 512
 MAX_CUTOUT_SIDE = 512          # cut-outs are pre-shrunk to this; no object is drawn larger
 MIN_VISIBLE_FRACTION = 0.01    # of the image: below this a class would be an unfair label
+# Objects cover 5-40% of the image (log-uniform), so the heads never saw one of a few
+# grid cells, and photographs are full of them (ducks on a log, a walker on a beach).
+# A share of the train objects is drawn smaller; val keeps its sizes and stays the same set.
+OBJECT_AREA = (0.05, 0.4)
+SMALL_OBJECT_AREA = (0.004, 0.05)
+SMALL_OBJECT_SHARE = {'train': 0.3, 'val': 0.0}
+MIN_VISIBLE = {'train': 0.003, 'val': MIN_VISIBLE_FRACTION}
 MIN_OWN_VISIBLE = 0.3          # of the object itself: keeps occlusion partial
 JPEG_QUALITY = 92
 
@@ -238,11 +245,17 @@ def reshape_cutout(rng, cutout):
     return cutout
 
 
-def prepare_object(rng, cutout):
-    """Scaled, flipped, colour-jittered cut-out covering ~5-40% of the image."""
+def object_area(rng, split):
+    """Share of the image an object covers; val draws nothing extra, so its images do not change."""
+    small = SMALL_OBJECT_SHARE[split] > 0 and rng.random() < SMALL_OBJECT_SHARE[split]
+    return SMALL_OBJECT_AREA if small else OBJECT_AREA
+
+
+def prepare_object(rng, cutout, area):
+    """Scaled, flipped, colour-jittered cut-out covering a log-uniform share in `area` of the image."""
     cutout = reshape_cutout(rng, cutout)
     alpha_area = (np.asarray(cutout.getchannel('A')) >= 128).sum()
-    target = np.exp(rng.uniform(np.log(0.05), np.log(0.4))) * SIZE * SIZE
+    target = np.exp(rng.uniform(np.log(area[0]), np.log(area[1]))) * SIZE * SIZE
     scale = min(np.sqrt(target / max(alpha_area, 1)), 0.95 * SIZE / max(cutout.size))
     size = (max(8, round(cutout.width * scale)), max(8, round(cutout.height * scale)))
     obj = cutout.resize(size, Image.BICUBIC)
@@ -269,13 +282,13 @@ def paste(arr, x, y):
     return canvas
 
 
-def visible_ok(layers):
+def visible_ok(layers, min_visible):
     """Every object keeps enough visible pixels once later objects are on top."""
     covered = np.zeros((SIZE, SIZE), bool)
     for alpha, _ in reversed(layers):
         own = alpha >= 0.5
         visible = (own & ~covered).sum()
-        if visible < MIN_VISIBLE_FRACTION * SIZE * SIZE or visible < MIN_OWN_VISIBLE * own.sum():
+        if visible < min_visible * SIZE * SIZE or visible < MIN_OWN_VISIBLE * own.sum():
             return False
         covered |= own
     return True
@@ -289,10 +302,11 @@ def sample_layers(rng, src, split):
         for _ in range(n):
             cls = int(src.classes[rng.integers(len(src.classes))])
             pool = src.cutouts[(split, cls)]
-            rgb, alpha = prepare_object(rng, pool[rng.integers(len(pool))])
+            cutout = pool[rng.integers(len(pool))]
+            rgb, alpha = prepare_object(rng, cutout, object_area(rng, split))
             x, y = place(rng, alpha.shape)
             layers.append((paste(alpha, x, y), (cls, paste(np.asarray(rgb, np.float32), x, y))))
-        if visible_ok(layers):
+        if visible_ok(layers, MIN_VISIBLE[split]):
             return layers
 
 
