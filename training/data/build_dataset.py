@@ -62,14 +62,15 @@ DATA_FILES = {OPENCLIPART_DIR: 'openclipart-png', EMOJI_FONT: 'fonts-noto-color-
 
 SIZE = 512
 MAX_CUTOUT_SIDE = 512          # cut-outs are pre-shrunk to this; no object is drawn larger
-MIN_VISIBLE_FRACTION = 0.01    # of the image: below this a class would be an unfair label
-# Objects cover 5-40% of the image (log-uniform), so the heads never saw one of a few
-# grid cells, and photographs are full of them (ducks on a log, a walker on a beach).
-# A share of the train objects is drawn smaller; val keeps its sizes and stays the same set.
+# Share of the image an object covers (log-uniform). Photographs are full of objects of a few
+# grid cells (ducks on a log, a walker on a beach), which 5-40% never gives, so a share of the
+# train objects is drawn small; val keeps its sizes and stays the same set.
 OBJECT_AREA = (0.05, 0.4)
 SMALL_OBJECT_AREA = (0.004, 0.05)
 SMALL_OBJECT_SHARE = {'train': 0.3, 'val': 0.0}
-MIN_VISIBLE = {'train': 0.003, 'val': MIN_VISIBLE_FRACTION}
+# Visible share of the image every object keeps: below it a class would be an unfair label
+# (train goes lower for its small objects).
+MIN_VISIBLE = {'train': 0.003, 'val': 0.01}
 MIN_OWN_VISIBLE = 0.3          # of the object itself: keeps occlusion partial
 JPEG_QUALITY = 92
 
