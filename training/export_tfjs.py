@@ -140,7 +140,7 @@ def meta(cfg, sizes):
             'CAM-only mask: prepend constant camBgScore, argmax',
             'walk input: prepend (1 - max_c)^alpha, average-pool gridStride x gridStride to the grid',
             'walk: steps x (T v), T = D^-1 W^beta over the full radius disc plus self',
-            'upsample the walked maps bilinearly to inputSize, argmax',
+            'divide each walked class map by its peak, upsample bilinearly to inputSize, argmax',
         ],
         'backbone': backbone_section(cfg, features),
         **({'affBackbone': aff_backbone_section(cfg)} if aff_finetunes_backbone(cfg) else {}),

@@ -3,8 +3,8 @@
 pseudo labels for the segmentation head) and val (evaluation). Score maps
 get a background of exponent alpha and are average-pooled to the grid
 (maps.grid_scores), walked `steps` times with T = D^-1 W^beta over the full
-radius disc plus self, upsampled bilinearly to the network input, argmaxed
-and scaled to the image (maps.input_labels).
+radius disc plus self, each class divided by its peak, upsampled bilinearly
+to the network input, argmaxed and scaled to the image (maps.walk_labels_at_image).
 Writes dataset.pred_path(..., 'rw', ...).
 
 Resumable per image: label maps that exist are kept as long as they were

@@ -45,7 +45,7 @@ from tools.class_cams import kept_channels  # noqa: E402
 from tools.exported_heads import aff_net, cam_net, reads_cams, seg_net  # noqa: E402
 from tools.features import read_batch  # noqa: E402
 from tools.maps import (channel_argmax, grid_scores, input_cams, input_labels, labels_to_image,  # noqa: E402
-                        normalize_cams, with_constant_background)
+                        normalize_cams, walk_labels_at_image, with_constant_background)
 
 COMMAND = 'npm run reference'
 SAMPLE = 'val-cow-cat'
@@ -138,7 +138,7 @@ def results(model_dir, meta, image, truth, tmp):
         'masks': {
             'width': side, 'height': side, 'encoding': 'uint8 VOC class ids, row-major, zlib, base64',
             'cam': pack(labels_to_image(cam_labels, side)[0]),
-            'rw': pack(input_labels(walked, channel_classes, cfg, side)[0]),
+            'rw': pack(walk_labels_at_image(walked, channel_classes, cfg, side)[0]),
             'seg': pack(input_labels(seg_logits, torch.tensor([[0] + seg_classes]), cfg, side)[0]),
         },
     }

@@ -33,6 +33,27 @@ export function withBackground(cams: ChannelMaps, alpha: number): ChannelMaps {
   return out;
 }
 
+/**
+ * Walked scores (channel 0 background, then the classes): each class channel
+ * over its own peak, background as it is. The walk averages a small object's
+ * peak away into the larger region around it; the CAMs entered the walk each
+ * normalised to its peak, and are compared so again (docs/algorithm.md §4).
+ * An all-zero channel stays zero.
+ */
+export function normalizeClassPeaks(walked: ChannelMaps): ChannelMaps {
+  const out = createMaps(walked.channels, walked.height, walked.width);
+  out.data.set(channelView(walked, 0));
+  for (let c = 1; c < walked.channels; c++) {
+    const src = channelView(walked, c);
+    const dst = channelView(out, c);
+    let max = 0;
+    for (let i = 0; i < src.length; i++) if (src[i] > max) max = src[i];
+    const scale = max > 0 ? 1 / max : 0;
+    for (let i = 0; i < src.length; i++) dst[i] = src[i] * scale;
+  }
+  return out;
+}
+
 /** Prepends a constant background score (psa's CAM-only evaluation uses 0.2). */
 export function withConstantBackground(cams: ChannelMaps, score = DEFAULT_CAM_BG_SCORE): ChannelMaps {
   const n = cams.height * cams.width;

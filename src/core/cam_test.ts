@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { argmaxChannels, averagePool, normalizeCams, resizeBilinear, withBackground, withConstantBackground } from './cam';
+import { argmaxChannels, averagePool, normalizeCams, normalizeClassPeaks, resizeBilinear, withBackground, withConstantBackground } from './cam';
 import { mapsFrom } from './maps';
 
 describe('CAM post-processing', () => {
@@ -7,6 +7,11 @@ describe('CAM post-processing', () => {
     const cams = mapsFrom(new Float32Array([0, 2, 4, 1, 1, 0.5]), 2, 1, 3);
     const out = normalizeCams(cams);
     expect(Array.from(out.data)).toEqual([0, 2 / 4.00001, 4 / 4.00001, 1 / 1.00001, 1 / 1.00001, 0.5 / 1.00001].map(Math.fround));
+  });
+
+  it('divides each walked class by its own peak, background and all-zero channels as they are', () => {
+    const walked = mapsFrom(new Float32Array([0.5, 1, 0.2, 0.1, 0.4, 0.2, 0, 0, 0]), 3, 1, 3);
+    expect(Array.from(normalizeClassPeaks(walked).data)).toEqual([0.5, 1, 0.2, 0.25, 1, 0.5, 0, 0, 0].map(Math.fround));
   });
 
   it('puts (1 - max_c M_c)^alpha in front as channel 0', () => {

@@ -1,4 +1,5 @@
 import { neighbourAffinities } from './affinity';
+import { normalizeClassPeaks } from './cam';
 import { VOC_CLASSES } from './constants';
 import { camScores, labelsAtInput, walkScores, type ValidRegion } from './label_maps';
 import type { ChannelMaps } from './maps';
@@ -77,9 +78,9 @@ export function walkInput(cams: ChannelMaps, keep: readonly number[], g: Pick<Ma
   return order === 'psa' ? pooledWalkScores(cams, keep, alpha, g.stride, g.region) : walkScores(cams, keep, alpha);
 }
 
-/** The revised-CAM mask from walked scores (channel 0 background, then the kept classes). */
+/** The revised-CAM mask from walked scores (channel 0 background, then the kept classes), each class over its peak. */
 export function walkMask(walked: ChannelMaps, keep: readonly number[], g: MaskGeometry): Uint8Array {
-  return channelLabelsToClassIds(labelsAtInput(walked, g.stride, g.region), keep, g.vocOfChannel);
+  return channelLabelsToClassIds(labelsAtInput(normalizeClassPeaks(walked), g.stride, g.region), keep, g.vocOfChannel);
 }
 
 /** The segmentation head's mask: every class, channel 0 background. */

@@ -48,6 +48,13 @@ describe('stage masks', () => {
     expect(Array.from(segmentationMask(mapsFrom(Float32Array.from([0, 5, 1, 0, 2, 0]), 3, 1, 2), g))).toEqual([12, 0]);
   });
 
+  it('compares walked classes each over its own peak', () => {
+    // A small object's class was averaged down to 0.3 by the walk; the other reads 0.5 there.
+    // Raw, the left cell would go to VOC 12; over the peaks (0.3 and 0.9) it is VOC 8's.
+    const walked = mapsFrom(Float32Array.from([0.1, 0.1, 0.3, 0.05, 0.5, 0.9]), 3, 1, 2);
+    expect(Array.from(walkMask(walked, [0, 1], g))).toEqual([8, 12]);
+  });
+
   it('gives an all-background CAM and walk mask for an empty label set', () => {
     const inputs = { cams, embedding: mapsFrom(Float32Array.from([0, 1]), 1, 1, 2), segLogits: mapsFrom(Float32Array.from([0, 5, 1, 0, 2, 0]), 3, 1, 2) };
     const p: MaskParameters = { alpha: 1, beta: 1, steps: 0, radius: 2, camBackground: 0.2, order: 'grid' };

@@ -52,6 +52,21 @@ def input_labels(scores, channel_classes, cfg, image_size):
     return labels_to_image(labels, image_size)
 
 
+def normalize_class_peaks(walked):
+    """Walked scores (B, 1 + K, H, W): each class channel over its own peak,
+    background as it is (docs/algorithm.md §4). The walk averages a small
+    object's peak away into the larger region around it; the CAMs entered the
+    walk each normalised to its peak, and so are compared again. An all-zero
+    channel (padding, see pad_cams) stays zero."""
+    peak = walked[:, 1:].amax(dim=(2, 3), keepdim=True)
+    return torch.cat([walked[:, :1], walked[:, 1:] / peak.clamp(min=torch.finfo(walked.dtype).tiny)], dim=1)
+
+
+def walk_labels_at_image(walked, channel_classes, cfg, image_size):
+    """The revised-CAM mask from walked scores: class peaks normalised, then input_labels."""
+    return input_labels(normalize_class_peaks(walked), channel_classes, cfg, image_size)
+
+
 def labels_to_image(labels, image_size):
     """Label maps (B, n, n) -> (B, image_size, image_size), each label
     repeated over a k x k block; k = image_size / n must be a whole number."""
