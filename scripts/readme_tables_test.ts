@@ -37,7 +37,7 @@ describe('models/README.md evaluation tables (npm run readme:tables)', () => {
   });
 
   it('fail the check when a summary changes under the README', () => {
-    const problems = readmeProblems(README, withValue('scratch/meta.json', 'eval.val.rw', 40.04));
+    const problems = readmeProblems(README, withValue('scratch/eval/val.json', 'miou.gt.rw', 0.4004));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/table scratch differs[\s\S]*\| 23\.1 \| 40\.0 \| 12\.7 \|/);
   });

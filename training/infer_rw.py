@@ -7,6 +7,12 @@ radius disc plus self, each class divided by its peak, upsampled bilinearly
 to the network input, argmaxed and scaled to the image (maps.walk_labels_at_image).
 Writes dataset.pred_path(..., 'rw', ...).
 
+The train split's label maps are the segmentation head's pseudo labels. With
+`rw.pseudo_label_peaks` false they are psa's argmax of the walked maps as
+they are: peak-normalised ones grow every class a little, and a head trained
+on them overflowed objects on photographs (docs/algorithm.md §4). Val is
+always labelled as the app labels it, for the evaluation.
+
 Resumable per image: label maps that exist are kept as long as they were
 made by the same aff_head.pt (its mtime is stamped in <run>/rw_stamp.txt);
 a new head clears them."""
@@ -49,7 +55,7 @@ def infer_split(cfg, net, split, device, log):
         cams, classes = (torch.from_numpy(a).to(device) for a in read_cams(run, split, batch))
         with torch.no_grad():
             embed = net(read_batch(aff_feature_dir(cfg), split, cfg['taps']['aff'], ids, device))
-            labels = walk_labels(embed, cams, classes, cfg)
+            labels = walk_labels(embed, cams, classes, cfg, peaks=split == 'val' or cfg['rw'].get('pseudo_label_peaks', True))
         for sid, label in zip(ids, labels):
             write_png(pred_path(run, split, 'rw', sid), label)
         done += len(batch)

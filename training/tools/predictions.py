@@ -3,7 +3,7 @@ made the same way by the inference stages (infer_cam, infer_rw) and by
 walk_ceiling."""
 from .affinity import l1_affinity, random_walk, transition
 from .dataset import image_side
-from .maps import (channel_argmax, grid_scores, input_cams, labels_to_image, walk_labels_at_image,
+from .maps import (channel_argmax, grid_scores, input_cams, input_labels, labels_to_image, walk_labels_at_image,
                    with_background_class, with_constant_background)
 
 
@@ -14,11 +14,16 @@ def cam_prediction(cams, classes, cfg):
     return labels_to_image(channel_argmax(scores, with_background_class(classes)), image_side(cfg)).numpy()
 
 
-def walk_labels(embed, cams, classes, cfg, alpha=None, beta=None, pair=l1_affinity):
+def walk_labels(embed, cams, classes, cfg, alpha=None, beta=None, pair=l1_affinity, peaks=True):
     """Embeddings (B, D, H, W), grid CAMs (B, K, H, W), class ids (B, K) ->
     uint8 image-size label maps (B, size, size) after the walk; alpha and beta default
-    to the config's, `pair` turns two cells' embeddings into W."""
+    to the config's, `pair` turns two cells' embeddings into W. `peaks`: each
+    walked class over its peak before the argmax (the app's revised-CAM mask);
+    False gives psa's argmax of the walked maps as they are."""
     hp = cfg['rw']
     offsets, trans = transition(embed, hp['radius'], hp['beta'] if beta is None else beta, pair)
     walked = random_walk(grid_scores(cams, hp['alpha'] if alpha is None else alpha, cfg), offsets, trans, hp['steps'])
-    return walk_labels_at_image(walked, with_background_class(classes), cfg, image_side(cfg)).numpy()
+    channel_classes = with_background_class(classes)
+    if not peaks:
+        return input_labels(walked, channel_classes, cfg, image_side(cfg)).numpy()
+    return walk_labels_at_image(walked, channel_classes, cfg, image_side(cfg)).numpy()

@@ -7,7 +7,7 @@ const BUTTONS: { kind: ExportKind; label: string; title: string }[] = [
   { kind: 'mask-rw', label: 'revised mask (t)', title: 'VOC-indexed PNG of the mask at the current t' },
   { kind: 'mask-final', label: 'final mask', title: 'VOC-indexed PNG of the segmentation network' },
   { kind: 'scores-cam', label: 'CAM scores', title: 'float32 (1 + kept classes, H, W) .npy: the walk input (background (1 − max)^α, then the kept CAMs) pooled to the grid' },
-  { kind: 'scores-rw', label: 'revised scores (t)', title: 'float32 (1 + kept classes, H, W) .npy after t steps' },
+  { kind: 'scores-rw', label: 'revised scores (t)', title: 'float32 (1 + kept classes, H, W) .npy after t steps, as walked: the mask divides each class by its peak first' },
   { kind: 'scores-seg', label: 'seg logits', title: 'float32 (1 + classes, H, W) .npy of the segmentation head' },
 ];
 
