@@ -14,8 +14,8 @@ on them overflowed objects on photographs (docs/algorithm.md §4). Val is
 always labelled as the app labels it, for the evaluation.
 
 Resumable per image: label maps that exist are kept as long as they were
-made by the same aff_head.pt (its mtime is stamped in <run>/rw_stamp.txt);
-a new head clears them."""
+made by the same aff_head.pt with the same `pseudo_label_peaks` (both stamped
+in <run>/rw_stamp.txt); a new head or setting clears them."""
 import os
 import shutil
 import sys
@@ -34,10 +34,14 @@ from tools.stages import INFER_RW, run_inference_stage  # noqa: E402
 SPLITS = ('val', 'train')  # val first: its numbers are wanted early
 
 
+def pseudo_label_peaks(cfg):
+    return cfg['rw'].get('pseudo_label_peaks', True)
+
+
 def keep_outputs_of_current_head(cfg):
-    """Deletes walk outputs unless they came from the current aff_head.pt."""
+    """Deletes walk outputs unless they came from the current aff_head.pt and pseudo-label setting."""
     stamp_path = run_path(cfg, 'rw_stamp.txt')
-    stamp = str(os.stat(head_path(cfg, 'aff')).st_mtime_ns)
+    stamp = f"{os.stat(head_path(cfg, 'aff')).st_mtime_ns} pseudo_label_peaks={pseudo_label_peaks(cfg)}"
     if not os.path.exists(stamp_path) or open(stamp_path).read() != stamp:
         for split in SPLITS:
             shutil.rmtree(os.path.dirname(pred_path(cfg['paths']['run'], split, 'rw', 'x')), ignore_errors=True)
@@ -55,7 +59,7 @@ def infer_split(cfg, net, split, device, log):
         cams, classes = (torch.from_numpy(a).to(device) for a in read_cams(run, split, batch))
         with torch.no_grad():
             embed = net(read_batch(aff_feature_dir(cfg), split, cfg['taps']['aff'], ids, device))
-            labels = walk_labels(embed, cams, classes, cfg, peaks=split == 'val' or cfg['rw'].get('pseudo_label_peaks', True))
+            labels = walk_labels(embed, cams, classes, cfg, peaks=split == 'val' or pseudo_label_peaks(cfg))
         for sid, label in zip(ids, labels):
             write_png(pred_path(run, split, 'rw', sid), label)
         done += len(batch)
