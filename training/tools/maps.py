@@ -57,7 +57,7 @@ def normalize_class_peaks(walked):
     background as it is (docs/algorithm.md §4). The walk averages a small
     object's peak away into the larger region around it; the CAMs entered the
     walk each normalised to its peak, and so are compared again. An all-zero
-    channel (padding, see pad_cams) stays zero."""
+    channel stays zero."""
     peak = walked[:, 1:].amax(dim=(2, 3), keepdim=True)
     return torch.cat([walked[:, :1], walked[:, 1:] / peak.clamp(min=torch.finfo(walked.dtype).tiny)], dim=1)
 

@@ -3,7 +3,7 @@ made the same way by the inference stages (infer_cam, infer_rw) and by
 walk_ceiling."""
 from .affinity import l1_affinity, random_walk, transition
 from .dataset import image_side
-from .maps import (channel_argmax, grid_scores, input_cams, input_labels, labels_to_image, walk_labels_at_image,
+from .maps import (channel_argmax, grid_scores, input_cams, input_labels, labels_to_image, normalize_class_peaks,
                    with_background_class, with_constant_background)
 
 
@@ -23,7 +23,6 @@ def walk_labels(embed, cams, classes, cfg, alpha=None, beta=None, pair=l1_affini
     hp = cfg['rw']
     offsets, trans = transition(embed, hp['radius'], hp['beta'] if beta is None else beta, pair)
     walked = random_walk(grid_scores(cams, hp['alpha'] if alpha is None else alpha, cfg), offsets, trans, hp['steps'])
-    channel_classes = with_background_class(classes)
-    if not peaks:
-        return input_labels(walked, channel_classes, cfg, image_side(cfg)).numpy()
-    return walk_labels_at_image(walked, channel_classes, cfg, image_side(cfg)).numpy()
+    if peaks:
+        walked = normalize_class_peaks(walked)
+    return input_labels(walked, with_background_class(classes), cfg, image_side(cfg)).numpy()
