@@ -1,7 +1,7 @@
 /**
  * The evaluation tables of models/README.md, made from the summaries
- * committed beside the weights (models/<set>/eval/*.json and meta.json →
- * eval), so that the README cannot drift from them. Each table sits between
+ * committed beside the weights (models/<set>/eval/*.json), so that the
+ * README cannot drift from them. Each table sits between
  * `<!-- eval-table:<set> -->` and `<!-- /eval-table -->`; each row names the
  * command that wrote its summary and the file it is read from.
  * `npm run readme:tables` rewrites the tables, `-- --check` only compares.
