@@ -92,7 +92,8 @@ def channel_argmax(scores, channel_classes):
     """Argmax over channels mapped to class ids: (B, C, H, W) -> uint8 (B, H, W).
 
     `channel_classes` is a (B, C) long tensor giving the class id of every
-    channel of every image (channels padded with zeros never win: see pad_cams).
+    channel of every image. A channel padded with zeros never beats a positive
+    score, and ties go to the lower channel, background first.
     """
     best = scores.argmax(dim=1)
     return torch.gather(channel_classes, 1, best.flatten(1)).view_as(best).to(torch.uint8)
