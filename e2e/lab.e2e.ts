@@ -334,8 +334,16 @@ describe('interactive lab', () => {
     await expect.poll(() => page.getByTestId('class-evidence').textContent(), POLL).toMatch(/COCO object detector .* was sure of this image/);
     // The kept class's chip is plain "chip"; the others shown for context are "chip chip-absent".
     await expect.poll(() => page.getByTestId('class-chip-dog').getAttribute('class'), POLL).toBe('chip');
+    // The detector's one dog box is drawn over the CAM, inside the picture, and named below it.
+    await expect.poll(() => page.getByTestId('stage-box').count(), POLL).toBe(1);
+    const stage = await page.getByTestId('view-cam').locator('.stage').boundingBox();
+    const drawn = await page.getByTestId('stage-box').boundingBox();
+    expect(drawn!.width * drawn!.height).toBeGreaterThan(0.1 * stage!.width * stage!.height);
+    expect(drawn!.x + drawn!.width).toBeLessThanOrEqual(stage!.x + stage!.width + 1);
+    expect(await page.getByTestId('box-caption').textContent()).toMatch(/detector’s box of dog/);
     await page.getByTestId('sample-val-cow-cat').click();
     await waitForResult(page);
     await expect.poll(() => page.getByTestId('class-evidence').textContent(), POLL).toMatch(/come from the CAM head, .* the COCO detector saw no class it was sure of/);
+    expect(await page.getByTestId('stage-box').count()).toBe(0);
   });
 });

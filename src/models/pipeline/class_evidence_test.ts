@@ -38,13 +38,23 @@ describe('default set: class evidence', () => {
     expect(tf.memory().numTensors).toBe(baseline);
 
     // The detector's box CAMs walk with the set's sharper beta for them (docs/algorithm.md §1b).
-    expect(result.classEvidence).toEqual({ source: 'detector', threshold: meta.classEvidence!.threshold, beta: 32 });
+    const { boxes, ...evidence } = result.classEvidence;
+    expect(evidence).toEqual({ source: 'detector', threshold: meta.classEvidence!.threshold, beta: 32 });
     const keep = keptClasses(result.classScores, result.classEvidence.threshold);
     expect(keep.map((c) => meta.classes[c].name)).toEqual(['dog']);
 
-    // Most of the dog CAM's mass lies on grid cells whose centre is inside the hand-drawn box.
+    // The one box that became the dog's CAM (shown by the CAM view) matches the hand-drawn box: IoU > 0.7 at the grid's resolution.
     const { placement } = result;
     const box = scaleBox(dog.objects[0].box, image.width, placement.width);
+    expect(boxes).toHaveLength(1);
+    const { channel, weight, x0, y0, x1, y1 } = boxes![0];
+    expect([channel, weight]).toEqual([keep[0], 1]);
+    const s = meta.gridStride;
+    const overlap = Math.max(0, Math.min(x1 * s, box[2]) - Math.max(x0 * s, box[0])) * Math.max(0, Math.min(y1 * s, box[3]) - Math.max(y0 * s, box[1]));
+    const area = (b: readonly number[]) => (b[2] - b[0]) * (b[3] - b[1]);
+    expect(overlap / (area([x0 * s, y0 * s, x1 * s, y1 * s]) + area(box) - overlap)).toBeGreaterThan(0.7);
+
+    // Most of the dog CAM's mass lies on grid cells whose centre is inside the hand-drawn box.
     const { cams } = result;
     const { width, height } = cams;
     const n = width * height;

@@ -166,7 +166,7 @@ export class ModelSetPipeline implements LabPipeline {
       return {
         classScores,
         cams: boxCamsOnDevice(regions, setCams),
-        classEvidence: { source: 'detector', threshold: config.threshold, beta: config.beta ?? this.meta.defaults.beta },
+        classEvidence: { source: 'detector', threshold: config.threshold, beta: config.beta ?? this.meta.defaults.beta, boxes: regions },
       };
     } finally {
       tf.dispose([scores, best.values, best.indices, cells, sizes]);

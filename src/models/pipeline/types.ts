@@ -1,5 +1,5 @@
 import type { NeighbourAffinities } from '../../core/affinity';
-import type { BoxSelection, EvidenceSource } from '../../core/class_evidence';
+import type { BoxRegion, BoxSelection, EvidenceSource } from '../../core/class_evidence';
 import type { ChannelMaps } from '../../core/maps';
 import type { DeviceWalk } from '../device_walk/device_walk';
 
@@ -58,6 +58,8 @@ export interface ClassEvidence {
   source: EvidenceSource;
   threshold: number;
   beta: number;
+  /** When the detector speaks: its boxes that became CAMs, in grid cells, for the views to draw. */
+  boxes?: readonly BoxRegion[];
 }
 
 /** How the original image was placed into the square network input. */

@@ -33,6 +33,15 @@ export function CamView({ result }: { result: LabResult }) {
   // A class chosen for an earlier image may have no chip now: fall back to the best kept class.
   const shown = channel === 'background' ? channel : channel !== null && chips.includes(channel) ? channel : analysis.keep[0];
   const heat = useMemo(() => camHeat(analysis.cams, shown, analysis.keep, alpha), [analysis, shown, alpha]);
+  const boxes = useMemo(
+    () =>
+      shown === 'background'
+        ? []
+        : (analysis.classEvidence.boxes ?? [])
+            .filter((b) => b.channel === shown)
+            .map((b) => ({ ...b, color: paletteCss(meta.classes[shown].voc), title: `detector box of ${meta.classes[shown].name}, scoring ${Math.round(b.weight * 100)}% of its best box` })),
+    [analysis, meta, shown],
+  );
   const overlayRef = useGridOverlay(heat, geometry.gridWidth, geometry.gridHeight, { opacity: Math.min(1, opacity + 0.2), alphaByValue: true });
 
   return (
@@ -78,12 +87,17 @@ export function CamView({ result }: { result: LabResult }) {
           background <span className="chip-score">(1 − max)^{alpha}</span>
         </button>
       </div>
-      <GridStage geometry={geometry} imageRef={imageRef} overlayRef={overlayRef} overlayTestId="cam-heatmap" label="Image with class activation map">
+      <GridStage geometry={geometry} imageRef={imageRef} overlayRef={overlayRef} overlayTestId="cam-heatmap" boxes={boxes} label="Image with class activation map">
         <ColorLegend
           title={shown === 'background' ? `background score (1 − max CAM)^${alpha}` : `CAM of ${meta.classes[shown].name}, normalised to its maximum`}
           low="0"
           high="1"
         />
+        {boxes.length > 0 && (
+          <p className="muted" data-testid="box-caption">
+            Dashed: the detector’s {boxes.length === 1 ? 'box' : `${boxes.length} boxes`} of {meta.classes[shown as number].name} that became this CAM (its grid cells).
+          </p>
+        )}
         <p className="muted" data-testid="chip-caption">
           Chip scores are image-level probabilities (rounded down); bold chips are the classes kept for the masks and the walk
           {labelSource === 'ground-truth' && analysis.groundTruth

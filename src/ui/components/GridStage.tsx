@@ -11,6 +11,15 @@ export interface GridGeometry {
   gridHeight: number;
 }
 
+export interface StageBox {
+  y0: number;
+  y1: number;
+  x0: number;
+  x1: number;
+  color: string;
+  title: string;
+}
+
 interface GridStageProps {
   geometry: GridGeometry;
   imageRef: RefObject<HTMLCanvasElement | null>;
@@ -20,6 +29,8 @@ interface GridStageProps {
   pixelated?: boolean;
   /** Cell to outline, e.g. the probed one. */
   marker?: number | null;
+  /** Cell rectangles [y0, y1) x [x0, x1) to outline, e.g. the detector's boxes. */
+  boxes?: readonly StageBox[];
   onCell?: (cell: number | null, click: boolean) => void;
   /** Arrow keys move the marker one cell (keyboard access to the probe). */
   onMarkerKey?: (cell: number) => void;
@@ -32,7 +43,7 @@ interface GridStageProps {
  * the whole padded grid, so it is scaled past the image and clipped: grid
  * cells land exactly on the input pixels they came from.
  */
-export function GridStage({ geometry, imageRef, overlayRef, overlayTestId, pixelated, marker, onCell, onMarkerKey, label, children }: GridStageProps) {
+export function GridStage({ geometry, imageRef, overlayRef, overlayTestId, pixelated, marker, boxes = [], onCell, onMarkerKey, label, children }: GridStageProps) {
   const { placement, stride, gridWidth, gridHeight } = geometry;
   const cellW = (stride / placement.width) * 100;
   const cellH = (stride / placement.height) * 100;
@@ -69,6 +80,15 @@ export function GridStage({ geometry, imageRef, overlayRef, overlayTestId, pixel
           data-testid={overlayTestId}
           style={{ width: `${gridWidth * cellW}%`, height: `${gridHeight * cellH}%` }}
         />
+        {boxes.map((b, k) => (
+          <div
+            key={k}
+            className="stage-box"
+            data-testid="stage-box"
+            title={b.title}
+            style={{ left: `${b.x0 * cellW}%`, top: `${b.y0 * cellH}%`, width: `${(b.x1 - b.x0) * cellW}%`, height: `${(b.y1 - b.y0) * cellH}%`, borderColor: b.color }}
+          />
+        ))}
         {marker !== null && marker !== undefined && (
           <div
             className="stage-marker"
