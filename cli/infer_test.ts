@@ -69,6 +69,11 @@ describe('affinitylab infer', () => {
     expect([...new Set(rw)].every((v) => v === 0 || v === 8)).toBe(true);
     const cam = decodeLabelPng(readFileSync(at('labels', 'photo_cam.png'))).labels;
     expect(cam.every((v) => v === 0)).toBe(true);
+    // The fake set has no detector: the CAM head's scores, the given class, no boxes.
+    const report = JSON.parse(readFileSync(at('labels', 'photo_classes.json'), 'utf8'));
+    expect(report).toMatchObject({ source: 'cam-head', labels: 'given', belowThreshold: false, boxes: [] });
+    expect(report.kept.map((k: { voc: number }) => k.voc)).toEqual([8]);
+    expect(Object.keys(report.scores).sort()).toEqual(['cat', 'dog', 'person']);
   });
 
   it('finds the dog of a photograph with the shipped default set, and keeps the best class when none passes the threshold', async () => {
@@ -83,6 +88,16 @@ describe('affinitylab infer', () => {
       expect([...new Set(rw.labels)].sort((a, b) => a - b)).toEqual([0, 12]);
       // The hand-drawn box of eval/real/photos.json, at the photo's own size.
       expect(scoreObjects(rw.labels, rw.width, rw.height, [{ classId: 12, box: dog.box }])[0].found).toBe(true);
+      // The report says the detector named the dog, whether it passed the threshold, and gives its one box,
+      // which overlaps the hand-drawn one with IoU > 0.7.
+      const report = JSON.parse(readFileSync(path.join(out, 'dog_daisy_classes.json'), 'utf8'));
+      expect(report).toMatchObject({ source: 'detector', labels: 'predicted', belowThreshold: extra.length > 0, beta: 32 });
+      expect(report.kept.map((k: { name: string }) => k.name)).toEqual(['dog']);
+      expect(report.boxes).toHaveLength(1);
+      const [x0, y0, x1, y1] = report.boxes[0].box;
+      const [bx0, by0, bx1, by1] = dog.box;
+      const overlap = Math.max(0, Math.min(x1, bx1) - Math.max(x0, bx0)) * Math.max(0, Math.min(y1, by1) - Math.max(y0, by0));
+      expect(overlap / ((x1 - x0) * (y1 - y0) + (bx1 - bx0) * (by1 - by0) - overlap)).toBeGreaterThan(0.7);
     }
   });
 
@@ -121,7 +136,7 @@ describe('affinitylab infer', () => {
     [['a.jpg', '--out', 'x', '--threshold', 'high'], "affinitylab infer: --threshold must be a number >= 0, got 'high'"],
     [['a.jpg', '--out', 'x', '--labels', '8', '--threshold', '0.3'], 'affinitylab infer: give --labels or --threshold, not both'],
     [['a.jpg', '--out', 'x', '--order', 'dense'], "affinitylab infer: --order must be one of psa, grid, got 'dense'"],
-    [['a.jpg', 'b/a.png', '--out', 'x'], 'affinitylab infer: a.jpg and b/a.png would both write a_*.png'],
+    [['a.jpg', 'b/a.png', '--out', 'x'], 'affinitylab infer: a.jpg and b/a.png would both write a_*'],
     [['a.jpg', '--out', at('x'), '--labels', '8,9'], 'affinitylab infer: --labels: 9 is not a class of this model set (8 cat, 12 dog, 15 person)'],
   ])('exits 2 with one line for %j', async (args, message) => {
     expect(await infer(...args)).toBe(2);

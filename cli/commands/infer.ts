@@ -7,8 +7,9 @@ import { decodeImage, ImageDecodeError, MAX_DECODE_SIDE } from '../../src/io/nod
 import { encodeLabelPng } from '../../src/io/label_png';
 import { modelSetFromDir } from '../../src/models/node_model_set';
 import { useNodeWasmBackend } from '../../src/models/node_wasm';
-import { loadPipeline, resultMasks, resultParameters, type EvidenceMaskParameters, type LabPipeline, type ModelSetMeta, type PipelineResult } from '../../src/models/pipeline';
+import { loadPipeline, resultMasks, resultParameters, type EvidenceMaskParameters, type LabPipeline, type ModelSetMeta } from '../../src/models/pipeline';
 import { numberOption, requiredOption } from '../args';
+import { classesReport } from '../classes_report';
 import { errorText, type CommandOptions } from '../command';
 import { UsageError } from '../usage_error';
 
@@ -23,7 +24,12 @@ upright size (EXIF orientation applied, as a browser shows it):
   NAME_rw.png     after AffinityNet's random walk
   NAME_final.png  the segmentation head
 Each is an indexed PNG whose pixel values are PASCAL VOC class indices
-(0 background) with the VOC palette.
+(0 background) with the VOC palette. And:
+  NAME_classes.json  which source named the classes (the detector or the CAM head), every
+                     class score, the classes kept for the masks (and whether none reached
+                     the threshold, so the best alone was kept), the walk's beta, and the
+                     detector's boxes that became CAMs (of every class it boxed, kept
+                     or not), in image pixels
 
   --out DIR        output folder (created if missing)
   --model DIR      model set folder with meta.json and cam/ aff/ seg/ (default ${DEFAULT_MODEL_DIR})
@@ -101,7 +107,7 @@ export async function inferCommand(argv: string[], { debug }: CommandOptions): P
     let failed = 0;
     for (const [i, file] of positionals.entries()) {
       try {
-        await inferOne(pipeline, file, path.join(outDir, outputNames[i]), params, (result) => givenLabels ?? keptClasses(result.classScores, threshold ?? result.classEvidence.threshold));
+        await inferOne(pipeline, file, path.join(outDir, outputNames[i]), params, { given: givenLabels, threshold });
       } catch (e) {
         failed++;
         console.error(`affinitylab infer: ${file}: ${errorText(e, debug)}`);
@@ -113,7 +119,13 @@ export async function inferCommand(argv: string[], { debug }: CommandOptions): P
   }
 }
 
-async function inferOne(pipeline: LabPipeline, file: string, outStem: string, params: EvidenceMaskParameters, keepFor: (result: PipelineResult) => number[]): Promise<void> {
+/** --labels' channels, or --threshold (else the one that goes with each image's class evidence). */
+interface LabelChoice {
+  given?: number[];
+  threshold?: number;
+}
+
+async function inferOne(pipeline: LabPipeline, file: string, outStem: string, params: EvidenceMaskParameters, labels: LabelChoice): Promise<void> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(file);
@@ -129,13 +141,18 @@ async function inferOne(pipeline: LabPipeline, file: string, outStem: string, pa
   }
   if (image.warning) console.error(`affinitylab infer: ${file}: warning: ${image.warning}`);
   const result = await pipeline.run(image);
-  const [masks] = resultMasks(result, pipeline.meta, [keepFor(result)], resultParameters(params, result));
+  const threshold = labels.threshold ?? result.classEvidence.threshold;
+  const keep = labels.given ?? keptClasses(result.classScores, threshold);
+  const maskParams = resultParameters(params, result);
+  const [masks] = resultMasks(result, pipeline.meta, [keep], maskParams);
   const { width, height } = result.placement;
   const { fullWidth, fullHeight } = image;
-  for (const [stage, labels] of Object.entries(masks)) {
-    const atImageSize = resizeLabelsNearest(labels, width, height, fullWidth, fullHeight);
+  for (const [stage, labelMap] of Object.entries(masks)) {
+    const atImageSize = resizeLabelsNearest(labelMap, width, height, fullWidth, fullHeight);
     await writeFile(`${outStem}_${stage}.png`, encodeLabelPng({ width: fullWidth, height: fullHeight, labels: atImageSize }));
   }
+  const report = classesReport(result, pipeline.meta, { keep, given: labels.given !== undefined, threshold, beta: maskParams.beta, width: fullWidth, height: fullHeight });
+  await writeFile(`${outStem}_classes.json`, `${JSON.stringify(report, null, 2)}\n`);
 }
 
 /** "8,15" -> channel indices of those VOC classes; names the classes the model set knows otherwise. */
@@ -154,7 +171,7 @@ function uniqueNames(files: string[]): string[] {
   const seen = new Map<string, string>();
   names.forEach((name, i) => {
     const other = seen.get(name);
-    if (other !== undefined) throw new UsageError(`${other} and ${files[i]} would both write ${name}_*.png`);
+    if (other !== undefined) throw new UsageError(`${other} and ${files[i]} would both write ${name}_*`);
     seen.set(name, files[i]);
   });
   return names;
