@@ -341,6 +341,15 @@ describe('interactive lab', () => {
     expect(drawn!.width * drawn!.height).toBeGreaterThan(0.1 * stage!.width * stage!.height);
     expect(drawn!.x + drawn!.width).toBeLessThanOrEqual(stage!.x + stage!.width + 1);
     expect(await page.getByTestId('box-caption').textContent()).toMatch(/detector’s box of dog/);
+    // The classes export says the same, the box in pixels of the 512x340 sample.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-classes').click()]);
+    expect(download.suggestedFilename()).toMatch(/_classes\.json$/);
+    const report = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    expect(report).toMatchObject({ source: 'detector', labels: 'predicted', belowThreshold: false, beta: 32 });
+    expect(report.kept.map((k: { name: string }) => k.name)).toEqual(['dog']);
+    expect(report.boxes).toHaveLength(1);
+    const [x0, y0, x1, y1] = report.boxes[0].box;
+    expect(x0 >= 0 && y0 >= 0 && x1 <= 512 && y1 <= 340 && (x1 - x0) * (y1 - y0) > 0.1 * 512 * 340).toBe(true);
     await page.getByTestId('sample-val-cow-cat').click();
     await waitForResult(page);
     await expect.poll(() => page.getByTestId('class-evidence').textContent(), POLL).toMatch(/come from the CAM head, .* the COCO detector saw no class it was sure of/);

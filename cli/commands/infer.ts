@@ -7,9 +7,8 @@ import { decodeImage, ImageDecodeError, MAX_DECODE_SIDE } from '../../src/io/nod
 import { encodeLabelPng } from '../../src/io/label_png';
 import { modelSetFromDir } from '../../src/models/node_model_set';
 import { useNodeWasmBackend } from '../../src/models/node_wasm';
-import { loadPipeline, resultMasks, resultParameters, type EvidenceMaskParameters, type LabPipeline, type ModelSetMeta } from '../../src/models/pipeline';
+import { classesReport, loadPipeline, resultMasks, resultParameters, type EvidenceMaskParameters, type LabPipeline, type ModelSetMeta } from '../../src/models/pipeline';
 import { numberOption, requiredOption } from '../args';
-import { classesReport } from '../classes_report';
 import { errorText, type CommandOptions } from '../command';
 import { UsageError } from '../usage_error';
 

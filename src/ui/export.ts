@@ -2,11 +2,12 @@ import { resizeLabelsNearest } from '../core/label_maps';
 import type { ChannelMaps } from '../core/maps';
 import { serializeNpy } from '../core/npy';
 import { encodeLabelPng } from '../io/label_png';
+import { classesReport } from '../models/pipeline/classes_report';
 import type { ModelSetMeta } from '../models/pipeline/types';
 import { camMask, finalMask, walkMask } from '../state/masks';
 import type { Analysis } from '../state/model_slice';
 
-/** Files the export buttons offer: masks as VOC-indexed PNGs, score maps as .npy. */
+/** Files the export buttons offer: masks as VOC-indexed PNGs, score maps as .npy, the classes report as JSON. */
 
 export interface ExportFile {
   name: string;
@@ -14,7 +15,7 @@ export interface ExportFile {
   bytes: Uint8Array;
 }
 
-export type ExportKind = 'mask-cam' | 'mask-rw' | 'mask-final' | 'scores-cam' | 'scores-rw' | 'scores-seg';
+export type ExportKind = 'mask-cam' | 'mask-rw' | 'mask-final' | 'scores-cam' | 'scores-rw' | 'scores-seg' | 'classes';
 
 function stem(imageName: string): string {
   return imageName.replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '_') || 'image';
@@ -43,7 +44,15 @@ export interface WalkMaps {
   start: ChannelMaps | null;
 }
 
-export function buildExport(kind: ExportKind, analysis: Analysis, meta: ModelSetMeta, target: ExportTarget, t: number, alpha: number, { walked, start }: WalkMaps): ExportFile {
+/** The view an export reflects: the walk's step and parameters, and whether the classes are the ground truth's. */
+export interface ExportView {
+  t: number;
+  alpha: number;
+  beta: number;
+  groundTruthLabels: boolean;
+}
+
+export function buildExport(kind: ExportKind, analysis: Analysis, meta: ModelSetMeta, target: ExportTarget, { t, alpha, beta, groundTruthLabels }: ExportView, { walked, start }: WalkMaps): ExportFile {
   const base = stem(target.name);
   const png = (suffix: string, labels: Uint8Array): ExportFile => ({ name: `${base}_${suffix}.png`, type: 'image/png', bytes: maskPng(labels, analysis, target) });
   const scores = (suffix: string, maps: ChannelMaps): ExportFile => ({ name: `${base}_${suffix}.npy`, type: 'application/octet-stream', bytes: npy(maps) });
@@ -54,6 +63,11 @@ export function buildExport(kind: ExportKind, analysis: Analysis, meta: ModelSet
       return png('final', finalMask(analysis, meta));
     case 'scores-seg':
       return scores('seg_logits', analysis.segLogits);
+    case 'classes': {
+      const { threshold } = analysis.classEvidence;
+      const report = classesReport(analysis, meta, { keep: analysis.keep, given: groundTruthLabels, threshold, beta, width: target.width, height: target.height });
+      return { name: `${base}_classes.json`, type: 'application/json', bytes: new TextEncoder().encode(`${JSON.stringify(report, null, 2)}\n`) };
+    }
     case 'scores-cam':
     case 'mask-rw':
     case 'scores-rw':

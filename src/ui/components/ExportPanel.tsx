@@ -9,6 +9,7 @@ const BUTTONS: { kind: ExportKind; label: string; title: string }[] = [
   { kind: 'scores-cam', label: 'CAM scores', title: 'float32 (1 + kept classes, H, W) .npy: the walk input (background (1 − max)^α, then the kept CAMs) pooled to the grid' },
   { kind: 'scores-rw', label: 'revised scores (t)', title: 'float32 (1 + kept classes, H, W) .npy after t steps, as walked: the mask divides each class by its peak first' },
   { kind: 'scores-seg', label: 'seg logits', title: 'float32 (1 + classes, H, W) .npy of the segmentation head' },
+  { kind: 'classes', label: 'classes (JSON)', title: 'which source named the classes, every score, the classes kept, the walk’s β, and the detector’s boxes in image pixels' },
 ];
 
 /** Downloads: masks as PNG (pixel value = VOC class), score maps as NumPy .npy. */

@@ -1,14 +1,14 @@
-import { keptBelowThreshold } from '../src/core/masks';
-import type { EvidenceSource } from '../src/core/class_evidence';
-import type { ModelSetMeta, PipelineResult } from '../src/models/pipeline';
+import type { EvidenceSource } from '../../core/class_evidence';
+import { keptBelowThreshold } from '../../core/masks';
+import type { ModelSetMeta, PipelineResult } from './types';
 
 /** A box as [x0, y0, x1, y1] in pixels of the image as written (its upright, full size). */
 export type PixelBox = [number, number, number, number];
 
-/** NAME_classes.json: which source named the classes and with what scores, the classes the masks use, and the detector's boxes. */
+/** NAME_classes.json (the CLI's output, the app's export): which source named the classes and with what scores, the classes the masks use, and the detector's boxes. */
 export interface ClassesReport {
   source: EvidenceSource;
-  /** 'given' with --labels; 'predicted' otherwise. */
+  /** 'given': the CLI's --labels or the app's ground truth; 'predicted' otherwise. */
   labels: 'given' | 'predicted';
   threshold: number;
   /** No score reached the threshold, so the best class alone was kept (predicted labels only). */
