@@ -3,7 +3,7 @@ made the same way by the inference stages (infer_cam, infer_rw) and by
 walk_ceiling."""
 from .affinity import l1_affinity, random_walk, transition
 from .dataset import image_side
-from .maps import (channel_argmax, grid_scores, input_cams, input_labels, labels_to_image, normalize_class_peaks,
+from .maps import (channel_argmax, grid_scores, input_cams, input_labels, labels_to_image, walk_labels_at_image,
                    with_background_class, with_constant_background)
 
 
@@ -23,6 +23,5 @@ def walk_labels(embed, cams, classes, cfg, alpha=None, beta=None, pair=l1_affini
     hp = cfg['rw']
     offsets, trans = transition(embed, hp['radius'], hp['beta'] if beta is None else beta, pair)
     walked = random_walk(grid_scores(cams, hp['alpha'] if alpha is None else alpha, cfg), offsets, trans, hp['steps'])
-    if peaks:
-        walked = normalize_class_peaks(walked)
-    return input_labels(walked, with_background_class(classes), cfg, image_side(cfg)).numpy()
+    labels = walk_labels_at_image if peaks else input_labels
+    return labels(walked, with_background_class(classes), cfg, image_side(cfg)).numpy()
