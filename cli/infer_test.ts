@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { scoreObjects } from '../src/core/box_localisation';
 import { decodeLabelPng } from '../src/io/label_png';
 import { seededRandom } from '../src/core/seeded_random';
+import { boxIou } from '../src/core/testing/box_iou';
 import { writeFakeModelSet } from '../src/models/testing/fake_model_set';
 import { main } from './main';
 
@@ -94,10 +95,7 @@ describe('affinitylab infer', () => {
       expect(report).toMatchObject({ source: 'detector', labels: 'predicted', belowThreshold: extra.length > 0, beta: 32 });
       expect(report.kept.map((k: { name: string }) => k.name)).toEqual(['dog']);
       expect(report.boxes).toHaveLength(1);
-      const [x0, y0, x1, y1] = report.boxes[0].box;
-      const [bx0, by0, bx1, by1] = dog.box;
-      const overlap = Math.max(0, Math.min(x1, bx1) - Math.max(x0, bx0)) * Math.max(0, Math.min(y1, by1) - Math.max(y0, by0));
-      expect(overlap / ((x1 - x0) * (y1 - y0) + (bx1 - bx0) * (by1 - by0) - overlap)).toBeGreaterThan(0.7);
+      expect(boxIou(report.boxes[0].box, dog.box)).toBeGreaterThan(0.7);
     }
   });
 

@@ -7,7 +7,7 @@ import { decodeImage, ImageDecodeError, MAX_DECODE_SIDE } from '../../src/io/nod
 import { encodeLabelPng } from '../../src/io/label_png';
 import { modelSetFromDir } from '../../src/models/node_model_set';
 import { useNodeWasmBackend } from '../../src/models/node_wasm';
-import { classesReport, loadPipeline, resultMasks, resultParameters, type EvidenceMaskParameters, type LabPipeline, type ModelSetMeta } from '../../src/models/pipeline';
+import { classesReport, classesReportJson, loadPipeline, resultMasks, resultParameters, type EvidenceMaskParameters, type LabPipeline, type ModelSetMeta } from '../../src/models/pipeline';
 import { numberOption, requiredOption } from '../args';
 import { errorText, type CommandOptions } from '../command';
 import { UsageError } from '../usage_error';
@@ -151,7 +151,7 @@ async function inferOne(pipeline: LabPipeline, file: string, outStem: string, pa
     await writeFile(`${outStem}_${stage}.png`, encodeLabelPng({ width: fullWidth, height: fullHeight, labels: atImageSize }));
   }
   const report = classesReport(result, pipeline.meta, { keep, given: labels.given !== undefined, threshold, beta: maskParams.beta, width: fullWidth, height: fullHeight });
-  await writeFile(`${outStem}_classes.json`, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(`${outStem}_classes.json`, classesReportJson(report));
 }
 
 /** "8,15" -> channel indices of those VOC classes; names the classes the model set knows otherwise. */

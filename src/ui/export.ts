@@ -2,7 +2,7 @@ import { resizeLabelsNearest } from '../core/label_maps';
 import type { ChannelMaps } from '../core/maps';
 import { serializeNpy } from '../core/npy';
 import { encodeLabelPng } from '../io/label_png';
-import { classesReport } from '../models/pipeline/classes_report';
+import { classesReport, classesReportJson } from '../models/pipeline/classes_report';
 import type { ModelSetMeta } from '../models/pipeline/types';
 import { camMask, finalMask, walkMask } from '../state/masks';
 import type { Analysis } from '../state/model_slice';
@@ -66,7 +66,7 @@ export function buildExport(kind: ExportKind, analysis: Analysis, meta: ModelSet
     case 'classes': {
       const { threshold } = analysis.classEvidence;
       const report = classesReport(analysis, meta, { keep: analysis.keep, given: groundTruthLabels, threshold, beta, width: target.width, height: target.height });
-      return { name: `${base}_classes.json`, type: 'application/json', bytes: new TextEncoder().encode(`${JSON.stringify(report, null, 2)}\n`) };
+      return { name: `${base}_classes.json`, type: 'application/json', bytes: new TextEncoder().encode(classesReportJson(report)) };
     }
     case 'scores-cam':
     case 'mask-rw':

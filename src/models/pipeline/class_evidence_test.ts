@@ -4,6 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scaleBox, scoreObjects } from '../../core/box_localisation';
 import { VOC_CLASSES } from '../../core/constants';
+import { boxIou } from '../../core/testing/box_iou';
 import { keptClasses, stageMasks } from '../../core/masks';
 import { resizeLabelsNearest } from '../../core/label_maps';
 import { decodeImage } from '../../io/node_image_decode';
@@ -50,9 +51,7 @@ describe('default set: class evidence', () => {
     const { channel, weight, x0, y0, x1, y1 } = boxes![0];
     expect([channel, weight]).toEqual([keep[0], 1]);
     const s = meta.gridStride;
-    const overlap = Math.max(0, Math.min(x1 * s, box[2]) - Math.max(x0 * s, box[0])) * Math.max(0, Math.min(y1 * s, box[3]) - Math.max(y0 * s, box[1]));
-    const area = (b: readonly number[]) => (b[2] - b[0]) * (b[3] - b[1]);
-    expect(overlap / (area([x0 * s, y0 * s, x1 * s, y1 * s]) + area(box) - overlap)).toBeGreaterThan(0.7);
+    expect(boxIou([x0 * s, y0 * s, x1 * s, y1 * s], box)).toBeGreaterThan(0.7);
 
     // Most of the dog CAM's mass lies on grid cells whose centre is inside the hand-drawn box.
     const { cams } = result;

@@ -52,3 +52,8 @@ export function classesReport(result: Pick<PipelineResult, 'classScores' | 'clas
     })),
   };
 }
+
+/** The report as NAME_classes.json holds it. */
+export function classesReportJson(report: ClassesReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
