@@ -17,6 +17,8 @@ export interface Analysis extends Omit<RunValue, 'walk'> {
   modelId: string;
   /** Class channels (meta.classes indices) kept for masks and the walk, best first. */
   keep: number[];
+  /** True when `keep` holds the ground truth's classes; false when they were predicted (scores against the threshold). */
+  keepGiven: boolean;
   /** Ground truth at the label resolution (placement.width × placement.height), if the image has one. */
   groundTruth: Uint8Array | null;
 }
@@ -62,9 +64,9 @@ export function groundTruthClasses(groundTruth: Uint8Array, meta: ModelSetMeta, 
 }
 
 /** The kept classes for a label source; predicted ones (scores against `threshold`) when the ground truth has none of the model's classes. */
-export function chooseKept(source: LabelSource, classScores: Float32Array, threshold: number, groundTruth: Uint8Array | null, meta: ModelSetMeta): number[] {
+export function chooseKept(source: LabelSource, classScores: Float32Array, threshold: number, groundTruth: Uint8Array | null, meta: ModelSetMeta): Pick<Analysis, 'keep' | 'keepGiven'> {
   const fromTruth = source === 'ground-truth' && groundTruth ? groundTruthClasses(groundTruth, meta, classScores) : [];
-  return fromTruth.length > 0 ? fromTruth : keptClasses(classScores, threshold);
+  return fromTruth.length > 0 ? { keep: fromTruth, keepGiven: true } : { keep: keptClasses(classScores, threshold), keepGiven: false };
 }
 
 /** What to tell people when ?model=`requested` is not the set that opens (null when it is). */
@@ -98,7 +100,7 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
     const { analysis, modelMeta } = get();
     set({ labelSource });
     if (!analysis || !modelMeta) return;
-    set({ analysis: { ...analysis, keep: chooseKept(labelSource, analysis.classScores, analysis.classEvidence.threshold, analysis.groundTruth, modelMeta) } });
+    set({ analysis: { ...analysis, ...chooseKept(labelSource, analysis.classScores, analysis.classEvidence.threshold, analysis.groundTruth, modelMeta) } });
     get().restartWalk();
   },
 
@@ -175,8 +177,8 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
       const { placement } = result;
       const gt = image.groundTruth;
       const groundTruth = gt ? resizeLabelsNearest(gt.labels, gt.width, gt.height, placement.width, placement.height) : null;
-      const keep = chooseKept(get().labelSource, result.classScores, result.classEvidence.threshold, groundTruth, meta);
-      const analysis: Analysis = { ...result, id: run, imageId: image.id, modelId, keep, groundTruth };
+      const kept = chooseKept(get().labelSource, result.classScores, result.classEvidence.threshold, groundTruth, meta);
+      const analysis: Analysis = { ...result, id: run, imageId: image.id, modelId, ...kept, groundTruth };
       set({ analysis, analysisBusy: false, analysisStage: null });
       get().startWalk(walk);
     } catch (e) {

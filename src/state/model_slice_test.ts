@@ -13,15 +13,18 @@ describe('groundTruthClasses', () => {
 
 describe('chooseKept', () => {
   const scores = Float32Array.from([0.9, 0.1, 0.2]);
-  it('uses ground truth when asked and available, predictions otherwise', () => {
-    expect(chooseKept('ground-truth', scores, 0.5, Uint8Array.from([0, 12]), META)).toEqual([1]);
-    expect(chooseKept('ground-truth', scores, 0.5, null, META)).toEqual([0]);
-    expect(chooseKept('ground-truth', scores, 0.5, Uint8Array.from([0, 3]), META)).toEqual([0]);
-    expect(chooseKept('predicted', scores, 0.5, Uint8Array.from([0, 12]), META)).toEqual([0]);
+  it('uses ground truth when asked and available, predictions otherwise, and says which', () => {
+    expect(chooseKept('ground-truth', scores, 0.5, Uint8Array.from([0, 12]), META)).toEqual({ keep: [1], keepGiven: true });
+    expect(chooseKept('ground-truth', scores, 0.5, null, META)).toEqual({ keep: [0], keepGiven: false });
+    expect(chooseKept('predicted', scores, 0.5, Uint8Array.from([0, 12]), META)).toEqual({ keep: [0], keepGiven: false });
+  });
+
+  it('falls back to predictions, not given, when the ground truth holds none of the classes', () => {
+    expect(chooseKept('ground-truth', scores, 0.5, Uint8Array.from([0, 3]), META)).toEqual({ keep: [0], keepGiven: false });
   });
 
   it('predicts with the threshold that goes with the scores', () => {
-    expect(chooseKept('predicted', scores, 0.15, null, META)).toEqual([0, 2]);
+    expect(chooseKept('predicted', scores, 0.15, null, META)).toEqual({ keep: [0, 2], keepGiven: false });
   });
 });
 

@@ -48,6 +48,7 @@ describe('beta', () => {
       imageId: 1,
       modelId: 'm',
       keep: [0],
+      keepGiven: false,
       groundTruth: null,
       placement: { imageWidth: 64, imageHeight: 64, width: 64, height: 64, gridWidth: 8, gridHeight: 8 },
       classScores: new Float32Array(SYNTHETIC_META.classes.length),

@@ -44,15 +44,14 @@ export interface WalkMaps {
   start: ChannelMaps | null;
 }
 
-/** The view an export reflects: the walk's step and parameters, and whether the classes are the ground truth's. */
+/** The view an export reflects: the walk's step and parameters. */
 export interface ExportView {
   t: number;
   alpha: number;
   beta: number;
-  groundTruthLabels: boolean;
 }
 
-export function buildExport(kind: ExportKind, analysis: Analysis, meta: ModelSetMeta, target: ExportTarget, { t, alpha, beta, groundTruthLabels }: ExportView, { walked, start }: WalkMaps): ExportFile {
+export function buildExport(kind: ExportKind, analysis: Analysis, meta: ModelSetMeta, target: ExportTarget, { t, alpha, beta }: ExportView, { walked, start }: WalkMaps): ExportFile {
   const base = stem(target.name);
   const png = (suffix: string, labels: Uint8Array): ExportFile => ({ name: `${base}_${suffix}.png`, type: 'image/png', bytes: maskPng(labels, analysis, target) });
   const scores = (suffix: string, maps: ChannelMaps): ExportFile => ({ name: `${base}_${suffix}.npy`, type: 'application/octet-stream', bytes: npy(maps) });
@@ -65,7 +64,7 @@ export function buildExport(kind: ExportKind, analysis: Analysis, meta: ModelSet
       return scores('seg_logits', analysis.segLogits);
     case 'classes': {
       const { threshold } = analysis.classEvidence;
-      const report = classesReport(analysis, meta, { keep: analysis.keep, given: groundTruthLabels, threshold, beta, width: target.width, height: target.height });
+      const report = classesReport(analysis, meta, { keep: analysis.keep, given: analysis.keepGiven, threshold, beta, width: target.width, height: target.height });
       return { name: `${base}_classes.json`, type: 'application/json', bytes: new TextEncoder().encode(classesReportJson(report)) };
     }
     case 'scores-cam':

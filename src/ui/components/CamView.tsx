@@ -100,7 +100,7 @@ export function CamView({ result }: { result: LabResult }) {
         )}
         <p className="muted" data-testid="chip-caption">
           Chip scores are image-level probabilities (rounded down); bold chips are the classes kept for the masks and the walk
-          {labelSource === 'ground-truth' && analysis.groundTruth
+          {analysis.keepGiven
             ? ': the classes of the ground truth.'
             : `: every class scoring ≥ ${percent}, or the best one alone when none does${
                 keptBelowThreshold(analysis.classScores, analysis.keep, threshold) ? ` (none does here)` : ''

@@ -11,14 +11,13 @@ export function useExport(result: LabResult | null) {
   const [error, setError] = useState<string | null>(null);
   const download = async (kind: ExportKind) => {
     if (!result) return;
-    const { t, alpha, beta, labelSource, walkAvailable, walkOn } = useLabStore.getState();
+    const { t, alpha, beta, walkAvailable, walkOn } = useLabStore.getState();
     const { name, bitmap } = result.image;
     try {
       const step = Math.min(t, walkAvailable - 1);
       const needsWalk = step >= 0 && WALK_EXPORTS.includes(kind);
       const walk = needsWalk ? { walked: await stepMaps(walkOn, step), start: await stepMaps(walkOn, 0) } : { walked: null, start: null };
-      const groundTruthLabels = labelSource === 'ground-truth' && result.analysis.groundTruth !== null;
-      const file = buildExport(kind, result.analysis, result.meta, { name, width: bitmap.width, height: bitmap.height }, { t: step, alpha, beta, groundTruthLabels }, walk);
+      const file = buildExport(kind, result.analysis, result.meta, { name, width: bitmap.width, height: bitmap.height }, { t: step, alpha, beta }, walk);
       const url = URL.createObjectURL(new Blob([file.bytes as BlobPart], { type: file.type }));
       const a = document.createElement('a');
       a.href = url;
