@@ -81,6 +81,14 @@ function options() {
   return { ...values, limit, order: values.order as ScoreOrder, walk };
 }
 
+/** The `name` in DATA/dataset.json, or null (the clip-art composites' manifest has none). */
+function datasetName(data: string): string | null {
+  const file = path.join(data, 'dataset.json');
+  if (!existsSync(file)) return null;
+  const name: unknown = JSON.parse(readFileSync(file, 'utf8')).name;
+  return typeof name === 'string' ? name : null;
+}
+
 /** labels.tsv: "id<TAB>8,15" per line after a header. */
 function readLabels(file: string): { id: string; classes: number[] }[] {
   return readFileSync(file, 'utf8')
@@ -139,6 +147,8 @@ async function main(): Promise<void> {
   };
   let agreeSkipped = 0;
   const labelStats = { exact: 0, truePositives: 0, predicted: 0, actual: 0 };
+  // Per ground-truth class: in how many images it occurs, and in how many of those it was named.
+  const perClassLabels: Record<string, { images: number; named: number }> = {};
   const evidenceCounts: Record<string, number> = {};
   const timings: Record<string, number> = {};
   const start = performance.now();
@@ -158,6 +168,11 @@ async function main(): Promise<void> {
     labelStats.predicted += predictedKeep.length;
     labelStats.actual += gtKeep.length;
     if (tp === gtKeep.length && tp === predictedKeep.length) labelStats.exact++;
+    for (const c of gtKeep) {
+      const row = (perClassLabels[VOC_CLASSES[meta.classes[c].voc]] ??= { images: 0, named: 0 });
+      row.images++;
+      if (predictedKeep.includes(c)) row.named++;
+    }
 
     // The masks depend on the label set only (not its order): skip a second walk when they agree.
     const sameLabels = predictedKeep.length === gtKeep.length && predictedKeep.every((c) => gtKeep.includes(c));
@@ -198,6 +213,8 @@ async function main(): Promise<void> {
     Object.fromEntries([0, ...meta.classes.map((k) => k.voc)].map((voc) => [VOC_CLASSES[voc], iouPerClass(c, NUM_CLASSES)[voc]]));
   const report = {
     modelSet: meta.id,
+    // What the data set calls itself (build_photo_composites.py names its composites), for the model card.
+    dataset: datasetName(opt.data),
     split: opt.split,
     images: rows.length,
     parameters: { ...reported, classThreshold: threshold },
@@ -210,6 +227,7 @@ async function main(): Promise<void> {
       exactImages: labelStats.exact / rows.length,
       precision: labelStats.truePositives / labelStats.predicted,
       recall: labelStats.truePositives / labelStats.actual,
+      perClass: perClassLabels,
     },
     pytorch: haveTorch
       ? {

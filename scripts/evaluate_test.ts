@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VOC_CLASSES } from '../src/core/constants';
 import { encodeLabelPng } from '../src/io/label_png';
 import { readSetReference, type SetReference } from '../src/models/testing/set_reference';
 
@@ -49,6 +50,12 @@ describe('npm run eval against the PyTorch pipeline', () => {
     expect(result.status, result.stderr).toBe(0);
     const report = JSON.parse(readFileSync(path.join(run, 'eval_ts.json'), 'utf8'));
     for (const stage of ['cam', 'rw', 'final']) expect(report.pytorch.pixelAgreement[stage], stage).toBeGreaterThanOrEqual(0.99);
+    // Each of the image's classes occurs once; as many were named as the recall says.
+    const perClass: Record<string, { images: number; named: number }> = report.predictedLabels.perClass;
+    expect(Object.keys(perClass).sort()).toEqual(reference.classes.map((c) => VOC_CLASSES[c]).sort());
+    for (const row of Object.values(perClass)) expect(row.images).toBe(1);
+    const named = Object.values(perClass).reduce((sum, row) => sum + row.named, 0);
+    expect(named).toBe(Math.round(report.predictedLabels.recall * reference.classes.length));
   }, 150_000);
 
   it('exits with status 1 and names the stage when they agree on fewer than 99% of pixels', () => {

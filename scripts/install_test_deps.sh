@@ -2,10 +2,11 @@
 # Installs the Debian packages the tests need (as root, or through sudo when
 # there is one): Chromium for the browser tests; Debian's Python with PyTorch,
 # NumPy and Pillow plus the licence-clean image packages for the training
-# pipeline's smoke tests. Nothing else is downloaded.
+# pipeline's smoke tests; OpenCV for the photographic composites' GrabCut.
+# Nothing else is downloaded.
 set -euo pipefail
 
-PACKAGES=(chromium python3-torch python3-numpy python3-pil python3-skimage python3-fonttools openclipart-png fonts-noto-color-emoji lomiri-wallpapers-16.04)
+PACKAGES=(chromium python3-torch python3-numpy python3-pil python3-skimage python3-fonttools python3-opencv openclipart-png fonts-noto-color-emoji lomiri-wallpapers-16.04)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -65,7 +65,22 @@ function valPredictedRow(label: string, file: string): Row {
 
 const DEFAULT_VAL = 'default/eval/val.json';
 const DEFAULT_VAL_CAM_HEAD = 'default/eval/val_cam-head-only.json';
+const DEFAULT_PHOTO = 'default/eval/photo_composites.json';
+const DEFAULT_PHOTO_CAM_HEAD = 'default/eval/photo_composites_cam-head-only.json';
 const SCRATCH_VAL = 'scratch/eval/val.json';
+
+/** mIoU with ground-truth labels, and in brackets the CAM head alone's, for CAM and walk; the segmentation head's (it never reads the labels). */
+function groundTruthRow(label: string, file: string, camHeadFile: string): Row {
+  return {
+    label,
+    cells: (read) => [
+      `${miou(read, file, 'miou.gt.cam')} (CAM head only ${miou(read, camHeadFile, 'miou.gt.cam')})`,
+      `${miou(read, file, 'miou.gt.rw')} (${miou(read, camHeadFile, 'miou.gt.rw')})`,
+      miou(read, file, 'miou.gt.final'),
+      '',
+    ],
+  };
+}
 
 /** One table per model set, by the id its markers carry. */
 export const TABLES: Record<string, Table> = {
@@ -80,15 +95,13 @@ export const TABLES: Record<string, Table> = {
       ),
       valPredictedRow(`val composites, mIoU, predicted labels (\`npm run eval -- --split val\`; \`${DEFAULT_VAL}\`)`, DEFAULT_VAL),
       valPredictedRow(`val composites, CAM head only (\`--split val --cam-head-only\`; \`${DEFAULT_VAL_CAM_HEAD}\`)`, DEFAULT_VAL_CAM_HEAD),
-      {
-        label: 'val composites, mIoU, ground-truth labels (same commands and files)',
-        cells: (read) => [
-          `${miou(read, DEFAULT_VAL, 'miou.gt.cam')} (CAM head only ${miou(read, DEFAULT_VAL_CAM_HEAD, 'miou.gt.cam')})`,
-          `${miou(read, DEFAULT_VAL, 'miou.gt.rw')} (${miou(read, DEFAULT_VAL_CAM_HEAD, 'miou.gt.rw')})`,
-          miou(read, DEFAULT_VAL, 'miou.gt.final'),
-          '',
-        ],
-      },
+      groundTruthRow('val composites, mIoU, ground-truth labels (same commands and files)', DEFAULT_VAL, DEFAULT_VAL_CAM_HEAD),
+      valPredictedRow(
+        `photographic composites, mIoU, predicted labels (\`npm run data:photo\`, then \`npm run eval -- --data data/photo_composites --run data/runs/photo_composites\`; \`${DEFAULT_PHOTO}\`)`,
+        DEFAULT_PHOTO,
+      ),
+      valPredictedRow(`photographic composites, CAM head only (the same with \`--cam-head-only\`; \`${DEFAULT_PHOTO_CAM_HEAD}\`)`, DEFAULT_PHOTO_CAM_HEAD),
+      groundTruthRow('photographic composites, mIoU, ground-truth labels (same commands and files)', DEFAULT_PHOTO, DEFAULT_PHOTO_CAM_HEAD),
     ],
   },
   scratch: {

@@ -137,7 +137,7 @@ function evaluationRows(summary: Json, evals: Record<string, unknown>): CardEval
     if (miou) {
       for (const [labels, what] of [['gt', 'true'], ['predicted', 'predicted']] as const) {
         const m = record(miou[labels]);
-        if (m) rows.push({ what: `${text(e.split) ?? file} composites, mIoU, ${what} labels (app pipeline)`, cam: percent(m.cam), rw: percent(m.rw), seg: percent(m.final) });
+        if (m) rows.push({ what: `${text(e.dataset) ?? `${text(e.split) ?? file} composites`}, mIoU, ${what} labels (app pipeline)`, cam: percent(m.cam), rw: percent(m.rw), seg: percent(m.final) });
       }
     }
     const found = record(e.found);

@@ -35,6 +35,9 @@ describe('modelCard', () => {
     expect(card.evaluation).toContainEqual({ what: 'val composites, mIoU, true labels (PyTorch)', cam: meta.eval.val.cam.toFixed(1), rw: meta.eval.val.rw.toFixed(1), seg: meta.eval.val.seg.toFixed(1) });
     expect(card.evaluation).toContainEqual({ what: 'val composites, mIoU, true labels (app pipeline)', cam: pct(val.miou.gt.cam), rw: pct(val.miou.gt.rw), seg: pct(val.miou.gt.final) });
     expect(card.evaluation).toContainEqual({ what: 'real photos (19), objects found', cam: found(real.found.cam), rw: found(real.found.rw), seg: found(real.found.final) });
+    // A summary of a data set with a name (the photographic composites) is shown under that name.
+    const photo = json('default', 'eval/photo_composites.json') as { miou: { predicted: Record<'cam' | 'rw' | 'final', number> } };
+    expect(card.evaluation).toContainEqual({ what: 'photographic composites, mIoU, predicted labels (app pipeline)', cam: pct(photo.miou.predicted.cam), rw: pct(photo.miou.predicted.rw), seg: pct(photo.miou.predicted.final) });
     expect(card.rawMetaUrl).toBe('/models/default/meta.json');
     // No hashes or raw JSON: those stay behind the raw meta.json link.
     expect(JSON.stringify(card)).not.toMatch(/[0-9a-f]{64}/);
