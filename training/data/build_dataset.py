@@ -66,6 +66,8 @@ MAX_CUTOUT_SIDE = 512          # cut-outs are pre-shrunk to this; no object is d
 # grid cells (ducks on a log, a walker on a beach), which 5-40% never gives, so a share of the
 # train objects is drawn small; val keeps its sizes and stays the same set.
 OBJECT_AREA = (0.05, 0.4)
+OBJECT_COUNTS = (1, 2, 3)                 # objects per image...
+OBJECT_COUNT_PROBABILITY = (0.45, 0.35, 0.2)  # ...drawn with these odds
 SMALL_OBJECT_AREA = (0.004, 0.05)
 SMALL_OBJECT_SHARE = {'train': 0.3, 'val': 0.0}
 # Visible share of the image every object keeps: below it a class would be an unfair label
@@ -252,16 +254,20 @@ def object_area(rng, split):
     return SMALL_OBJECT_AREA if small else OBJECT_AREA
 
 
-def prepare_object(rng, cutout, area):
-    """Scaled, flipped, colour-jittered cut-out covering a log-uniform share in `area` of the image."""
-    cutout = reshape_cutout(rng, cutout)
-    alpha_area = (np.asarray(cutout.getchannel('A')) >= 128).sum()
+def scale_and_flip(rng, cutout, area, max_upscale=np.inf):
+    """The cut-out resized so that its opaque part covers a log-uniform share in `area` of the
+    image (no side past 95% of the image's, nor enlarged more than `max_upscale` times), flipped
+    half the time."""
+    opaque = (np.asarray(cutout.getchannel('A')) >= 128).sum()
     target = np.exp(rng.uniform(np.log(area[0]), np.log(area[1]))) * SIZE * SIZE
-    scale = min(np.sqrt(target / max(alpha_area, 1)), 0.95 * SIZE / max(cutout.size))
-    size = (max(8, round(cutout.width * scale)), max(8, round(cutout.height * scale)))
-    obj = cutout.resize(size, Image.BICUBIC)
-    if rng.random() < 0.5:
-        obj = obj.transpose(Image.FLIP_LEFT_RIGHT)
+    scale = min(np.sqrt(target / max(opaque, 1)), 0.95 * SIZE / max(cutout.size), max_upscale)
+    obj = cutout.resize((max(8, round(cutout.width * scale)), max(8, round(cutout.height * scale))), Image.BICUBIC)
+    return obj.transpose(Image.FLIP_LEFT_RIGHT) if rng.random() < 0.5 else obj
+
+
+def prepare_object(rng, cutout, area):
+    """Reshaped, scaled, flipped, colour-jittered cut-out: (RGB image, alpha in [0, 1])."""
+    obj = scale_and_flip(rng, reshape_cutout(rng, cutout), area)
     rgb = jitter_colour(rng, obj.convert('RGB'), 0.15)
     return rgb, np.asarray(obj.getchannel('A'), np.float32) / 255
 
@@ -295,20 +301,36 @@ def visible_ok(layers, min_visible):
     return True
 
 
-def sample_layers(rng, src, split):
-    """1-3 objects (bottom first) whose visibility passes visible_ok; re-sampled until it does."""
-    n = rng.choice([1, 2, 3], p=[0.45, 0.35, 0.2])
+def sample_layers(rng, draw_object, min_visible):
+    """1-3 objects (bottom first), each from draw_object(rng) -> (class, RGB image, alpha array)
+    and placed at random, whose visibility passes visible_ok; re-sampled until it does."""
+    n = rng.choice(OBJECT_COUNTS, p=OBJECT_COUNT_PROBABILITY)
     while True:
         layers = []
         for _ in range(n):
-            cls = int(src.classes[rng.integers(len(src.classes))])
-            pool = src.cutouts[(split, cls)]
-            cutout = pool[rng.integers(len(pool))]
-            rgb, alpha = prepare_object(rng, cutout, object_area(rng, split))
+            cls, rgb, alpha = draw_object(rng)
             x, y = place(rng, alpha.shape)
             layers.append((paste(alpha, x, y), (cls, paste(np.asarray(rgb, np.float32), x, y))))
-        if visible_ok(layers, MIN_VISIBLE[split]):
+        if visible_ok(layers, min_visible):
             return layers
+
+
+def draw_clipart(rng, src, split):
+    """A class, one of its cut-outs for the split, prepared (prepare_object)."""
+    cls = int(src.classes[rng.integers(len(src.classes))])
+    pool = src.cutouts[(split, cls)]
+    cutout = pool[rng.integers(len(pool))]
+    return (cls, *prepare_object(rng, cutout, object_area(rng, split)))
+
+
+def paint_layers(image, layers):
+    """The layers over a float RGB image, bottom first: (image, label map of the top-most class
+    with alpha >= 0.5)."""
+    mask = np.zeros((SIZE, SIZE), np.uint8)
+    for alpha, (cls, rgb) in layers:
+        image = image * (1 - alpha[..., None]) + rgb * alpha[..., None]
+        mask[alpha >= 0.5] = cls
+    return np.clip(image, 0, 255).astype(np.uint8), mask
 
 
 def degrade(rng, image):
@@ -323,12 +345,9 @@ def compose(task):
     split, index, seed = task
     rng = np.random.default_rng([seed, 0 if split == 'train' else 1, index])
     src = _SOURCES
-    image = np.asarray(make_background(rng, src), np.float32)
-    mask = np.zeros((SIZE, SIZE), np.uint8)
-    for alpha, (cls, rgb) in sample_layers(rng, src, split):
-        image = image * (1 - alpha[..., None]) + rgb * alpha[..., None]
-        mask[alpha >= 0.5] = cls
-    image = degrade(rng, np.clip(image, 0, 255).astype(np.uint8))
+    background = np.asarray(make_background(rng, src), np.float32)
+    image, mask = paint_layers(background, sample_layers(rng, lambda r: draw_clipart(r, src, split), MIN_VISIBLE[split]))
+    image = degrade(rng, image)
     buf = io.BytesIO()
     Image.fromarray(image).save(buf, 'JPEG', quality=JPEG_QUALITY)
     return index, split, buf.getvalue(), mask, sorted(int(c) for c in np.unique(mask) if c)

@@ -33,19 +33,15 @@ UNUSABLE = {
     ('person_ohoopee2.jpg', 0): 'nothing kept',
     ('dog_courtyard_hdri.jpg', 0): 'nothing kept (a few pixels of a 360° panorama)',
 }
-OBJECTS = (1, 2, 3)
-OBJECT_PROBABILITY = (0.45, 0.35, 0.2)   # as the val composites
-OBJECT_AREA = (0.05, 0.4)                # share of the image, log-uniform, as the val composites
 MAX_UPSCALE = 2.0                        # a cut-out from a small box is not blown up into a blur
-MIN_VISIBLE = 0.01                       # of the image, as the val composites
 
 if importlib.util.find_spec('cv2') is None:
     print('Missing Debian package: python3-opencv\nInstall it with:\n  apt-get install -y python3-opencv', file=sys.stderr)
     sys.exit(2)
 sys.path.insert(0, HERE)
 # build_dataset checks the composites' own packages (numpy, Pillow, the wallpapers) as it is imported.
-from build_dataset import (JPEG_QUALITY, SIZE, VOC_CLASSES, background_sources, load_backgrounds, paste, place,  # noqa: E402
-                           random_crop, visible_ok, voc_palette)
+from build_dataset import (JPEG_QUALITY, MIN_VISIBLE, OBJECT_AREA, VOC_CLASSES, background_sources, load_backgrounds,  # noqa: E402
+                           paint_layers, random_crop, sample_layers, scale_and_flip, voc_palette)
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
@@ -78,31 +74,17 @@ def grabcut_cutouts(photos):
 
 
 def compose(rng, backgrounds, cutouts, classes):
-    """One composite: (RGB uint8, VOC label map, classes), re-sampled until every object stays visible."""
-    image = np.asarray(random_crop(rng, backgrounds[rng.integers(len(backgrounds))]), np.float32)
-    count = rng.choice(OBJECTS, p=OBJECT_PROBABILITY)
-    while True:
-        layers = []
-        for _ in range(count):
-            voc = classes[rng.integers(len(classes))]
-            pool = [rgba for c, rgba, _ in cutouts if c == voc]
-            cut = Image.fromarray(pool[rng.integers(len(pool))], 'RGBA')
-            opaque = (np.asarray(cut.getchannel('A')) >= 128).sum()
-            target = np.exp(rng.uniform(np.log(OBJECT_AREA[0]), np.log(OBJECT_AREA[1]))) * SIZE * SIZE
-            scale = min(np.sqrt(target / max(opaque, 1)), 0.95 * SIZE / max(cut.size), MAX_UPSCALE)
-            cut = cut.resize((max(8, round(cut.width * scale)), max(8, round(cut.height * scale))), Image.BICUBIC)
-            if rng.random() < 0.5:
-                cut = cut.transpose(Image.FLIP_LEFT_RIGHT)
-            x, y = place(rng, (cut.height, cut.width))
-            pixels = np.asarray(cut, np.float32)
-            layers.append((paste(pixels[..., 3] / 255, x, y), (voc, paste(pixels[..., :3], x, y))))
-        if visible_ok(layers, MIN_VISIBLE):
-            break
-    label = np.zeros((SIZE, SIZE), np.uint8)
-    for alpha, (voc, rgb) in layers:
-        image = image * (1 - alpha[..., None]) + rgb * alpha[..., None]
-        label[alpha >= 0.5] = voc
-    return np.clip(image, 0, 255).astype(np.uint8), label, sorted(int(c) for c in np.unique(label) if c)
+    """One composite, laid out as the val composites (build_dataset.sample_layers; object sizes
+    as val's, OBJECT_AREA, never enlarged past MAX_UPSCALE): (RGB uint8, VOC label map, classes)."""
+    def draw(rng):
+        voc = classes[rng.integers(len(classes))]
+        pool = [rgba for c, rgba, _ in cutouts if c == voc]
+        cut = scale_and_flip(rng, Image.fromarray(pool[rng.integers(len(pool))], 'RGBA'), OBJECT_AREA, MAX_UPSCALE)
+        return voc, cut.convert('RGB'), np.asarray(cut.getchannel('A'), np.float32) / 255
+
+    background = np.asarray(random_crop(rng, backgrounds[rng.integers(len(backgrounds))]), np.float32)
+    image, label = paint_layers(background, sample_layers(rng, draw, MIN_VISIBLE['val']))
+    return image, label, sorted(int(c) for c in np.unique(label) if c)
 
 
 def main():
