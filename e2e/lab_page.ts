@@ -28,3 +28,14 @@ export async function scrubTo(page: Page, key: 'Home' | 'End', t: number, timeou
     { timeout },
   );
 }
+
+/**
+ * Clicks sample `id` and waits until its walk has finished. Its `name` shows in
+ * the render that starts its analysis: until then the earlier image's finished
+ * walk is still on screen.
+ */
+export async function openSample(page: Page, id: string, name: string, timeout: number): Promise<void> {
+  await page.getByTestId(`sample-${id}`).click();
+  await page.waitForFunction((text) => document.querySelector('[data-testid="image-name"]')?.textContent?.includes(text) ?? false, name, { timeout });
+  await page.waitForFunction(() => document.querySelector('[data-testid="walk-progress"]')?.getAttribute('class') === 'stage-done', undefined, { timeout });
+}

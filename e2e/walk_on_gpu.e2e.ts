@@ -5,7 +5,7 @@ import { walkInput } from '../src/core/masks';
 import { buildTransition, RandomWalk } from '../src/core/random_walk';
 import { SYNTHETIC_MODEL_ID } from '../src/models/synthetic_pipeline';
 import { baseUrl, launchChromium, saveScreenshot } from './browser';
-import { scrubTo } from './lab_page';
+import { openSample, scrubTo } from './lab_page';
 import { maxAbsDiff, tensorMemory, toAffinities, toMaps, walkSnapshot, type WalkSnapshot } from './test_hooks';
 
 /**
@@ -71,13 +71,6 @@ async function openSynthetic(backend: 'cpu' | 'webgpu'): Promise<Page> {
   return page;
 }
 
-/** Opens a sample and waits for its walk. Its name shows when its analysis has begun: until then the earlier image's finished walk is still on screen. */
-async function openSample(page: Page, id: string, name: string): Promise<void> {
-  await page.getByTestId(`sample-${id}`).click();
-  await expect.poll(() => page.getByTestId('image-name').textContent(), POLL).toContain(name);
-  await expect.poll(() => page.getByTestId('walk-progress').getAttribute('class'), POLL).toBe('stage-done');
-}
-
 /** The revised-mask panel's pixels (the mask blended onto the image). */
 function rwPixels(page: Page): Promise<number[]> {
   return page.getByTestId('panel-rw').evaluate((canvas: HTMLCanvasElement) => Array.from(canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data));
@@ -102,7 +95,7 @@ interface WalkedMasks {
 async function walkedMasks(backend: 'cpu' | 'webgpu'): Promise<WalkedMasks> {
   const page = await openSynthetic(backend);
   await page.getByTestId('tab-compare').click();
-  await openSample(page, 'val-cat-car', 'Cat and car');
+  await openSample(page, 'val-cat-car', 'Cat and car', POLL.timeout);
   await expect.poll(() => page.getByTestId('panel-rw').getAttribute('data-t'), POLL).toBe('256');
   const last = await rwPixels(page);
   const progress = await page.getByTestId('walk-progress').textContent();
@@ -176,7 +169,7 @@ describe('the random walk in the app on WebGPU', () => {
 describe('the walk inputs kept on the WebGPU device', () => {
   it("are the current analysis' embedding and CAMs only: two tensors, through new walks, a new image and model switches", async () => {
     const page = await openSynthetic('webgpu');
-    await openSample(page, 'val-cat-car', 'Cat and car');
+    await openSample(page, 'val-cat-car', 'Cat and car', POLL.timeout);
     // The stand-in has no weights: whatever tfjs holds is the walk's.
     expect((await tensorMemory(page)).numTensors).toBe(2);
     // A new alpha walks again on the same inputs.
@@ -184,7 +177,7 @@ describe('the walk inputs kept on the WebGPU device', () => {
     await page.getByTestId('alpha-slider').press('ArrowLeft');
     await expect.poll(async () => (await walkSnapshot(page, [256], POLL.timeout)).alpha, POLL).toBe(alpha - 1);
     expect((await tensorMemory(page)).numTensors).toBe(2);
-    await openSample(page, 'val-cow-cat', 'Cow and cat');
+    await openSample(page, 'val-cow-cat', 'Cow and cat', POLL.timeout);
     expect((await tensorMemory(page)).numTensors).toBe(2);
     expect((await walkSnapshot(page, [256], POLL.timeout)).walkOn).toBe('gpu');
     // Another model set (real networks, 20 classes) and back: nothing an earlier set's run kept stays behind.

@@ -169,7 +169,7 @@ async function main(): Promise<void> {
     labelStats.actual += gtKeep.length;
     if (tp === gtKeep.length && tp === predictedKeep.length) labelStats.exact++;
     for (const c of gtKeep) {
-      const row = (perClassLabels[VOC_CLASSES[meta.classes[c].voc]] ??= { images: 0, named: 0 });
+      const row = (perClassLabels[meta.classes[c].name] ??= { images: 0, named: 0 });
       row.images++;
       if (predictedKeep.includes(c)) row.named++;
     }
