@@ -29,17 +29,19 @@ from tools.checks import check  # noqa: E402
 from tools import crf, maps  # noqa: E402
 from tools.affinity import random_walk, same_label, transition  # noqa: E402
 from tools.config import all_taps, load_config  # noqa: E402
-from tools.dataset import cam_path, pred_path, read_labels  # noqa: E402
+from tools.dataset import cam_path, pred_path, read_labels, write_png  # noqa: E402
 from networks.cam_guided_seg_head import CLASS_MAP  # noqa: E402
 from tools.exported_heads import read_head  # noqa: E402
 from tools.features import read_batch  # noqa: E402
 from tools.heads import load_head, seg_reads_cams  # noqa: E402
-from tools.stages import is_done  # noqa: E402
+from tools.seg_mosaics import SPLIT as MOSAIC_SPLIT, mosaic_sample  # noqa: E402
+from tools.stages import TRAIN_SEG, is_done, read_summary  # noqa: E402
 
 TAPS = {'fpn_s8': (192, 8), 'bb_s8': (32, 8), 'bb_s16': (88, 16), 'bb_s32': (480, 32)}
 # The network sees the 512 px images at 256 px (as the scratch set does), so
 # every image-size output goes through the input-to-image scaling.
 INPUT_SIZE = 256
+MOSAICS = 2  # one 2x2 and one 4x4
 TINY = {
     'cam': {'hidden': 8, 'epochs': 1, 'batch_size': 6},
     # 4 channels per tap (main); a 3x3 embedding conv as the scratch set's, so its export is checked too
@@ -52,11 +54,13 @@ TINY = {
 def build_dataset(data_dir):
     subprocess.run([sys.executable, os.path.join(HERE, 'data', 'build_dataset.py'),
                     '--train', '6', '--val', '3', '--out', data_dir], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, os.path.join(HERE, 'data', 'build_mosaics.py'),
+                    '--count', str(MOSAICS), '--out', data_dir], check=True, stdout=subprocess.DEVNULL)
 
 
 def fake_features(data_dir, feat_dir, rng):
     """Random non-negative float16 (C, H, W) maps plus a features.json like the extractor's."""
-    for split in ('train', 'val'):
+    for split in ('train', 'val', MOSAIC_SPLIT):
         for sid, _ in read_labels(data_dir, split):
             for tap, (channels, stride) in TAPS.items():
                 os.makedirs(os.path.join(feat_dir, split, tap), exist_ok=True)
@@ -77,6 +81,7 @@ def check_outputs(cfg):
             check(np.isfinite(np.load(cam_path(run, split, sid))['cams']).all(), f'non-finite CAM {split}/{sid}')
             for method in ('cam', 'rw', 'seg'):
                 check(os.path.exists(pred_path(run, split, method, sid)), f'missing {method} prediction {split}/{sid}')
+    check(read_summary(cfg, TRAIN_SEG)['mosaics'] == MOSAICS, 'the segmentation head did not train on the mosaics')
     with open(os.path.join(run, 'eval.json')) as f:
         results = json.load(f)['miou_percent']
     check(all(np.isfinite(r['miou']) for split in results.values() for r in split.values()), results)
@@ -231,11 +236,39 @@ def check_walk_ceiling(cfg):
     check(set(ideal) == {'cam', 'ideal_alpha16'} and ideal['ideal_alpha16'] == result['ideal_alpha16'], ideal)
 
 
+def check_mosaic_sample():
+    """A hand-worked 2x2 mosaic of four 4x4-cell, 8x8-pixel tiles: tile n has
+    one class, a CAM peak at cell (n, n) and pseudo labels on the 2x2 pixels
+    of that cell. Shrunk by 2, the peak lands in cell (n//2, n//2) of the
+    tile's quadrant and the labels in pixel (n, n) of it (nearest neighbour
+    samples pixel 2y+1). A single-cell CAM is its own box evidence, so the
+    random swap cannot change the result."""
+    tiles, classes = ['a', 'b', 'c', 'd'], [3, 8, 3, 12]
+    with tempfile.TemporaryDirectory() as run:
+        for n, (tile, c) in enumerate(zip(tiles, classes)):
+            cams = np.zeros((1, 4, 4), np.float32)
+            cams[0, n, n] = 2.0
+            os.makedirs(os.path.dirname(cam_path(run, 'train', tile)), exist_ok=True)
+            np.savez(cam_path(run, 'train', tile), cams=cams, classes=np.array([c], np.uint8))
+            label = np.zeros((8, 8), np.uint8)
+            label[2 * n:2 * n + 2, 2 * n:2 * n + 2] = c
+            write_png(pred_path(run, 'train', 'rw', tile), label)
+        cams, ids, labels = mosaic_sample(run, 2, tiles, torch.Generator().manual_seed(0), 1e-5)
+    check(ids == [3, 8, 12], ids)
+    want = np.zeros((3, 4, 4), np.float32)
+    want[0, 0, 0] = want[0, 3, 1] = want[1, 0, 2] = want[2, 3, 3] = 1
+    check(np.allclose(cams.numpy(), want, atol=1e-4), cams)
+    want_labels = np.zeros((8, 8), np.uint8)
+    want_labels[0, 0], want_labels[1, 5], want_labels[6, 2], want_labels[7, 7] = 3, 8, 3, 12
+    check((labels == want_labels).all(), labels)
+
+
 def main(keep=False):
     check_crf()
     check_labels_to_image()
     check_ideal_walk()
     check_aff_label_counts()
+    check_mosaic_sample()
     tmp = tempfile.mkdtemp(prefix='affinitylab-smoke-')
     try:
         paths = {'data': os.path.join(tmp, 'synth'), 'features': os.path.join(tmp, 'features'),

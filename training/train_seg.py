@@ -15,7 +15,11 @@ With seg.reads_cams the head is the CAM-guided one
 (networks/cam_guided_seg_head.py): it is given each ground-truth class's
 CAM (infer_cam's, as the walk is) and its channels are [background, the
 image's classes]. Half of those CAMs are swapped for detector-like box
-evidence (tools/class_cams.box_evidence), the kind it gets on photographs."""
+evidence (tools/class_cams.box_evidence), the kind it gets on photographs.
+With seg.mosaics it also trains on the mosaic split
+(data/build_mosaics.py): train images shrunk 2x2 and 4x4, so that it meets
+objects of one or two grid cells, with each tile's own CAMs and pseudo
+labels (tools/seg_mosaics.py)."""
 import os
 import sys
 
@@ -29,6 +33,7 @@ from tools.config import load_config, setup_torch  # noqa: E402
 from tools.dataset import cam_path, cell_pixels, class_indices, pred_path, read_labels, read_png  # noqa: E402
 from tools.features import batch, channel_rms, load_split  # noqa: E402
 from tools.heads import build_head, save_head, seg_reads_cams  # noqa: E402
+from tools.seg_mosaics import SPLIT as MOSAIC_SPLIT, has_pseudo_labels, mosaic_sample, read_layout  # noqa: E402
 from tools.stages import TRAIN_SEG, mark_done, stage_logger  # noqa: E402
 from tools.train_loop import fit  # noqa: E402
 
@@ -50,29 +55,76 @@ def guided_inputs(cfg, ids):
     return tuple(torch.stack(parts) for parts in zip(*rows))
 
 
-def image_targets(label, classes, stride):
-    """Pseudo-label map -> per-cell shares of [background, classes...] in that order."""
+def image_targets(label, classes, stride, background_weight=1.0):
+    """Pseudo-label map -> per-cell shares of [background, classes...] in that
+    order, background's share scaled by background_weight and renormalised."""
     channel_of_class = np.zeros(256, np.int64)
     real = [int(c) for c in classes if c]
     channel_of_class[real] = np.arange(1, len(real) + 1)
-    return soft_targets(label, channel_of_class, 1 + len(classes), stride)
+    shares = soft_targets(label, channel_of_class, 1 + len(classes), stride)
+    shares[0] *= background_weight
+    return shares / shares.sum(dim=0, keepdim=True)
 
 
-def train_guided(cfg, net, feats, ids, device, log):
+def guided_loss(net, feats, evidence, padding, targets, device):
+    """Mean cross-entropy of the CAM-guided head over a batch whose images
+    ask about the same number of (partly padded) classes."""
+    logits = net(feats, evidence.to(device))
+    logits = logits.masked_fill(padding[:, :, None, None].to(device), -1e4)
+    return F.cross_entropy(logits, targets.to(device, torch.float32))
+
+
+def mosaic_inputs(cfg, mosaics, log):
+    """Per mosaic: normalised class CAMs (K, H, W) and per-cell targets
+    (1 + K, H, W), K varying from mosaic to mosaic. The box evidence is drawn
+    once, from its own seed."""
+    generator = torch.Generator().manual_seed(cfg['seed'] + 1)
+    eps, run, stride = cfg['cam']['norm_eps'], cfg['paths']['run'], cell_pixels(cfg)
+    rows = []
+    for _, grid, tiles in mosaics:
+        cams, classes, labels = mosaic_sample(run, grid, tiles, generator, eps)
+        rows.append((cams, image_targets(labels, classes, stride, cfg['seg'].get('background_weight', 1.0)).half()))
+    log(f'{len(rows)} mosaics, up to {max(c.shape[0] for c, _ in rows)} classes each')
+    return rows
+
+
+def stack_padded(rows):
+    """Variable-K mosaic rows -> (B, K, H, W) CAMs, (B, 1 + K, H, W) targets
+    and the (B, 1 + K) padding mask, K the batch's largest."""
+    k = max(cams.shape[0] for cams, _ in rows)
+    h, w = rows[0][0].shape[1:]
+    cams, targets = torch.zeros(len(rows), k, h, w), torch.zeros(len(rows), 1 + k, h, w)
+    padding = torch.ones(len(rows), 1 + k, dtype=torch.bool)
+    for i, (c, t) in enumerate(rows):
+        cams[i, :c.shape[0]], targets[i, :t.shape[0]] = c, t.float()
+        padding[i, :t.shape[0]] = False
+    return cams, targets, padding
+
+
+def train_guided(cfg, net, feats, ids, device, log, mosaic_feats=None, mosaics=()):
     cams, classes, valid = guided_inputs(cfg, ids)
     targets = torch.stack([image_targets(read_png(pred_path(cfg['paths']['run'], 'train', 'rw', sid)), c.tolist(),
-                                         cell_pixels(cfg)).half() for sid, c in zip(ids, classes)])
+                                         cell_pixels(cfg), cfg['seg'].get('background_weight', 1.0)).half()
+                           for sid, c in zip(ids, classes)])
     padding = torch.cat([torch.zeros(len(ids), 1, dtype=torch.bool), ~valid], dim=1)
     generator = torch.Generator().manual_seed(cfg['seed'])
+    mosaic_rows = mosaic_inputs(cfg, mosaics, log) if mosaics else []
 
     def batch_loss(index):
-        evidence = box_evidence(cams[index], valid[index], generator, cfg['cam']['norm_eps'])
-        logits = net(batch(feats, index, device), evidence.to(device))
-        logits = logits.masked_fill(padding[index, :, None, None].to(device), -1e4)
-        loss = F.cross_entropy(logits, targets[index].to(device, torch.float32))
+        whole, tiled = index[index < len(ids)], index[index >= len(ids)] - len(ids)
+        total = 0
+        if len(whole):
+            evidence = box_evidence(cams[whole], valid[whole], generator, cfg['cam']['norm_eps'])
+            total = total + len(whole) * guided_loss(net, batch(feats, whole, device), evidence, padding[whole],
+                                                     targets[whole], device)
+        if len(tiled):
+            m_cams, m_targets, m_padding = stack_padded([mosaic_rows[i] for i in tiled.tolist()])
+            total = total + len(tiled) * guided_loss(net, batch(mosaic_feats, tiled, device), m_cams, m_padding,
+                                                     m_targets, device)
+        loss = total / len(index)
         return loss, {'loss': loss.item()}
 
-    return fit(net, len(ids), batch_loss, cfg['seg'], log, 'seg')
+    return fit(net, len(ids) + len(mosaic_rows), batch_loss, cfg['seg'], log, 'seg')
 
 
 def train_plain(cfg, net, feats, ids, device, log):
@@ -102,8 +154,14 @@ def main(cfg):
     in_channels = [feats[tap].shape[1] for tap in taps]
     net = build_head(cfg, 'seg', in_channels).to(device)
     net.set_input_rms([channel_rms(feats[tap]) for tap in taps])
-    train = train_guided if seg_reads_cams(cfg) else train_plain
-    summary = train(cfg, net, feats, ids, device, log)
+    if seg_reads_cams(cfg):
+        mosaics = [m for m in read_layout(data) if has_pseudo_labels(run, m[2])] if cfg['seg'].get('mosaics') else []
+        mosaic_feats = load_split(cfg['paths']['features'], MOSAIC_SPLIT, taps, [m[0] for m in mosaics], log) \
+            if mosaics else None
+        summary = train_guided(cfg, net, feats, ids, device, log, mosaic_feats, mosaics)
+        summary['mosaics'] = len(mosaics)
+    else:
+        summary = train_plain(cfg, net, feats, ids, device, log)
     save_head(cfg, 'seg', net, in_channels)
     summary['images'] = len(ids)
     log(f'segmentation head trained: {summary["history"][-1]} in {summary["seconds"]}s')

@@ -10,8 +10,12 @@ import subprocess
 from .config import ROOT
 from .dataset import read_labels
 from .features import missing_features
+from .seg_mosaics import SPLIT as MOSAIC_SPLIT
 
-SPLITS = ('train', 'val')
+
+def splits(cfg):
+    """train and val, and the mosaic split when the segmentation head trains on it."""
+    return ('train', 'val') + ((MOSAIC_SPLIT,) if cfg['seg'].get('mosaics') else ())
 
 
 def sha256(path):
@@ -37,15 +41,16 @@ def drop_stale(feat_dir, model_json, input_size, log):
 
 
 def fill(cfg, feat_dir, taps, log, model_json=None):
-    """Extracts every train and val image's taps into feat_dir unless all are
-    there (the extractor itself is resumable). model_json: one of our own
+    """Extracts every image's taps of the splits the set trains on into
+    feat_dir unless all are there (the extractor itself is resumable). model_json: one of our own
     backbones, or None for the CenterNet graph."""
     data, size = cfg['paths']['data'], cfg['grid']['input_size']
-    command = ['npx', 'tsx', 'scripts/extract_features.ts', data, '--out', feat_dir, '--input-size', str(size)]
+    command = ['npx', 'tsx', 'scripts/extract_features.ts', data, '--out', feat_dir, '--input-size', str(size),
+               '--splits', ','.join(splits(cfg))]
     if model_json:
         drop_stale(feat_dir, model_json, size, log)
         command += ['--backbone', model_json]
-    missing = sum(len(missing_features(feat_dir, s, taps, [sid for sid, _ in read_labels(data, s)])) for s in SPLITS)
+    missing = sum(len(missing_features(feat_dir, s, taps, [sid for sid, _ in read_labels(data, s)])) for s in splits(cfg))
     if missing:
         log(f'extracting features for {missing} missing image/tap files into {feat_dir}')
         subprocess.run(command, cwd=ROOT, check=True)

@@ -1,0 +1,62 @@
+"""Segmentation-head inputs of the mosaic split (data/build_mosaics.py): each
+tile's class evidence and random-walk pseudo labels are those of its train
+image, shrunk into the tile's place. Nothing here reads a ground-truth mask."""
+import os
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+from .class_cams import box_evidence, padded
+from .dataset import cam_path, pred_path, read_png
+
+SPLIT = 'mosaic'
+MAX_TILE_CLASSES = 3  # per train composite (data/build_dataset.py OBJECT_COUNTS)
+
+
+def read_layout(data_dir):
+    """[(mosaic id, grid, [train ids])], or [] when the data set has no mosaics."""
+    path = os.path.join(data_dir, SPLIT, 'layout.tsv')
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        rows = [line.rstrip('\n').split('\t') for line in f][1:]
+    return [(sid, int(grid), tiles.split(',')) for sid, grid, tiles in rows]
+
+
+def tile_evidence(run, tile_id, generator, eps):
+    """One tile's normalised CAMs, half of them swapped for box evidence as
+    for whole images (train_seg.py): (MAX_TILE_CLASSES, H, W) and class ids."""
+    z = np.load(cam_path(run, 'train', tile_id))
+    cams, ids, valid = padded(torch.from_numpy(z['cams']), z['classes'], MAX_TILE_CLASSES, eps)
+    return box_evidence(cams[None], valid[None], generator, eps)[0], ids
+
+
+def mosaic_sample(run, grid, tiles, generator, eps):
+    """(cams (K, H, W) normalised per class over the mosaic, K class ids in
+    ascending order, pseudo-label map (S, S))."""
+    per_class, labels = {}, None
+    for n, tile_id in enumerate(tiles):
+        evidence, ids = tile_evidence(run, tile_id, generator, eps)
+        small = F.avg_pool2d(evidence[None], grid)[0]
+        label = read_png(pred_path(run, 'train', 'rw', tile_id))
+        if labels is None:
+            h, w = small.shape[1:]
+            labels = np.zeros((label.shape[0], label.shape[1]), np.uint8)
+            cells = evidence.shape[1:]
+        ty, tx = (n // grid) * h, (n % grid) * w
+        for channel, c in enumerate(ids.tolist()):
+            if c:
+                canvas = per_class.setdefault(c, torch.zeros(cells))
+                canvas[ty:ty + h, tx:tx + w] = small[channel]
+        side = label.shape[0] // grid
+        py, px = (n // grid) * side, (n % grid) * side
+        labels[py:py + side, px:px + side] = np.asarray(Image.fromarray(label).resize((side, side), Image.NEAREST))
+    classes = sorted(per_class)
+    cams = torch.stack([per_class[c] for c in classes])
+    return cams / (cams.amax(dim=(1, 2), keepdim=True) + eps), classes, labels
+
+
+def has_pseudo_labels(run, tiles):
+    return all(os.path.exists(pred_path(run, 'train', 'rw', t)) for t in tiles)
