@@ -55,15 +55,12 @@ def guided_inputs(cfg, ids):
     return tuple(torch.stack(parts) for parts in zip(*rows))
 
 
-def image_targets(label, classes, stride, background_weight=1.0):
-    """Pseudo-label map -> per-cell shares of [background, classes...] in that
-    order, background's share scaled by background_weight and renormalised."""
+def image_targets(label, classes, stride):
+    """Pseudo-label map -> per-cell shares of [background, classes...] in that order."""
     channel_of_class = np.zeros(256, np.int64)
     real = [int(c) for c in classes if c]
     channel_of_class[real] = np.arange(1, len(real) + 1)
-    shares = soft_targets(label, channel_of_class, 1 + len(classes), stride)
-    shares[0] *= background_weight
-    return shares / shares.sum(dim=0, keepdim=True)
+    return soft_targets(label, channel_of_class, 1 + len(classes), stride)
 
 
 def guided_loss(net, feats, evidence, padding, targets, device):
@@ -83,7 +80,7 @@ def mosaic_inputs(cfg, mosaics, log):
     rows = []
     for _, grid, tiles in mosaics:
         cams, classes, labels = mosaic_sample(run, grid, tiles, generator, eps)
-        rows.append((cams, image_targets(labels, classes, stride, cfg['seg'].get('background_weight', 1.0)).half()))
+        rows.append((cams, image_targets(labels, classes, stride).half()))
     log(f'{len(rows)} mosaics, up to {max(c.shape[0] for c, _ in rows)} classes each')
     return rows
 
@@ -104,8 +101,7 @@ def stack_padded(rows):
 def train_guided(cfg, net, feats, ids, device, log, mosaic_feats=None, mosaics=()):
     cams, classes, valid = guided_inputs(cfg, ids)
     targets = torch.stack([image_targets(read_png(pred_path(cfg['paths']['run'], 'train', 'rw', sid)), c.tolist(),
-                                         cell_pixels(cfg), cfg['seg'].get('background_weight', 1.0)).half()
-                           for sid, c in zip(ids, classes)])
+                                         cell_pixels(cfg)).half() for sid, c in zip(ids, classes)])
     padding = torch.cat([torch.zeros(len(ids), 1, dtype=torch.bool), ~valid], dim=1)
     generator = torch.Generator().manual_seed(cfg['seed'])
     mosaic_rows = mosaic_inputs(cfg, mosaics, log) if mosaics else []
