@@ -28,7 +28,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tools.class_cams import box_evidence, padded  # noqa: E402
+from tools.class_cams import MAX_CLASSES, box_evidence, padded  # noqa: E402
 from tools.config import load_config, setup_torch  # noqa: E402
 from tools.dataset import cam_path, cell_pixels, class_indices, pred_path, read_labels, read_png  # noqa: E402
 from tools.features import batch, channel_rms, load_split  # noqa: E402
@@ -36,8 +36,6 @@ from tools.heads import build_head, save_head, seg_reads_cams  # noqa: E402
 from tools.seg_mosaics import SPLIT as MOSAIC_SPLIT, has_pseudo_labels, mosaic_sample, read_layout  # noqa: E402
 from tools.stages import TRAIN_SEG, mark_done, stage_logger  # noqa: E402
 from tools.train_loop import fit  # noqa: E402
-
-MAX_CLASSES = 3  # per composite image (training/data/build_dataset.py)
 
 
 def soft_targets(label, channel_of_class, num_channels, stride):

@@ -7,6 +7,7 @@ import torch
 from .maps import normalize_cams
 
 CLASS_THRESHOLD = 0.5  # src/core/masks.ts CLASS_SCORE_THRESHOLD
+MAX_CLASSES = 3  # per composite image (training/data/build_dataset.py OBJECT_COUNTS)
 
 
 def kept_channels(scores):

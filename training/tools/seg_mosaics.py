@@ -8,11 +8,10 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from .class_cams import box_evidence, padded
+from .class_cams import MAX_CLASSES, box_evidence, padded
 from .dataset import cam_path, pred_path, read_png
 
 SPLIT = 'mosaic'
-MAX_TILE_CLASSES = 3  # per train composite (data/build_dataset.py OBJECT_COUNTS)
 
 
 def read_layout(data_dir):
@@ -27,32 +26,32 @@ def read_layout(data_dir):
 
 def tile_evidence(run, tile_id, generator, eps):
     """One tile's normalised CAMs, half of them swapped for box evidence as
-    for whole images (train_seg.py): (MAX_TILE_CLASSES, H, W) and class ids."""
+    for whole images (train_seg.py): (MAX_CLASSES, H, W) and class ids."""
     z = np.load(cam_path(run, 'train', tile_id))
-    cams, ids, valid = padded(torch.from_numpy(z['cams']), z['classes'], MAX_TILE_CLASSES, eps)
+    cams, ids, valid = padded(torch.from_numpy(z['cams']), z['classes'], MAX_CLASSES, eps)
     return box_evidence(cams[None], valid[None], generator, eps)[0], ids
 
 
 def mosaic_sample(run, grid, tiles, generator, eps):
     """(cams (K, H, W) normalised per class over the mosaic, K class ids in
-    ascending order, pseudo-label map (S, S))."""
+    ascending order, pseudo-label map (S, S)); tile n sits at row n // grid,
+    column n % grid."""
     per_class, labels = {}, None
     for n, tile_id in enumerate(tiles):
+        row, col = divmod(n, grid)
         evidence, ids = tile_evidence(run, tile_id, generator, eps)
         small = F.avg_pool2d(evidence[None], grid)[0]
-        label = read_png(pred_path(run, 'train', 'rw', tile_id))
-        if labels is None:
-            h, w = small.shape[1:]
-            labels = np.zeros((label.shape[0], label.shape[1]), np.uint8)
-            cells = evidence.shape[1:]
-        ty, tx = (n // grid) * h, (n % grid) * w
+        h, w = small.shape[1:]
         for channel, c in enumerate(ids.tolist()):
             if c:
-                canvas = per_class.setdefault(c, torch.zeros(cells))
-                canvas[ty:ty + h, tx:tx + w] = small[channel]
+                canvas = per_class.setdefault(c, torch.zeros(evidence.shape[1:]))
+                canvas[row * h:(row + 1) * h, col * w:(col + 1) * w] = small[channel]
+        label = read_png(pred_path(run, 'train', 'rw', tile_id))
+        if labels is None:
+            labels = np.zeros(label.shape, np.uint8)
         side = label.shape[0] // grid
-        py, px = (n // grid) * side, (n % grid) * side
-        labels[py:py + side, px:px + side] = np.asarray(Image.fromarray(label).resize((side, side), Image.NEAREST))
+        labels[row * side:(row + 1) * side, col * side:(col + 1) * side] = \
+            np.asarray(Image.fromarray(label).resize((side, side), Image.NEAREST))
     classes = sorted(per_class)
     cams = torch.stack([per_class[c] for c in classes])
     return cams / (cams.amax(dim=(1, 2), keepdim=True) + eps), classes, labels
