@@ -19,7 +19,10 @@ evidence (tools/class_cams.box_evidence), the kind it gets on photographs.
 With seg.mosaics it also trains on the mosaic split
 (data/build_mosaics.py): train images shrunk 2x2 and 4x4, so that it meets
 objects of one or two grid cells, with each tile's own CAMs and pseudo
-labels (tools/seg_mosaics.py)."""
+labels (tools/seg_mosaics.py). With seg.weakest_evidence below 1, half of
+the class maps it is given are scaled down at random, to as little as that,
+so that it segments an object whose evidence peaks below the class's best
+(a far duck's box beside a near one's)."""
 import os
 import sys
 
@@ -104,17 +107,28 @@ def train_guided(cfg, net, feats, ids, device, log, mosaic_feats=None, mosaics=(
     generator = torch.Generator().manual_seed(cfg['seed'])
     mosaic_rows = mosaic_inputs(cfg, mosaics, log) if mosaics else []
 
+    jitter = torch.Generator().manual_seed(cfg['seed'] + 2)
+    weakest = cfg['seg'].get('weakest_evidence', 1.0)
+
+    def weakened(evidence):
+        """Half of the class maps scaled by U(weakest, 1): on photographs a box
+        scoring half the class's best gives a CAM peaking at half."""
+        b, k = evidence.shape[:2]
+        scale = 1 - (1 - weakest) * torch.rand(b, k, generator=jitter)
+        scale = torch.where(torch.rand(b, k, generator=jitter) < 0.5, scale, torch.ones(b, k))
+        return evidence * scale[:, :, None, None]
+
     def batch_loss(index):
         whole, tiled = index[index < len(ids)], index[index >= len(ids)] - len(ids)
         total = 0
         if len(whole):
-            evidence = box_evidence(cams[whole], valid[whole], generator, cfg['cam']['norm_eps'])
+            evidence = weakened(box_evidence(cams[whole], valid[whole], generator, cfg['cam']['norm_eps']))
             total = total + len(whole) * guided_loss(net, batch(feats, whole, device), evidence, padding[whole],
                                                      targets[whole], device)
         if len(tiled):
             m_cams, m_targets, m_padding = stack_padded([mosaic_rows[i] for i in tiled.tolist()])
-            total = total + len(tiled) * guided_loss(net, batch(mosaic_feats, tiled, device), m_cams, m_padding,
-                                                     m_targets, device)
+            total = total + len(tiled) * guided_loss(net, batch(mosaic_feats, tiled, device), weakened(m_cams),
+                                                     m_padding, m_targets, device)
         loss = total / len(index)
         return loss, {'loss': loss.item()}
 
