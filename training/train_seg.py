@@ -31,7 +31,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tools.class_cams import MAX_CLASSES, box_evidence, padded  # noqa: E402
+from tools.class_cams import MAX_CLASSES, box_evidence, padded, weakened  # noqa: E402
 from tools.config import load_config, setup_torch  # noqa: E402
 from tools.dataset import cam_path, cell_pixels, class_indices, pred_path, read_labels, read_png  # noqa: E402
 from tools.features import batch, channel_rms, load_split  # noqa: E402
@@ -108,26 +108,20 @@ def train_guided(cfg, net, feats, ids, device, log, mosaic_feats=None, mosaics=(
     mosaic_rows = mosaic_inputs(cfg, mosaics, log) if mosaics else []
 
     jitter = torch.Generator().manual_seed(cfg['seed'] + 2)
-    weakest = cfg['seg'].get('weakest_evidence', 1.0)
 
-    def weakened(evidence):
-        """Half of the class maps scaled by U(weakest, 1): on photographs a box
-        scoring half the class's best gives a CAM peaking at half."""
-        b, k = evidence.shape[:2]
-        scale = 1 - (1 - weakest) * torch.rand(b, k, generator=jitter)
-        scale = torch.where(torch.rand(b, k, generator=jitter) < 0.5, scale, torch.ones(b, k))
-        return evidence * scale[:, :, None, None]
+    def weak(evidence):
+        return weakened(evidence, jitter, cfg['seg'].get('weakest_evidence', 1.0))
 
     def batch_loss(index):
         whole, tiled = index[index < len(ids)], index[index >= len(ids)] - len(ids)
         total = 0
         if len(whole):
-            evidence = weakened(box_evidence(cams[whole], valid[whole], generator, cfg['cam']['norm_eps']))
+            evidence = weak(box_evidence(cams[whole], valid[whole], generator, cfg['cam']['norm_eps']))
             total = total + len(whole) * guided_loss(net, batch(feats, whole, device), evidence, padding[whole],
                                                      targets[whole], device)
         if len(tiled):
             m_cams, m_targets, m_padding = stack_padded([mosaic_rows[i] for i in tiled.tolist()])
-            total = total + len(tiled) * guided_loss(net, batch(mosaic_feats, tiled, device), weakened(m_cams),
+            total = total + len(tiled) * guided_loss(net, batch(mosaic_feats, tiled, device), weak(m_cams),
                                                      m_padding, m_targets, device)
         loss = total / len(index)
         return loss, {'loss': loss.item()}

@@ -1,7 +1,7 @@
 """Per-class CAM inputs of the CAM-guided segmentation head
 (networks/cam_guided_seg_head.py): which classes it is asked about,
-normalisation, padding to a fixed number of classes, and the detector-like
-box evidence used as augmentation."""
+normalisation, padding to a fixed number of classes, and the augmentations:
+detector-like box evidence and weakened maps."""
 import torch
 
 from .maps import normalize_cams
@@ -54,3 +54,15 @@ def box_evidence(cams, valid, generator, eps, chance=0.5):
             ev = box * objectness[i]
             out[i, j] = ev / (ev.max() + eps)
     return out
+
+
+def weakened(evidence, generator, weakest, chance=0.5):
+    """Scales some classes' maps by U(weakest, 1): on photographs a box scoring
+    half its class's best gives a CAM peaking at half, which a head that only
+    saw peaks of 1 reads as background. evidence: (B, K, H, W)."""
+    if weakest >= 1:
+        return evidence
+    b, k = evidence.shape[:2]
+    scale = 1 - (1 - weakest) * torch.rand(b, k, generator=generator)
+    scale = torch.where(torch.rand(b, k, generator=generator) < chance, scale, torch.ones(b, k))
+    return evidence * scale[:, :, None, None]
