@@ -35,6 +35,8 @@ import {
   BACKBONE_MODEL_FILE,
   BACKBONE_MODEL_PACKAGE,
   BACKBONE_TAPS,
+  DETECTOR_FINE,
+  DETECTOR_FINE_TAP,
   LAYER_BACKBONE_FORMAT,
   loadBackbone,
   loadLayerBackbone,
@@ -111,11 +113,19 @@ function modelHashes(modelJson: string): Record<string, string> {
   return Object.fromEntries(files.map((file) => [path.basename(file), createHash('sha256').update(readFileSync(file)).digest('hex')]));
 }
 
+/** What is cached per image: the backbone's taps, and a detector's stride-4 map (DETECTOR_FINE) when the backbone is one. */
+type FeatureKey = TapName | typeof DETECTOR_FINE_TAP;
+
+function featureKeys(backbone: FeatureBackbone): FeatureKey[] {
+  return backbone.extractWithDetector ? [...TAP_NAMES, DETECTOR_FINE_TAP] : TAP_NAMES;
+}
+
 function tapList(backbone: FeatureBackbone, inputSize: number, itemBytes: number, nodeOf: (key: TapName) => string): object[] {
-  return TAP_NAMES.map((key) => {
-    const { channels, stride } = backbone.tapShapes[key];
+  return featureKeys(backbone).map((key) => {
+    const { channels, stride } = key === DETECTOR_FINE_TAP ? DETECTOR_FINE : backbone.tapShapes[key];
     const grid = inputSize / stride;
-    return { key, node: nodeOf(key), channels, stride, grid: [grid, grid], bytes: channels * grid * grid * itemBytes };
+    const node = key === DETECTOR_FINE_TAP ? DETECTOR_FINE.node : nodeOf(key);
+    return { key, node, channels, stride, grid: [grid, grid], bytes: channels * grid * grid * itemBytes };
   });
 }
 
@@ -158,22 +168,24 @@ async function decodeNetworkInput(file: string, inputSize: number): Promise<tf.T
   return networkInput(image, placeImage(image.width, image.height, inputSize, GRID_STRIDE), inputSize);
 }
 
-/** The backbone's taps, as (C, H, W) tensors in TAP_NAMES order; disposes `image`. */
+/** The cached maps, as (C, H, W) tensors in featureKeys order; disposes `image`. */
 function extractChw(backbone: FeatureBackbone, image: tf.Tensor3D): tf.Tensor[] {
   // tfjs maps are [1, H, W, C]; PyTorch wants (C, H, W).
   const maps = tf.tidy(() => {
-    const nhwc = backbone.extract(image);
-    return TAP_NAMES.map((key) => tf.transpose(nhwc[key].squeeze([0]), [2, 0, 1]));
+    const nhwc: Record<string, tf.Tensor4D> = backbone.extractWithDetector
+      ? (({ taps, detector }) => ({ ...taps, [DETECTOR_FINE_TAP]: detector.fine }))(backbone.extractWithDetector(image))
+      : backbone.extract(image);
+    return featureKeys(backbone).map((key) => tf.transpose(nhwc[key].squeeze([0]), [2, 0, 1]));
   });
   image.dispose();
   return maps;
 }
 
-async function writeMaps(maps: tf.Tensor[], fileOf: (key: TapName) => string, dtype: '<f2' | '<f4'): Promise<void> {
+async function writeMaps(maps: tf.Tensor[], keys: readonly FeatureKey[], fileOf: (key: FeatureKey) => string, dtype: '<f2' | '<f4'): Promise<void> {
   try {
-    for (let t = 0; t < TAP_NAMES.length; t++) {
+    for (let t = 0; t < keys.length; t++) {
       const data = (await maps[t].data()) as Float32Array;
-      writeAtomic(fileOf(TAP_NAMES[t]), serializeNpy(data, maps[t].shape, dtype));
+      writeAtomic(fileOf(keys[t]), serializeNpy(data, maps[t].shape, dtype));
     }
   } finally {
     tf.dispose(maps);
@@ -183,7 +195,7 @@ async function writeMaps(maps: tf.Tensor[], fileOf: (key: TapName) => string, dt
 /** --reference: the taps of DIR/input.png, lossless pixels, in float32. */
 async function extractReference(backbone: FeatureBackbone, dir: string): Promise<void> {
   mkdirSync(path.join(dir, 'ts'), { recursive: true });
-  await writeMaps(extractChw(backbone, await decodeRgb(path.join(dir, 'input.png'))), (key) => path.join(dir, 'ts', `${key}.npy`), '<f4');
+  await writeMaps(extractChw(backbone, await decodeRgb(path.join(dir, 'input.png'))), featureKeys(backbone), (key) => path.join(dir, 'ts', `${key}.npy`), '<f4');
   console.log(`reference: wrote the taps of ${path.join(dir, 'input.png')} to ${path.join(dir, 'ts')}`);
 }
 
@@ -227,13 +239,14 @@ async function main(): Promise<void> {
       .map((name) => name.slice(0, -'.jpg'.length))
       .sort()
       .slice(0, options.limit);
-    const outFile = (key: TapName, id: string) => path.join(options.outDir, split, key, `${id}.npy`);
-    for (const key of TAP_NAMES) mkdirSync(path.join(options.outDir, split, key), { recursive: true });
+    const keys = featureKeys(backbone);
+    const outFile = (key: FeatureKey, id: string) => path.join(options.outDir, split, key, `${id}.npy`);
+    for (const key of keys) mkdirSync(path.join(options.outDir, split, key), { recursive: true });
 
     // Redo an image whose features are missing or older than it (the data set was rebuilt).
     const isDone = (id: string) => {
       const imageTime = statSync(path.join(imageDir, `${id}.jpg`)).mtimeMs;
-      return TAP_NAMES.every((key) => existsSync(outFile(key, id)) && statSync(outFile(key, id)).mtimeMs >= imageTime);
+      return keys.every((key) => existsSync(outFile(key, id)) && statSync(outFile(key, id)).mtimeMs >= imageTime);
     };
     const todo = ids.filter((id) => !isDone(id));
     console.log(`${split}: ${ids.length} images, ${ids.length - todo.length} already done, ${todo.length} to extract`);
@@ -241,7 +254,7 @@ async function main(): Promise<void> {
     let lastReport = start;
     for (let i = 0; i < todo.length; i++) {
       const id = todo[i];
-      await writeMaps(extractChw(backbone, await decodeNetworkInput(path.join(imageDir, `${id}.jpg`), options.inputSize)), (key) => outFile(key, id), options.dtype);
+      await writeMaps(extractChw(backbone, await decodeNetworkInput(path.join(imageDir, `${id}.jpg`), options.inputSize)), keys, (key) => outFile(key, id), options.dtype);
 
       const now = performance.now();
       if (now - lastReport >= PROGRESS_EVERY_MS || i === todo.length - 1) {

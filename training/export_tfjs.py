@@ -20,7 +20,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from networks import cam_guided_seg_head  # noqa: E402
 from tools import backbone_export  # noqa: E402
-from tools.config import aff_feature_dir, aff_finetunes_backbone, all_taps, load_config, run_path, setup_torch  # noqa: E402
+from tools.config import aff_feature_dir, aff_finetunes_backbone, all_taps, load_config, run_path, seg_taps, setup_torch  # noqa: E402
 from tools.dataset import VOC_CLASSES, class_names, class_indices, dataset_info  # noqa: E402
 from tools.heads import load_head, seg_reads_cams  # noqa: E402
 from tools.stages import EVALUATE, EXPORT_TFJS, MAKE_AFF_LABELS, TRAIN_AFF, TRAIN_BACKBONE, TRAIN_CAM, TRAIN_SEG  # noqa: E402
@@ -64,14 +64,21 @@ def heads(cfg, device):
 
 
 def seg_topology(cfg, seg):
-    topology = {'inputs': tap_inputs(cfg, cfg['taps']['seg']), 'layers': seg.topology()}
+    topology = {'inputs': tap_inputs(cfg, seg_taps(cfg)), 'layers': seg.topology()}
     if seg_reads_cams(cfg):
-        return {**topology, 'classMap': cam_guided_seg_head.CLASS_MAP,
+        grid = seg.class_map_grid()
+        return {**topology, 'classMap': cam_guided_seg_head.CLASS_MAP, **({'classMapGrid': grid} if grid else {}),
                 'output': f'one logit map (1, H, W) per class asked about, given that class\'s normalised CAM as '
-                          f'{cam_guided_seg_head.CLASS_MAP} (1, H, W); with background at 0: argmax of [0, z_1 .. z_K], '
-                          'upsampled bilinearly (half-pixel centres) to the image'}
+                          f'{cam_guided_seg_head.CLASS_MAP} (1, H, W) on the grid'
+                          f'{f", resized bilinearly (half-pixel centres) to the grid of {grid} (so H, W are its)" if grid else ""}'
+                          '; with background at 0: argmax of [0, z_1 .. z_K], upsampled bilinearly (half-pixel centres) to the image'}
     return {**topology, 'output': 'logits (1 + classes, H, W): channel 0 background, then meta.json classes; '
                                   'upsample bilinearly (half-pixel centres) to the image, argmax'}
+
+
+def fine_tap_stride(cfg):
+    """The stride of the segmentation head's output grid when it reads a fine tap."""
+    return tap_inputs(cfg, [cfg['seg']['fine_tap']])[0]['stride']
 
 
 BACKBONE_FILES = ('model.json', 'weights.bin')
@@ -130,6 +137,7 @@ def meta(cfg, sizes):
                          'seg': 'background, then each class asked about' if guided else ['background'] + class_names(indices)},
         'inputSize': cfg['grid']['input_size'],
         'gridStride': cfg['grid']['stride'],
+        **({'segGridStride': fine_tap_stride(cfg)} if cfg['seg'].get('fine_tap') else {}),
         'defaults': {'alpha': cfg['rw']['alpha'], 'beta': cfg['rw']['beta'], 'steps': cfg['rw']['steps'],
                      'radius': cfg['rw']['radius'], 'camBgScore': cfg['cam']['bg_score'],
                      'camNormEps': cfg['cam']['norm_eps'], 'alphaLow': cfg['aff_labels']['alpha_low'],

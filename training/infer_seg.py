@@ -12,7 +12,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tools.class_cams import kept_channels  # noqa: E402
-from tools.config import load_config  # noqa: E402
+from tools.config import load_config, seg_taps  # noqa: E402
 from tools.dataset import class_indices, image_side, pred_path, read_labels, write_png  # noqa: E402
 from tools.features import read_batch  # noqa: E402
 from tools.heads import load_head, seg_reads_cams  # noqa: E402
@@ -45,7 +45,7 @@ def infer_split(cfg, net, split, device, log):
     size, side = cfg['seg']['batch_size'], image_side(cfg)
     guided = seg_reads_cams(cfg)
     cam_net = load_head(cfg, 'cam', device) if guided else None
-    taps = sorted(set(cfg['taps']['seg']) | ({cfg['taps']['cam']} if guided else set()))
+    taps = sorted(set(seg_taps(cfg)) | ({cfg['taps']['cam']} if guided else set()))
     progress = Progress(log, f'segmentation {split}', len(rows), unit='img')
     for start in range(0, len(rows), size):
         ids = [sid for sid, _ in rows[start:start + size]]

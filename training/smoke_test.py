@@ -37,7 +37,7 @@ from tools.heads import load_head, seg_reads_cams  # noqa: E402
 from tools.seg_mosaics import SPLIT as MOSAIC_SPLIT, mosaic_sample  # noqa: E402
 from tools.stages import TRAIN_SEG, is_done, read_summary  # noqa: E402
 
-TAPS = {'fpn_s8': (192, 8), 'bb_s8': (32, 8), 'bb_s16': (88, 16), 'bb_s32': (480, 32)}
+TAPS = {'fpn_s8': (192, 8), 'bb_s8': (32, 8), 'bb_s16': (88, 16), 'bb_s32': (480, 32), 'det_s4': (18, 4)}
 # The network sees the 512 px images at 256 px (as the scratch set does), so
 # every image-size output goes through the input-to-image scaling.
 INPUT_SIZE = 256
@@ -93,6 +93,8 @@ def check_outputs(cfg):
     check(len(meta['classes']) == 20, meta['classes'])
     check(len(meta.get('headClasses', {'cam': meta['classes']})['cam']) == 20, meta.get('headClasses'))
     check(meta['gridStride'] == 8 and meta['inputSize'] == INPUT_SIZE, meta)
+    # The default set's segmentation head reads the detector's stride-4 map and answers on its grid.
+    check(meta.get('segGridStride') == 4, meta.get('segGridStride'))
 
 
 def check_export(folder):
@@ -110,9 +112,14 @@ ACTIVATIONS = {'relu': F.relu, 'elu': F.elu, 'linear': lambda x: x}
 def run_exported(folder, feats):
     """Runs an exported head from model.json + weights.bin alone, the way the
     TypeScript side must: HWIO kernels, same padding, activation, then the
-    optional resize to the grid of the tap its "then" names; 'concat(a,b)' inputs."""
+    optional resize to the grid of the tap its "then" names; 'concat(a,b)' inputs;
+    the class map resized to the grid of the topology's classMapGrid tap, if any."""
     layers, weights = read_head(folder)
+    with open(os.path.join(folder, 'model.json')) as f:
+        grid = json.load(f)['modelTopology'].get('classMapGrid')
     maps = dict(feats)
+    if grid:
+        maps[CLASS_MAP] = F.interpolate(maps[CLASS_MAP], size=feats[grid].shape[-2:], mode='bilinear', align_corners=False)
     for layer in layers:
         source = layer['input']
         x = (torch.cat([maps[n] for n in source[len('concat('):-1].split(',')], dim=1)

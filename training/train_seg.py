@@ -2,8 +2,9 @@
 """Stage 6: train the segmentation head on the random-walk pseudo labels of
 the train split. Writes <run>/seg_head.pt.
 
-The loss is taken on the grid against soft targets: each cell's target is
-the share of every class among its 8x8 pseudo-label pixels. That equals the
+The loss is taken on the head's output grid against soft targets: each
+cell's target is the share of every class among its 8x8 pseudo-label pixels
+(4x4 for a head on a stride-4 fine tap, seg.fine_tap). That equals the
 mean pixel cross-entropy over the cell for logits constant within the cell,
 and costs 1/64 of a loss at 512x512; the bilinear upsampling at inference
 places boundaries where those shares cross.
@@ -23,6 +24,7 @@ labels (tools/seg_mosaics.py). With seg.weakest_evidence below 1, half of
 the class maps it is given are scaled down at random, to as little as that,
 so that it segments an object whose evidence peaks below the class's best
 (a far duck's box beside a near one's)."""
+import json
 import os
 import sys
 
@@ -32,8 +34,8 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tools.class_cams import MAX_CLASSES, box_evidence, padded, weakened  # noqa: E402
-from tools.config import load_config, setup_torch  # noqa: E402
-from tools.dataset import cam_path, cell_pixels, class_indices, pred_path, read_labels, read_png  # noqa: E402
+from tools.config import load_config, seg_taps, setup_torch  # noqa: E402
+from tools.dataset import cam_path, cell_pixels, class_indices, image_side, pred_path, read_labels, read_png  # noqa: E402
 from tools.features import batch, channel_rms, load_split  # noqa: E402
 from tools.heads import build_head, save_head, seg_reads_cams  # noqa: E402
 from tools.seg_mosaics import SPLIT as MOSAIC_SPLIT, has_pseudo_labels, mosaic_sample, read_layout  # noqa: E402
@@ -72,12 +74,23 @@ def guided_loss(net, feats, evidence, padding, targets, device):
     return F.cross_entropy(logits, targets.to(device, torch.float32))
 
 
+def output_cell_pixels(cfg):
+    """Image pixels per cell of the head's output grid: the grid's, or, with
+    a fine tap, the fine tap's (its stride over the grid's)."""
+    fine = cfg['seg'].get('fine_tap')
+    if not fine:
+        return cell_pixels(cfg)
+    with open(os.path.join(cfg['paths']['features'], 'features.json')) as f:
+        stride = {t['key']: t['stride'] for t in json.load(f)['taps']}[fine]
+    return image_side(cfg) * stride // cfg['grid']['input_size']
+
+
 def mosaic_inputs(cfg, mosaics, log):
     """Per mosaic: normalised class CAMs (K, H, W) and per-cell targets
-    (1 + K, H, W), K varying from mosaic to mosaic. The box evidence is drawn
-    once, from its own seed."""
+    (1 + K, H', W') on the head's output grid, K varying from mosaic to
+    mosaic. The box evidence is drawn once, from its own seed."""
     generator = torch.Generator().manual_seed(cfg['seed'] + 1)
-    eps, run, stride = cfg['cam']['norm_eps'], cfg['paths']['run'], cell_pixels(cfg)
+    eps, run, stride = cfg['cam']['norm_eps'], cfg['paths']['run'], output_cell_pixels(cfg)
     rows = []
     for _, grid, tiles in mosaics:
         cams, classes, labels = mosaic_sample(run, grid, tiles, generator, eps)
@@ -87,11 +100,11 @@ def mosaic_inputs(cfg, mosaics, log):
 
 
 def stack_padded(rows):
-    """Variable-K mosaic rows -> (B, K, H, W) CAMs, (B, 1 + K, H, W) targets
+    """Variable-K mosaic rows -> (B, K, H, W) CAMs, (B, 1 + K, H', W') targets
     and the (B, 1 + K) padding mask, K the batch's largest."""
     k = max(cams.shape[0] for cams, _ in rows)
-    h, w = rows[0][0].shape[1:]
-    cams, targets = torch.zeros(len(rows), k, h, w), torch.zeros(len(rows), 1 + k, h, w)
+    cams = torch.zeros(len(rows), k, *rows[0][0].shape[1:])
+    targets = torch.zeros(len(rows), 1 + k, *rows[0][1].shape[1:])
     padding = torch.ones(len(rows), 1 + k, dtype=torch.bool)
     for i, (c, t) in enumerate(rows):
         cams[i, :c.shape[0]], targets[i, :t.shape[0]] = c, t.float()
@@ -102,7 +115,7 @@ def stack_padded(rows):
 def train_guided(cfg, net, feats, ids, device, log, mosaic_feats=None, mosaics=()):
     cams, classes, valid = guided_inputs(cfg, ids)
     targets = torch.stack([image_targets(read_png(pred_path(cfg['paths']['run'], 'train', 'rw', sid)), c.tolist(),
-                                         cell_pixels(cfg)).half() for sid, c in zip(ids, classes)])
+                                         output_cell_pixels(cfg)).half() for sid, c in zip(ids, classes)])
     padding = torch.cat([torch.zeros(len(ids), 1, dtype=torch.bool), ~valid], dim=1)
     generator = torch.Generator().manual_seed(cfg['seed'])
     mosaic_rows = mosaic_inputs(cfg, mosaics, log) if mosaics else []
@@ -147,7 +160,7 @@ def train_plain(cfg, net, feats, ids, device, log):
 def main(cfg):
     log = stage_logger(cfg, TRAIN_SEG)
     device = setup_torch(cfg)
-    data, run, taps = cfg['paths']['data'], cfg['paths']['run'], cfg['taps']['seg']
+    data, run, taps = cfg['paths']['data'], cfg['paths']['run'], seg_taps(cfg)
     ids = [sid for sid, _ in read_labels(data, 'train') if os.path.exists(pred_path(run, 'train', 'rw', sid))]
     if not ids:
         raise FileNotFoundError('no random-walk pseudo labels; run infer_rw first')

@@ -58,6 +58,8 @@ export const SCORE_ORDERS: readonly ScoreOrder[] = ['psa', 'grid'];
 /** Where the maps sit: the grid stride and the image's region of the network input. */
 export interface MaskGeometry {
   stride: number;
+  /** Input pixels per cell of the segmentation logits, when not `stride`. */
+  segStride?: number;
   region: ValidRegion;
   /** Class id (VOC index) of each CAM channel; the segmentation head has background first, then these. */
   vocOfChannel: readonly number[];
@@ -85,7 +87,7 @@ export function walkMask(walked: ChannelMaps, keep: readonly number[], g: MaskGe
 
 /** The segmentation head's mask: every class, channel 0 background. */
 export function segmentationMask(segLogits: ChannelMaps, g: MaskGeometry): Uint8Array {
-  return channelLabelsToClassIds(labelsAtInput(segLogits, g.stride, g.region), g.vocOfChannel.map((_, c) => c), g.vocOfChannel);
+  return channelLabelsToClassIds(labelsAtInput(segLogits, g.segStride ?? g.stride, g.region), g.vocOfChannel.map((_, c) => c), g.vocOfChannel);
 }
 
 /** Per-image mIoU over the VOC classes present in prediction or ground truth (255 ignored). */

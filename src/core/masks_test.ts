@@ -48,6 +48,16 @@ describe('stage masks', () => {
     expect(Array.from(segmentationMask(mapsFrom(Float32Array.from([0, 5, 1, 0, 2, 0]), 3, 1, 2), g))).toEqual([12, 0]);
   });
 
+  it('draws segmentation logits of a finer grid at their own stride (segStride)', () => {
+    // CAM grid: one cell of 2 pixels (stride 2); the logits' grid: two cells of one pixel (stride 1), so
+    // each pixel reads its own cell: VOC 12 (2 > 1 > 0), then background (0 > -1 > -3). Read at
+    // stride 2 instead, pixel 1 would blend a quarter of cell 1 into cell 0 and stay VOC 12.
+    const logits = mapsFrom(Float32Array.from([0, 0, 1, -3, 2, -1]), 3, 1, 2);
+    const coarse = { stride: 2, region: { width: 2, height: 1 }, vocOfChannel: [8, 12] };
+    expect(Array.from(segmentationMask(logits, { ...coarse, segStride: 1 }))).toEqual([12, 0]);
+    expect(Array.from(segmentationMask(logits, coarse))).toEqual([12, 12]);
+  });
+
   it('compares walked classes each over its own peak', () => {
     // A small object's class was averaged down to 0.3 by the walk; the other reads 0.5 there.
     // Raw, the left cell would go to VOC 12; over the peaks (0.3 and 0.9) it is VOC 8's.

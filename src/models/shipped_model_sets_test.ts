@@ -34,6 +34,8 @@ describe.skipIf(sets.length === 0)('shipped model sets', () => {
     const pipeline = await loadPipeline(modelSetFromDir(path.join(MODELS_DIR, id)));
     const classes = pipeline.meta.classes.length;
     const grid = pipeline.meta.inputSize / pipeline.meta.gridStride;
+    // A segmentation head on the detector's stride-4 map answers on a finer grid (docs/algorithm.md §6b).
+    const segGrid = pipeline.meta.inputSize / pipeline.meta.segGridStride;
     const random = seededRandom(4);
     const [width, height] = [400, 300];
     const image = { width, height, data: Uint8Array.from({ length: width * height * 4 }, () => Math.floor(random() * 256)) };
@@ -43,7 +45,7 @@ describe.skipIf(sets.length === 0)('shipped model sets', () => {
     expect([result.cams.channels, result.cams.height, result.cams.width]).toEqual([classes, grid, grid]);
     expect([result.embedding.height, result.embedding.width]).toEqual([grid, grid]);
     expect(result.embedding.channels).toBeGreaterThan(0);
-    expect([result.segLogits.channels, result.segLogits.height, result.segLogits.width]).toEqual([1 + classes, grid, grid]);
+    expect([result.segLogits.channels, result.segLogits.height, result.segLogits.width]).toEqual([1 + classes, segGrid, segGrid]);
     for (const values of [result.classScores, result.cams.data, result.embedding.data, result.segLogits.data]) {
       expect(values.every(Number.isFinite)).toBe(true);
     }

@@ -22,6 +22,7 @@ export const SYNTHETIC_META: ModelSetMeta = {
   classes: CLASS_NAMES.map((name) => ({ voc: VOC_CLASSES.indexOf(name), name })),
   inputSize: 256,
   gridStride: GRID_STRIDE,
+  segGridStride: GRID_STRIDE,
   defaults: { ...DEFAULT_WALK_PARAMETERS },
   headClasses: { cam: CLASS_NAMES.map((name) => VOC_CLASSES.indexOf(name)), seg: CLASS_NAMES.map((name) => VOC_CLASSES.indexOf(name)) },
   trained: false,

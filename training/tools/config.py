@@ -34,9 +34,15 @@ def merge(base, extra):
             base[key] = copy.deepcopy(value)
 
 
+def seg_taps(cfg):
+    """The taps the segmentation head reads: taps.seg, then seg.fine_tap if any."""
+    fine = cfg['seg'].get('fine_tap')
+    return list(cfg['taps']['seg']) + ([fine] if fine else [])
+
+
 def all_taps(cfg):
     """Every backbone tap some head reads, each once, sorted."""
-    return sorted({cfg['taps']['cam'], *cfg['taps']['seg'], *cfg['taps']['aff']})
+    return sorted({cfg['taps']['cam'], *seg_taps(cfg), *cfg['taps']['aff']})
 
 
 def run_path(cfg, *parts):

@@ -85,10 +85,12 @@ def aff_net(folder):
 def seg_net(folder):
     layers, weights = read_head(folder)
     if reads_cams(folder):
-        conv1, *context, trunk, evidence, _ = layers
+        fine = next((l for l in layers if l['name'] == 'fine'), None)
+        conv1, *context, trunk, evidence, _ = [l for l in layers if l is not fine]
         net = cam_guided_seg_head.Net([conv1['input']] + [c['input'] for c in context],
                                       [in_channels(weights, l) for l in [conv1, *context]], conv1['filters'],
-                                      trunk['filters'], evidence['filters'], conv1['dilation'])
+                                      trunk['filters'], evidence['filters'], conv1['dilation'],
+                                      (fine['input'], in_channels(weights, fine), fine['filters']) if fine else None)
         return load_weights(net, layers, weights, folder, lambda n: n.topology())
     conv1, *context, conv2 = layers
     taps = [conv1['input']] + [c['input'] for c in context]

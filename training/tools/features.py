@@ -2,7 +2,7 @@
 .npy per image and tap under <features>/<split>/<tap>/<id>.npy.
 
 Whole splits are stacked into float16 tensors in RAM (about 2.1 MiB per image
-for all four taps) so that epochs never touch the disk; batches are widened
+for all four taps, 0.6 MiB more for the detector's stride-4 map) so that epochs never touch the disk; batches are widened
 to float32 on the way into a head.
 """
 import os

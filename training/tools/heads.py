@@ -27,10 +27,13 @@ def seg_reads_cams(cfg):
 
 
 def _seg(cfg, in_channels):
+    """`in_channels`: one count per tap of config.seg_taps (the fine tap's last)."""
     hp = cfg['seg']
     if seg_reads_cams(cfg):
-        return cam_guided_seg_head.Net(cfg['taps']['seg'], in_channels, hp['hidden'], hp['trunk'], hp['evidence'],
-                                       hp['dilation'])
+        taps = cfg['taps']['seg']
+        fine = (hp['fine_tap'], in_channels[len(taps)], hp['fine']) if hp.get('fine_tap') else None
+        return cam_guided_seg_head.Net(taps, in_channels[:len(taps)], hp['hidden'], hp['trunk'], hp['evidence'],
+                                       hp['dilation'], fine)
     return seg_head.Net(cfg['taps']['seg'], in_channels, hp['hidden'], 1 + len(class_indices(cfg['paths']['data'])),
                         hp['dilation'])
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { BACKBONE_INPUT_NODE, BACKBONE_INPUT_SIZE, BACKBONE_TAPS, DEFAULT_BACKBONE_MODEL_CONFIG, DETECTOR_BOX_SIZES, DETECTOR_HEATMAPS, TAP_NAMES } from './constants';
+import { BACKBONE_INPUT_NODE, BACKBONE_INPUT_SIZE, BACKBONE_TAPS, DEFAULT_BACKBONE_MODEL_CONFIG, DETECTOR_BOX_SIZES, DETECTOR_FINE, DETECTOR_HEATMAPS, TAP_NAMES } from './constants';
 import type { BackboneModelConfig, DetectorOutputs, TapName, TapShape } from './types';
 
 /** Frozen CenterNet backbone that returns the chosen feature maps of one image. */
@@ -25,10 +25,10 @@ export class Backbone<K extends TapName = TapName> {
     return this.run(image, this.nodes).taps;
   }
 
-  /** The taps and CenterNet's detector outputs (class heatmaps, box sides) from one pass of the graph. */
+  /** The taps and CenterNet's detector outputs (class heatmaps, box sides, stride-4 features) from one pass of the graph. */
   extractWithDetector(image: tf.Tensor3D): { taps: Record<K, tf.Tensor4D>; detector: DetectorOutputs } {
-    const { taps, extra } = this.run(image, [...this.nodes, DETECTOR_HEATMAPS.node, DETECTOR_BOX_SIZES.node]);
-    return { taps, detector: { heatmaps: extra[0], boxSizes: extra[1] } };
+    const { taps, extra } = this.run(image, [...this.nodes, DETECTOR_HEATMAPS.node, DETECTOR_BOX_SIZES.node, DETECTOR_FINE.node]);
+    return { taps, detector: { heatmaps: extra[0], boxSizes: extra[1], fine: extra[2] } };
   }
 
   private run(image: tf.Tensor3D, nodes: string[]): { taps: Record<K, tf.Tensor4D>; extra: tf.Tensor4D[] } {

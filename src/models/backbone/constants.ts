@@ -51,6 +51,15 @@ export const TAP_NAMES = Object.keys(BACKBONE_TAPS) as TapName[];
  */
 export const DETECTOR_HEATMAPS: TapSpec = { node: 'tower_0/keypoints', channels: 80, stride: 4 };
 export const DETECTOR_BOX_SIZES: TapSpec = { node: 'tower_0/wh', channels: 4, stride: 4 };
+/**
+ * The detector branch's stride-4 map (the 1x1 reduction of the stride-4
+ * lateral, 18 channels, 0.6 MiB per image as float16), offered to heads as
+ * the tap DETECTOR_FINE_TAP: a segmentation head that reads it answers on a
+ * grid twice as fine as the others', where an object of one stride-8 cell
+ * (a far duck) spans four.
+ */
+export const DETECTOR_FINE: TapSpec = { node: 'tower_0/CenternetHead/c2_reverse/1x1/Relu', channels: 18, stride: 4 };
+export const DETECTOR_FINE_TAP = 'det_s4';
 
 export const DEFAULT_BACKBONE_MODEL_CONFIG: Required<BackboneModelConfig> = {
   modelUrl: DEFAULT_BACKBONE_MODEL_URL,

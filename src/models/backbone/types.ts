@@ -42,6 +42,8 @@ export interface DetectorOutputs {
   heatmaps: tf.Tensor4D;
   /** Box sides (left, top, right, bottom) in input pixels of an object centred at each cell, [1, H/4, W/4, 4]. */
   boxSizes: tf.Tensor4D;
+  /** The detector branch's stride-4 features (DETECTOR_FINE), [1, H/4, W/4, 18]. */
+  fine: tf.Tensor4D;
 }
 
 /** Set at load time. */

@@ -53,16 +53,23 @@ export class Head {
   }
 
   /**
-   * CAM-guided segmentation head: one logit map per class, [K, H, W, 1],
-   * given `classCams` [K, H, W, 1], each class's normalised CAM on the grid.
-   * Layers that do not read the class map run once; their output is shared
-   * by all K classes. Owned by the caller.
+   * CAM-guided segmentation head: one logit map per class, [K, H', W', 1],
+   * given `classCams` [K, H, W, 1], each class's normalised CAM on the grid;
+   * H', W' are the classMapGrid tap's when the head has one (the class maps
+   * are resized to it), else H, W. Layers that do not read the class map
+   * run once; their output is shared by all K classes. Owned by the caller.
    */
   segmentClasses(taps: TapTensors, classCams: tf.Tensor4D): tf.Tensor4D {
-    const { classMap } = this.topology;
+    const { classMap, classMapGrid } = this.topology;
     if (classMap === undefined) throw new Error(`${this.kind} head: segmentClasses needs a head with a class map`);
     return tf.tidy(() => {
-      const outputs = this.runLayers({ ...taps, [classMap]: classCams }, this.topology.layers.length);
+      let maps = classCams;
+      if (classMapGrid !== undefined) {
+        const grid = taps[classMapGrid];
+        if (!grid) throw new Error(`${this.kind} head: its class maps go on the grid of ${classMapGrid}, which was not given`);
+        maps = tf.image.resizeBilinear(classCams, [grid.shape[1], grid.shape[2]], false, true);
+      }
+      const outputs = this.runLayers({ ...taps, [classMap]: maps }, this.topology.layers.length);
       return outputs.get(this.lastLayer.name)!;
     });
   }

@@ -203,6 +203,23 @@ describe('Head', () => {
     head.dispose();
   });
 
+  it('CAM-guided head with a classMapGrid: each class map resized to that tap\'s grid with half-pixel centres (the 2x2 -> 4x4 case above)', async () => {
+    const expected = [0, 1, 3, 4, 2, 2.25, 2.75, 3, 6, 4.75, 2.25, 1, 8, 6, 2, 0];
+    const files = { ...fakeHeadFiles('seg', [layer('out', 'class_cam', 1, 1, false, 'linear')], { class_cam: 1 }, 1), weights: new Uint8Array(Float32Array.of(1).buffer) };
+    const topology = files.modelJson.modelTopology as { inputs: { tap: string; channels: number }[]; classMap?: string; classMapGrid?: string };
+    Object.assign(topology, { inputs: [{ tap: 'det_s4', channels: 2 }], classMap: 'class_cam', classMapGrid: 'det_s4' });
+    const head = await load(files, 'seg', { det_s4: 2 });
+    const [cams, fine] = [tf.tensor4d([0, 4, 8, 0, 1, 1, 1, 1], [2, 2, 2, 1]), tf.zeros([1, 4, 4, 2]) as tf.Tensor4D];
+    const out = head.segmentClasses({ det_s4: fine }, cams);
+    expect(out.shape).toEqual([2, 4, 4, 1]);
+    const got = Array.from(await out.data());
+    got.slice(0, 16).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
+    got.slice(16).forEach((v) => expect(v).toBeCloseTo(1, 6));
+    expect(() => head.segmentClasses({}, cams)).toThrow('grid of det_s4, which was not given');
+    tf.dispose([out, cams, fine]);
+    head.dispose();
+  });
+
   it('leaks no tensors across load, forward and dispose', async () => {
     const input = tf.zeros([1, 4, 4, 4]) as tf.Tensor4D;
     const baseline = tf.memory().numTensors;
@@ -272,6 +289,17 @@ describe('loadHead validation', () => {
     const alignCorners = good();
     (alignCorners.modelJson.modelTopology as { layers: LayerJson[] }).layers = [{ ...layers[0], then: 'resize_bilinear (align corners) to the grid of fpn_s8' }, layers[1]];
     await expect(tryLoad(alignCorners)).rejects.toThrow('then "resize_bilinear (align corners) to the grid of fpn_s8" is not supported (supported: "resize_bilinear (half-pixel centres) to the grid of <tap>")');
+  });
+
+  it('reports a classMapGrid without a class map, or naming no input tap', async () => {
+    const seg = () => fakeHeadFiles('seg', [layer('conv1', 'fpn_s8', 3, 5, true, 'relu'), layer('conv2', 'conv1', 3, 3, true, 'linear')], tapChannels, 1);
+    const withTopology = (extra: object) => {
+      const files = seg();
+      Object.assign(files.modelJson.modelTopology as object, extra);
+      return tryLoad(files, 'seg');
+    };
+    await expect(withTopology({ classMapGrid: 'fpn_s8' })).rejects.toThrow('modelTopology.classMapGrid must name a tap, and needs a classMap');
+    await expect(withTopology({ classMap: 'class_cam', classMapGrid: 'det_s4' })).rejects.toThrow('modelTopology.classMapGrid "det_s4" is not one of the head\'s input taps');
   });
 
   it('reports a missing shard file by its path', async () => {

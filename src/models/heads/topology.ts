@@ -21,11 +21,20 @@ export function parseHeadModelJson(json: unknown, kind: HeadKind, file: string):
   if (classMap !== undefined && (typeof classMap !== 'string' || classMap === '')) {
     throw new Error(`${file}: modelTopology.classMap must be a layer input name`);
   }
+  const classMapGrid = topology.classMapGrid;
+  if (classMapGrid !== undefined && (classMap === undefined || typeof classMapGrid !== 'string' || classMapGrid === '')) {
+    throw new Error(`${file}: modelTopology.classMapGrid must name a tap, and needs a classMap`);
+  }
+  const parsedInputs = inputs.map((value, i) => parseInput(value, `${file} modelTopology.inputs[${i}]`));
+  if (classMapGrid !== undefined && !parsedInputs.some((input) => input.tap === classMapGrid)) {
+    throw new Error(`${file}: modelTopology.classMapGrid ${JSON.stringify(classMapGrid)} is not one of the head's input taps`);
+  }
   return {
     kind,
-    inputs: inputs.map((value, i) => parseInput(value, `${file} modelTopology.inputs[${i}]`)),
+    inputs: parsedInputs,
     layers: topology.layers.map((layer, i) => parseLayer(layer, `${file} layer ${i}`)),
     ...(classMap === undefined ? {} : { classMap }),
+    ...(classMapGrid === undefined ? {} : { classMapGrid }),
   };
 }
 

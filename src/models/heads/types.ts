@@ -35,6 +35,12 @@ export interface HeadTopology {
    * The head then runs once per class asked about (Head.segmentClasses).
    */
   classMap?: string;
+  /**
+   * The tap whose grid the class maps are resized to (bilinear, half-pixel
+   * centres) before the head reads them, when it answers on a finer grid
+   * than the CAMs' (a fine tap); absent: the class maps are read as given.
+   */
+  classMapGrid?: string;
 }
 
 /** Set at load time. */

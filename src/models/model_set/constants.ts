@@ -36,3 +36,5 @@ export const GRAPH_INPUT_SIZES: readonly number[] = [BACKBONE_INPUT_SIZE];
  */
 export const OWN_BACKBONE_INPUT_SIZES: readonly number[] = Array.from({ length: (2 * BACKBONE_INPUT_SIZE) / 32 - 1 }, (_, i) => 64 + 32 * i);
 export const SUPPORTED_GRID_STRIDES: readonly number[] = [GRID_STRIDE];
+/** The segmentation head's grid: the set's, or the detector's stride-4 map's for a head that reads it. */
+export const SUPPORTED_SEG_GRID_STRIDES: readonly number[] = [GRID_STRIDE, GRID_STRIDE / 2];

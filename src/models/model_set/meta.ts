@@ -1,18 +1,19 @@
 import { CAM_NORM_EPS, VOC_CLASSES } from '../../core/constants';
 import type { ClassEvidenceConfig, ModelClass, ModelSetMeta } from '../pipeline/types';
 import { ownBackboneFile } from './backbone_source';
-import { DEFAULT_WALK_PARAMETERS, GRAPH_INPUT_SIZES, OWN_BACKBONE_INPUT_SIZES, SUPPORTED_GRID_STRIDES } from './constants';
+import { DEFAULT_WALK_PARAMETERS, GRAPH_INPUT_SIZES, OWN_BACKBONE_INPUT_SIZES, SUPPORTED_GRID_STRIDES, SUPPORTED_SEG_GRID_STRIDES } from './constants';
 
 /**
  * meta.json as training/export_tfjs.py writes it: classes [{channel, index,
- * name}] (index = PASCAL VOC), inputSize, gridStride, defaults {alpha, beta,
+ * name}] (index = PASCAL VOC), inputSize, gridStride, optional segGridStride
+ * (the segmentation head's grid when it reads a fine tap), defaults {alpha, beta,
  * steps, radius, camBgScore, classThreshold, camNormEps, alphaLow, alphaHigh}, and
  * optional headClasses {cam, seg} (VOC indices of each head's channels when
  * they are not `classes`) and classEvidence {detector, gate, threshold,
  * boxes {relative, minScore}}, and provenance (backbone, data, training, eval, ...) that
  * becomes `summary`.
  */
-const MAPPED_FIELDS = ['name', 'classes', 'inputSize', 'gridStride', 'defaults', 'headClasses', 'classEvidence', 'trained'];
+const MAPPED_FIELDS = ['name', 'classes', 'inputSize', 'gridStride', 'segGridStride', 'defaults', 'headClasses', 'classEvidence', 'trained'];
 /** JSON key in `defaults` -> ModelSetMeta.defaults key. */
 const DEFAULT_KEYS: Record<string, keyof ModelSetMeta['defaults']> = {
   alpha: 'alpha',
@@ -52,6 +53,10 @@ export function validateMeta(json: unknown, id: string, file: string): ModelSetM
   if (!SUPPORTED_GRID_STRIDES.includes(gridStride as number)) {
     throw new Error(`${at('gridStride')} is ${JSON.stringify(gridStride)}; supported: ${SUPPORTED_GRID_STRIDES.join(', ')}`);
   }
+  const segGridStride = meta.segGridStride ?? gridStride;
+  if (!SUPPORTED_SEG_GRID_STRIDES.includes(segGridStride as number)) {
+    throw new Error(`${at('segGridStride')} is ${JSON.stringify(segGridStride)}; supported: ${SUPPORTED_SEG_GRID_STRIDES.join(', ')}`);
+  }
 
   const given = meta.defaults === undefined ? {} : object(meta.defaults, at('defaults'));
   const defaults = { ...DEFAULT_WALK_PARAMETERS };
@@ -87,6 +92,7 @@ export function validateMeta(json: unknown, id: string, file: string): ModelSetM
     classes,
     inputSize: inputSize as number,
     gridStride: gridStride as number,
+    segGridStride: segGridStride as number,
     defaults,
     headClasses,
     ...(classEvidence ? { classEvidence } : {}),

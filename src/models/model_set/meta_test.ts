@@ -22,6 +22,7 @@ describe('validateMeta', () => {
       classes: [{ voc: 8, name: 'cat' }, { voc: 15, name: 'person' }],
       inputSize: 512,
       gridStride: 8,
+      segGridStride: 8,
       defaults: { alpha: 16, beta: 8, steps: 256, radius: 5, camBackground: 0.2, classThreshold: 0.5 },
       headClasses: { cam: [8, 15], seg: [8, 15] },
       trained: false,
@@ -29,6 +30,7 @@ describe('validateMeta', () => {
   });
 
   it("reads export_tfjs.py's format; provenance becomes a copied summary", () => {
+    expect(validateMeta({ ...exported, segGridStride: 4 }, 'default', 'm.json').segGridStride).toBe(4);
     const meta = validateMeta(exported, 'default', 'm.json');
     expect(meta).toMatchObject({ name: 'default', trained: true, defaults: { alpha: 16, beta: 8, steps: 256, radius: 5, camBackground: 0.25, classThreshold: 0.3 } });
     expect(meta.summary).toEqual({ training: { train_cam: { seconds: 600 } }, eval: null });
@@ -64,6 +66,7 @@ describe('validateMeta', () => {
     [{ ...minimal, ...ownBackbone, inputSize: 272 }, 'm.json: inputSize is 272; supported: multiples of 32 from 64 to 1024'],
     [{ ...minimal, ...ownBackbone, inputSize: 2048 }, 'm.json: inputSize is 2048; supported: multiples of 32 from 64 to 1024'],
     [{ ...minimal, gridStride: 4 }, 'm.json: gridStride is 4; supported: 8'],
+    [{ ...minimal, segGridStride: 2 }, 'm.json: segGridStride is 2; supported: 8, 4'],
     [{ ...minimal, defaults: { gamma: 3 } }, 'm.json: defaults.gamma is not a parameter; known: alpha, beta, steps, radius, camBgScore, classThreshold, camNormEps, alphaLow, alphaHigh'],
     [{ ...minimal, defaults: { camNormEps: 1e-6 } }, 'm.json: defaults.camNormEps is 0.000001; supported: 0.00001'],
     [{ ...minimal, defaults: { alphaLow: 0 } }, 'm.json: defaults.alphaLow is 0; allowed: a number > 0'],

@@ -5,6 +5,7 @@ import type { InputPlacement, ModelSetMeta } from './types';
 export function maskGeometry(meta: ModelSetMeta, placement: InputPlacement): MaskGeometry {
   return {
     stride: meta.gridStride,
+    segStride: meta.segGridStride,
     region: { width: placement.width, height: placement.height },
     vocOfChannel: meta.classes.map((c) => c.voc),
   };

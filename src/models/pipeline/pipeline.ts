@@ -4,7 +4,7 @@ import { CAM_NORM_EPS } from '../../core/constants';
 import { mapsFrom, type ChannelMaps } from '../../core/maps';
 import { keptClasses } from '../../core/masks';
 import { COCO_CHANNEL_OF_VOC } from '../backbone/coco_classes';
-import type { DetectorOutputs, FeatureBackbone, TapName } from '../backbone';
+import { DETECTOR_FINE_TAP, type DetectorOutputs, type FeatureBackbone, type TapName } from '../backbone';
 import { deviceWalkGeometry, keepWalkOnDevice } from '../device_walk/device_walk';
 import type { ValidGrid } from '../heads';
 import { loadModelSet, type ModelSet, type ModelSetOptions, type ModelSetSource } from '../model_set';
@@ -71,7 +71,9 @@ export class ModelSetPipeline implements LabPipeline {
     const timings: Record<string, number> = {};
     const { backbone, heads } = this.models;
     const evidence = this.meta.classEvidence;
-    const { taps, detector } = evidence ? detectorPass(backbone, input) : { taps: backbone.extract(input), detector: null };
+    // The segmentation head may read the detector branch's stride-4 map even where the detector does not name the classes.
+    const readsFine = heads.seg.topology.inputs.some((i) => i.tap === DETECTOR_FINE_TAP);
+    const { taps, detector } = evidence || readsFine ? detectorPass(backbone, input) : { taps: backbone.extract(input), detector: null };
     const deviceCams: tf.Tensor4D[] = [];
     let kept: T | undefined;
     try {
@@ -107,7 +109,7 @@ export class ModelSetPipeline implements LabPipeline {
       const keep = keptClasses(classScores, classEvidence.threshold);
       const segLogits = heads.seg.topology.classMap === undefined
         ? this.segInSetChannels(await download(heads.seg.forward(taps), true))
-        : await this.guidedSegmentation(taps, tf.tidy(() => tf.transpose(tf.gather(cams, keep, 3), [3, 1, 2, 0])), keep);
+        : await this.guidedSegmentation(detector ? { ...taps, [DETECTOR_FINE_TAP]: detector.fine } : taps, tf.tidy(() => tf.transpose(tf.gather(cams, keep, 3), [3, 1, 2, 0])), keep);
       timings.segmentation = performance.now() - start;
 
       return { classScores, classEvidence, cams: camMaps, segLogits, timings, ...kept };
@@ -115,7 +117,7 @@ export class ModelSetPipeline implements LabPipeline {
       if (kept) affinity.drop(kept);
       throw e;
     } finally {
-      tf.dispose([...Object.values(taps), ...(detector ? [detector.heatmaps, detector.boxSizes] : []), ...deviceCams]);
+      tf.dispose([...Object.values(taps), ...(detector ? [detector.heatmaps, detector.boxSizes, detector.fine] : []), ...deviceCams]);
     }
   }
 
@@ -175,11 +177,11 @@ export class ModelSetPipeline implements LabPipeline {
 
   /**
    * The CAM-guided head asked about the kept classes, each with its CAM
-   * (docs/algorithm.md §6b). In the set's channels: background 0, a kept
-   * class its logit, every other class one that never wins.
+   * (docs/algorithm.md §6b), on its own grid (ModelSetMeta.segGridStride).
+   * In the set's channels: background 0, a kept class its logit, every
+   * other class one that never wins.
    */
-  private async guidedSegmentation(taps: Record<TapName, tf.Tensor4D>, classCams: tf.Tensor4D, keep: readonly number[]): Promise<ChannelMaps> {
-    const [, height, width] = classCams.shape;
+  private async guidedSegmentation(taps: Readonly<Record<string, tf.Tensor4D>>, classCams: tf.Tensor4D, keep: readonly number[]): Promise<ChannelMaps> {
     let logits: ChannelMaps;
     try {
       logits = await download(tf.tidy(() => tf.transpose(this.models.heads.seg.segmentClasses(taps, classCams), [3, 1, 2, 0]) as tf.Tensor4D), true);
@@ -187,7 +189,8 @@ export class ModelSetPipeline implements LabPipeline {
       classCams.dispose();
     }
     const out = placeChannels(logits, keep.map((c) => c + 1), this.meta.classes.length + 1, ABSENT_CLASS_LOGIT);
-    out.data.fill(0, 0, height * width);
+    // On the head's own grid, which a fine tap makes finer than the CAMs'.
+    out.data.fill(0, 0, logits.height * logits.width);
     return out;
   }
 

@@ -27,6 +27,8 @@ export interface ModelSetMeta {
   inputSize: number;
   /** Input pixels per grid cell. */
   gridStride: number;
+  /** Input pixels per cell of the segmentation head's logits: gridStride, or half of it for a head on the detector's stride-4 map. */
+  segGridStride: number;
   /** Walk and CAM parameters; classThreshold is the class score at which a class counts as present. */
   defaults: { alpha: number; beta: number; steps: number; radius: number; camBackground: number; classThreshold: number };
   /** VOC index of each channel of the CAM head and of the segmentation head (after background); `classes` unless meta.json says otherwise. */
