@@ -86,7 +86,8 @@ export class Head {
   private runLayers(taps: TapTensors, count: number): Map<string, tf.Tensor4D> {
     const outputs = new Map<string, tf.Tensor4D>(Object.entries(taps));
     for (const layer of this.topology.layers.slice(0, count)) {
-      let y = this.conv(layer, this.layerInput(layer, outputs));
+      const inputs = this.layerInputs(layer, outputs);
+      let y = inputs.some((t) => t.shape[0] > 1) && inputs.some((t) => t.shape[0] === 1) ? this.sharedAndPerClassConv(layer, inputs) : this.conv(layer, this.concatenated(inputs));
       if (layer.resizeTo !== undefined) {
         const [, h, w] = taps[layer.resizeTo].shape;
         y = tf.image.resizeBilinear(y, [h, w], false, true);
@@ -97,15 +98,39 @@ export class Head {
   }
 
   private layerInput(layer: ConvLayer, outputs: Map<string, tf.Tensor4D>): tf.Tensor4D {
-    const inputs = layer.inputs.map((name) => {
+    return this.concatenated(this.layerInputs(layer, outputs));
+  }
+
+  private layerInputs(layer: ConvLayer, outputs: Map<string, tf.Tensor4D>): tf.Tensor4D[] {
+    return layer.inputs.map((name) => {
       const t = outputs.get(name);
       if (!t) throw new Error(`${this.kind} head layer ${layer.name}: input ${name} was not given`);
       return t;
     });
-    if (inputs.length === 1) return inputs[0];
-    // Per-class inputs have a batch of K; shared ones (batch 1) are repeated to match.
-    const batch = Math.max(...inputs.map((t) => t.shape[0]));
-    return tf.concat(inputs.map((t) => (t.shape[0] === batch ? t : tf.tile(t, [batch, 1, 1, 1]))), 3);
+  }
+
+  private concatenated(inputs: tf.Tensor4D[]): tf.Tensor4D {
+    return inputs.length === 1 ? inputs[0] : tf.concat(inputs, 3);
+  }
+
+  /**
+   * A conv over the concatenation of shared inputs (batch 1) and per-class
+   * ones (batch K), as the sum of one conv per input with its slice of the
+   * kernel: the shared part runs once instead of K times (on the CAM-guided
+   * head's evidence layer, all but one of its input channels), then bias and
+   * activation.
+   */
+  private sharedAndPerClassConv(layer: ConvLayer, inputs: tf.Tensor4D[]): tf.Tensor4D {
+    const kernel = this.weights[`${layer.name}/kernel`] as tf.Tensor4D;
+    let offset = 0;
+    const parts = inputs.map((x) => {
+      const slice = tf.slice(kernel, [0, 0, offset, 0], [-1, -1, x.shape[3], -1]);
+      offset += x.shape[3];
+      return tf.conv2d(x, slice, 1, 'same', 'NHWC', layer.dilation);
+    });
+    let y = parts.reduce((sum, part) => tf.add(sum, part)) as tf.Tensor4D;
+    if (layer.bias) y = tf.add(y, this.weights[`${layer.name}/bias`]);
+    return ACTIVATE[layer.activation](y);
   }
 
   private conv(layer: ConvLayer, x: tf.Tensor4D): tf.Tensor4D {
@@ -121,6 +146,12 @@ export class Head {
     });
   }
 }
+
+const ACTIVATE: Record<ConvLayer['activation'], (x: tf.Tensor4D) => tf.Tensor4D> = {
+  linear: (x) => x,
+  relu: (x) => tf.relu(x),
+  elu: (x) => tf.elu(x),
+};
 
 /**
  * Loads a head and checks it against its topology before any tensor is made:

@@ -88,7 +88,7 @@ describe('default set: class evidence', () => {
     const keep = keptClasses(result.classScores, result.classEvidence.threshold);
     expect(keep.map((c) => meta.classes[c].name)).toEqual(['cow']);
     // The CAM-guided head has logits for the kept class only; every other class sits below it.
-    const n = result.cams.height * result.cams.width;
+    const n = result.segLogits.height * result.segLogits.width;
     for (let k = 0; k < meta.classes.length; k++) {
       if (!keep.includes(k)) expect(result.segLogits.data.subarray((1 + k) * n, (2 + k) * n).every((v) => v === -1e9)).toBe(true);
     }
