@@ -22,6 +22,7 @@ from networks import cam_guided_seg_head  # noqa: E402
 from tools import backbone_export  # noqa: E402
 from tools.config import aff_feature_dir, aff_finetunes_backbone, all_taps, load_config, run_path, seg_taps, setup_torch  # noqa: E402
 from tools.dataset import VOC_CLASSES, class_names, class_indices, dataset_info  # noqa: E402
+from tools.features import tap_specs  # noqa: E402
 from tools.heads import load_head, seg_reads_cams  # noqa: E402
 from tools.stages import EVALUATE, EXPORT_TFJS, MAKE_AFF_LABELS, TRAIN_AFF, TRAIN_BACKBONE, TRAIN_CAM, TRAIN_SEG  # noqa: E402
 from tools.stages import is_done, mark_done, read_summary, stage_logger  # noqa: E402
@@ -46,8 +47,7 @@ def write_head(folder, topology, weights):
 
 
 def tap_inputs(cfg, taps, feat_dir=None):
-    with open(os.path.join(feat_dir or cfg['paths']['features'], 'features.json')) as f:
-        spec = {t['key']: t for t in json.load(f)['taps']}
+    spec = tap_specs(feat_dir or cfg['paths']['features'])
     return [{'tap': t, 'node': spec[t]['node'], 'channels': spec[t]['channels'], 'stride': spec[t]['stride']} for t in taps]
 
 

@@ -24,7 +24,6 @@ labels (tools/seg_mosaics.py). With seg.weakest_evidence below 1, half of
 the class maps it is given are scaled down at random, to as little as that,
 so that it segments an object whose evidence peaks below the class's best
 (a far duck's box beside a near one's)."""
-import json
 import os
 import sys
 
@@ -36,7 +35,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tools.class_cams import MAX_CLASSES, box_evidence, padded, weakened  # noqa: E402
 from tools.config import load_config, seg_taps, setup_torch  # noqa: E402
 from tools.dataset import cam_path, cell_pixels, class_indices, image_side, pred_path, read_labels, read_png  # noqa: E402
-from tools.features import batch, channel_rms, load_split  # noqa: E402
+from tools.features import batch, channel_rms, load_split, tap_specs  # noqa: E402
 from tools.heads import build_head, save_head, seg_reads_cams  # noqa: E402
 from tools.seg_mosaics import SPLIT as MOSAIC_SPLIT, has_pseudo_labels, mosaic_sample, read_layout  # noqa: E402
 from tools.stages import TRAIN_SEG, mark_done, stage_logger  # noqa: E402
@@ -80,9 +79,7 @@ def output_cell_pixels(cfg):
     fine = cfg['seg'].get('fine_tap')
     if not fine:
         return cell_pixels(cfg)
-    with open(os.path.join(cfg['paths']['features'], 'features.json')) as f:
-        stride = {t['key']: t['stride'] for t in json.load(f)['taps']}[fine]
-    return image_side(cfg) * stride // cfg['grid']['input_size']
+    return image_side(cfg) * tap_specs(cfg['paths']['features'])[fine]['stride'] // cfg['grid']['input_size']
 
 
 def mosaic_inputs(cfg, mosaics, log):

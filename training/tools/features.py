@@ -5,10 +5,17 @@ Whole splits are stacked into float16 tensors in RAM (about 2.1 MiB per image
 for all four taps, 0.6 MiB more for the detector's stride-4 map) so that epochs never touch the disk; batches are widened
 to float32 on the way into a head.
 """
+import json
 import os
 
 import numpy as np
 import torch
+
+
+def tap_specs(feat_dir):
+    """{tap: its features.json entry (node, channels, stride, ...)}."""
+    with open(os.path.join(feat_dir, 'features.json')) as f:
+        return {t['key']: t for t in json.load(f)['taps']}
 
 
 def tap_path(feat_dir, split, tap, sid):

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { activate } from '../activation';
 import { httpModelHandler } from '../http_io';
 import { checkWeights } from '../weights';
 import { LAYER_INPUT, TAP_NAMES } from './constants';
@@ -77,19 +78,6 @@ export class LayerBackbone implements FeatureBackbone {
       y = tf.image.resizeBilinear(y, [th, tw], false, true);
     }
     return y;
-  }
-}
-
-function activate(x: tf.Tensor4D, activation: BackboneLayer['activation']): tf.Tensor4D {
-  switch (activation) {
-    case 'linear':
-      return x;
-    case 'relu':
-      return tf.relu(x);
-    case 'relu6':
-      return tf.relu6(x);
-    case 'elu':
-      return tf.elu(x);
   }
 }
 

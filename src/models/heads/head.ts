@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { activate } from '../activation';
 import { fetchJson, httpModelHandler, manifestBytes } from '../http_io';
 import { checkWeights } from '../weights';
 import { expectedWeightShapes, parseHeadModelJson } from './topology';
@@ -130,7 +131,7 @@ export class Head {
     });
     let y = parts.reduce((sum, part) => tf.add(sum, part)) as tf.Tensor4D;
     if (layer.bias) y = tf.add(y, this.weights[`${layer.name}/bias`]);
-    return ACTIVATE[layer.activation](y);
+    return activate(y, layer.activation);
   }
 
   private conv(layer: ConvLayer, x: tf.Tensor4D): tf.Tensor4D {
@@ -146,12 +147,6 @@ export class Head {
     });
   }
 }
-
-const ACTIVATE: Record<ConvLayer['activation'], (x: tf.Tensor4D) => tf.Tensor4D> = {
-  linear: (x) => x,
-  relu: (x) => tf.relu(x),
-  elu: (x) => tf.elu(x),
-};
 
 /**
  * Loads a head and checks it against its topology before any tensor is made:
