@@ -35,12 +35,14 @@ import {
   BACKBONE_MODEL_FILE,
   BACKBONE_MODEL_PACKAGE,
   BACKBONE_TAPS,
-  DETECTOR_FINE,
-  DETECTOR_FINE_TAP,
+  DETECTOR_TAP_SPECS,
+  detectorTaps,
+  isDetectorTap,
   LAYER_BACKBONE_FORMAT,
   loadBackbone,
   loadLayerBackbone,
   TAP_NAMES,
+  type DetectorTapName,
   type FeatureBackbone,
   type TapName,
 } from '../src/models/backbone';
@@ -113,18 +115,18 @@ function modelHashes(modelJson: string): Record<string, string> {
   return Object.fromEntries(files.map((file) => [path.basename(file), createHash('sha256').update(readFileSync(file)).digest('hex')]));
 }
 
-/** What is cached per image: the backbone's taps, and a detector's stride-4 map (DETECTOR_FINE) when the backbone is one. */
-type FeatureKey = TapName | typeof DETECTOR_FINE_TAP;
+/** What is cached per image: the backbone's taps, and the detector's maps offered as taps when the backbone is a detector. */
+type FeatureKey = TapName | DetectorTapName;
 
 function featureKeys(backbone: FeatureBackbone): FeatureKey[] {
-  return backbone.extractWithDetector ? [...TAP_NAMES, DETECTOR_FINE_TAP] : TAP_NAMES;
+  return backbone.extractWithDetector ? [...TAP_NAMES, ...(Object.keys(DETECTOR_TAP_SPECS) as DetectorTapName[])] : TAP_NAMES;
 }
 
 function tapList(backbone: FeatureBackbone, inputSize: number, itemBytes: number, nodeOf: (key: TapName) => string): object[] {
   return featureKeys(backbone).map((key) => {
-    const { channels, stride } = key === DETECTOR_FINE_TAP ? DETECTOR_FINE : backbone.tapShapes[key];
+    const { channels, stride } = isDetectorTap(key) ? DETECTOR_TAP_SPECS[key] : backbone.tapShapes[key];
     const grid = inputSize / stride;
-    const node = key === DETECTOR_FINE_TAP ? DETECTOR_FINE.node : nodeOf(key);
+    const node = isDetectorTap(key) ? DETECTOR_TAP_SPECS[key].node : nodeOf(key);
     return { key, node, channels, stride, grid: [grid, grid], bytes: channels * grid * grid * itemBytes };
   });
 }
@@ -173,7 +175,7 @@ function extractChw(backbone: FeatureBackbone, image: tf.Tensor3D): tf.Tensor[] 
   // tfjs maps are [1, H, W, C]; PyTorch wants (C, H, W).
   const maps = tf.tidy(() => {
     const nhwc: Record<string, tf.Tensor4D> = backbone.extractWithDetector
-      ? (({ taps, detector }) => ({ ...taps, [DETECTOR_FINE_TAP]: detector.fine }))(backbone.extractWithDetector(image))
+      ? (({ taps, detector }) => ({ ...taps, ...detectorTaps(detector) }))(backbone.extractWithDetector(image))
       : backbone.extract(image);
     return featureKeys(backbone).map((key) => tf.transpose(nhwc[key].squeeze([0]), [2, 0, 1]));
   });

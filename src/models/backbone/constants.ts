@@ -60,6 +60,8 @@ export const DETECTOR_BOX_SIZES: TapSpec = { node: 'tower_0/wh', channels: 4, st
  */
 export const DETECTOR_FINE: TapSpec = { node: 'tower_0/CenternetHead/c2_reverse/1x1/Relu', channels: 18, stride: 4 };
 export const DETECTOR_FINE_TAP = 'det_s4';
+/** The detector maps offered to heads as taps, by tap name; detectorTaps (detector_taps.ts) takes them from a pass. */
+export const DETECTOR_TAP_SPECS: Readonly<Record<typeof DETECTOR_FINE_TAP, TapSpec>> = { [DETECTOR_FINE_TAP]: DETECTOR_FINE };
 
 export const DEFAULT_BACKBONE_MODEL_CONFIG: Required<BackboneModelConfig> = {
   modelUrl: DEFAULT_BACKBONE_MODEL_URL,

@@ -1,4 +1,5 @@
 export { Backbone, loadBackbone } from './backbone';
+export { detectorTaps, isDetectorTap, type DetectorTapName } from './detector_taps';
 export { LayerBackbone, loadLayerBackbone } from './layer_backbone';
 export { parseBackboneModelJson } from './layer_topology';
 export type { BackboneLayer, BackboneTopology, CheckedBackboneTopology } from './layer_topology';
@@ -11,9 +12,8 @@ export {
   DEFAULT_BACKBONE_MODEL_CONFIG,
   DEFAULT_BACKBONE_MODEL_URL,
   DETECTOR_BOX_SIZES,
-  DETECTOR_FINE,
-  DETECTOR_FINE_TAP,
   DETECTOR_HEATMAPS,
+  DETECTOR_TAP_SPECS,
   LAYER_BACKBONE_FORMAT,
   TAP_NAMES,
 } from './constants';

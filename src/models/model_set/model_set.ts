@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { DEFAULT_BACKBONE_MODEL_URL, DETECTOR_FINE, DETECTOR_FINE_TAP, loadBackbone, loadLayerBackbone, type FeatureBackbone } from '../backbone';
+import { DEFAULT_BACKBONE_MODEL_URL, DETECTOR_TAP_SPECS, loadBackbone, loadLayerBackbone, type FeatureBackbone } from '../backbone';
 import { HEAD_KINDS, Head, loadHead, type HeadKind } from '../heads';
 import { fetchJson, httpModelHandler, manifestBytes } from '../http_io';
 import type { LoadProgress, ModelSetMeta } from '../pipeline/types';
@@ -100,10 +100,10 @@ export async function loadModelSet(source: string | ModelSetSource, { onProgress
   };
 }
 
-/** The backbone's taps, and the detector's stride-4 map when the backbone is a detector. */
+/** The backbone's taps, and the detector's maps offered as taps when the backbone is a detector. */
 function tapChannels(backbone: FeatureBackbone): Record<string, number> {
-  const taps = Object.fromEntries(Object.entries(backbone.tapShapes).map(([key, tap]) => [key, tap.channels]));
-  return backbone.extractWithDetector ? { ...taps, [DETECTOR_FINE_TAP]: DETECTOR_FINE.channels } : taps;
+  const shapes = backbone.extractWithDetector ? { ...backbone.tapShapes, ...DETECTOR_TAP_SPECS } : backbone.tapShapes;
+  return Object.fromEntries(Object.entries(shapes).map(([key, tap]) => [key, tap.channels]));
 }
 
 function folderUrl(url: string): string {

@@ -4,7 +4,7 @@ import { CAM_NORM_EPS } from '../../core/constants';
 import { mapsFrom, type ChannelMaps } from '../../core/maps';
 import { keptClasses } from '../../core/masks';
 import { COCO_CHANNEL_OF_VOC } from '../backbone/coco_classes';
-import { DETECTOR_FINE_TAP, type DetectorOutputs, type FeatureBackbone, type TapName } from '../backbone';
+import { detectorTaps, isDetectorTap, type DetectorOutputs, type FeatureBackbone, type TapName } from '../backbone';
 import { deviceWalkGeometry, keepWalkOnDevice } from '../device_walk/device_walk';
 import type { ValidGrid } from '../heads';
 import { loadModelSet, type ModelSet, type ModelSetOptions, type ModelSetSource } from '../model_set';
@@ -71,9 +71,9 @@ export class ModelSetPipeline implements LabPipeline {
     const timings: Record<string, number> = {};
     const { backbone, heads } = this.models;
     const evidence = this.meta.classEvidence;
-    // The segmentation head may read the detector branch's stride-4 map even where the detector does not name the classes.
-    const readsFine = heads.seg.topology.inputs.some((i) => i.tap === DETECTOR_FINE_TAP);
-    const { taps, detector } = evidence || readsFine ? detectorPass(backbone, input) : { taps: backbone.extract(input), detector: null };
+    // The segmentation head may read the detector's maps even where the detector does not name the classes.
+    const readsDetector = heads.seg.topology.inputs.some((i) => isDetectorTap(i.tap));
+    const { taps, detector } = evidence || readsDetector ? detectorPass(backbone, input) : { taps: backbone.extract(input), detector: null };
     const deviceCams: tf.Tensor4D[] = [];
     let kept: T | undefined;
     try {
@@ -109,7 +109,7 @@ export class ModelSetPipeline implements LabPipeline {
       const keep = keptClasses(classScores, classEvidence.threshold);
       const segLogits = heads.seg.topology.classMap === undefined
         ? this.segInSetChannels(await download(heads.seg.forward(taps), true))
-        : await this.guidedSegmentation(detector ? { ...taps, [DETECTOR_FINE_TAP]: detector.fine } : taps, tf.tidy(() => tf.transpose(tf.gather(cams, keep, 3), [3, 1, 2, 0])), keep);
+        : await this.guidedSegmentation(detector ? { ...taps, ...detectorTaps(detector) } : taps, tf.tidy(() => tf.transpose(tf.gather(cams, keep, 3), [3, 1, 2, 0])), keep);
       timings.segmentation = performance.now() - start;
 
       return { classScores, classEvidence, cams: camMaps, segLogits, timings, ...kept };
