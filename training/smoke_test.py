@@ -34,7 +34,7 @@ from networks.cam_guided_seg_head import CLASS_MAP  # noqa: E402
 from tools.exported_heads import read_head  # noqa: E402
 from tools.features import read_batch  # noqa: E402
 from tools.heads import load_head, seg_reads_cams  # noqa: E402
-from tools.seg_mosaics import SPLIT as MOSAIC_SPLIT, mosaic_sample  # noqa: E402
+from tools.seg_mosaics import SPLIT as MOSAIC_SPLIT, mosaic_sample, zoom_sample  # noqa: E402
 from tools.stages import TRAIN_SEG, is_done, read_summary  # noqa: E402
 
 TAPS = {'fpn_s8': (192, 8), 'bb_s8': (32, 8), 'bb_s16': (88, 16), 'bb_s32': (480, 32), 'det_s4': (18, 4)}
@@ -42,6 +42,7 @@ TAPS = {'fpn_s8': (192, 8), 'bb_s8': (32, 8), 'bb_s16': (88, 16), 'bb_s32': (480
 # every image-size output goes through the input-to-image scaling.
 INPUT_SIZE = 256
 MOSAICS = 2  # one 2x2 and one 4x4
+ZOOMS = 2
 TINY = {
     'cam': {'hidden': 8, 'epochs': 1, 'batch_size': 6},
     # 4 channels per tap (main); a 3x3 embedding conv as the scratch set's, so its export is checked too
@@ -55,7 +56,7 @@ def build_dataset(data_dir):
     subprocess.run([sys.executable, os.path.join(HERE, 'data', 'build_dataset.py'),
                     '--train', '6', '--val', '3', '--out', data_dir], check=True, stdout=subprocess.DEVNULL)
     subprocess.run([sys.executable, os.path.join(HERE, 'data', 'build_mosaics.py'),
-                    '--count', str(MOSAICS), '--out', data_dir], check=True, stdout=subprocess.DEVNULL)
+                    '--count', str(MOSAICS), '--zooms', str(ZOOMS), '--out', data_dir], check=True, stdout=subprocess.DEVNULL)
 
 
 def fake_features(data_dir, feat_dir, rng):
@@ -81,7 +82,9 @@ def check_outputs(cfg):
             check(np.isfinite(np.load(cam_path(run, split, sid))['cams']).all(), f'non-finite CAM {split}/{sid}')
             for method in ('cam', 'rw', 'seg'):
                 check(os.path.exists(pred_path(run, split, method, sid)), f'missing {method} prediction {split}/{sid}')
-    check(read_summary(cfg, TRAIN_SEG)['mosaics'] == MOSAICS, 'the segmentation head did not train on the mosaics')
+    # Every mosaic, and the zooms whose crop holds a class (random here: check_zoom_sample pins the rule).
+    trained = read_summary(cfg, TRAIN_SEG)['mosaics']
+    check(MOSAICS <= trained <= MOSAICS + ZOOMS, f'the segmentation head trained on {trained} of the mosaic split')
     with open(os.path.join(run, 'eval.json')) as f:
         results = json.load(f)['miou_percent']
     check(all(np.isfinite(r['miou']) for split in results.values() for r in split.values()), results)
@@ -270,12 +273,42 @@ def check_mosaic_sample():
     check((labels == want_labels).all(), labels)
 
 
+def check_zoom_sample():
+    """A hand-worked zoom of a 16x16-pixel, 8x8-cell tile holding class 3
+    (CAM peak at cell (1, 1), pseudo labels on its 2x2 pixels) and class 8
+    (cell (6, 6)). Cropping the top-left 8x8 pixels and enlarging 2x: class 8
+    is left out, class 3's CAM is the bilinear (half-pixel) enlargement of a
+    one-cell peak, profile [0, 1/4, 3/4, 3/4, 1/4, 0, 0, 0] a side, and its
+    labels cover pixels 4-7 (nearest neighbour samples pixel y // 2). The
+    peaks are more than three cells apart, so the random box swap (a box
+    grown by at most three cells, times the peaks) cannot change the result.
+    A crop holding no pseudo label of a class gives None."""
+    with tempfile.TemporaryDirectory() as run:
+        cams = np.zeros((2, 8, 8), np.float32)
+        cams[0, 1, 1] = cams[1, 6, 6] = 2.0
+        os.makedirs(os.path.dirname(cam_path(run, 'train', 'a')), exist_ok=True)
+        np.savez(cam_path(run, 'train', 'a'), cams=cams, classes=np.array([3, 8], np.uint8))
+        label = np.zeros((16, 16), np.uint8)
+        label[2:4, 2:4], label[12:14, 12:14] = 3, 8
+        write_png(pred_path(run, 'train', 'rw', 'a'), label)
+        cams, ids, labels = zoom_sample(run, 'a', (0, 0, 8), torch.Generator().manual_seed(0), 1e-5)
+        empty = zoom_sample(run, 'a', (8, 0, 8), torch.Generator().manual_seed(0), 1e-5)
+    check(ids == [3] and empty is None, (ids, empty))
+    profile = np.array([0, 0.25, 0.75, 0.75, 0.25, 0, 0, 0])
+    want = np.outer(profile, profile) / 0.5625
+    check(cams.shape == (1, 8, 8) and np.allclose(cams[0].numpy(), want, atol=1e-4), cams)
+    want_labels = np.zeros((16, 16), np.uint8)
+    want_labels[4:8, 4:8] = 3
+    check((labels == want_labels).all(), labels)
+
+
 def main(keep=False):
     check_crf()
     check_labels_to_image()
     check_ideal_walk()
     check_aff_label_counts()
     check_mosaic_sample()
+    check_zoom_sample()
     tmp = tempfile.mkdtemp(prefix='affinitylab-smoke-')
     try:
         paths = {'data': os.path.join(tmp, 'synth'), 'features': os.path.join(tmp, 'features'),

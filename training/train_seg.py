@@ -20,7 +20,9 @@ evidence (tools/class_cams.box_evidence), the kind it gets on photographs.
 With seg.mosaics it also trains on the mosaic split
 (data/build_mosaics.py): train images shrunk 2x2 and 4x4, so that it meets
 objects of one or two grid cells, with each tile's own CAMs and pseudo
-labels (tools/seg_mosaics.py). With seg.weakest_evidence below 1, half of
+labels (tools/seg_mosaics.py); with seg.zooms also on its zooms, crops of
+train images enlarged 2-3x, so that it meets objects that fill the image.
+With seg.weakest_evidence below 1, half of
 the class maps it is given are scaled down at random, to as little as that,
 so that it segments an object whose evidence peaks below the class's best
 (a far duck's box beside a near one's)."""
@@ -37,7 +39,7 @@ from tools.config import load_config, seg_taps, setup_torch  # noqa: E402
 from tools.dataset import cam_path, cell_pixels, class_indices, image_side, pred_path, read_labels, read_png  # noqa: E402
 from tools.features import batch, channel_rms, load_split, tap_specs  # noqa: E402
 from tools.heads import build_head, save_head, seg_reads_cams  # noqa: E402
-from tools.seg_mosaics import SPLIT as MOSAIC_SPLIT, has_pseudo_labels, mosaic_sample, read_layout  # noqa: E402
+from tools.seg_mosaics import SPLIT as MOSAIC_SPLIT, has_pseudo_labels, mosaic_sample, read_layout, zoom_sample  # noqa: E402
 from tools.stages import TRAIN_SEG, mark_done, stage_logger  # noqa: E402
 from tools.train_loop import fit  # noqa: E402
 
@@ -82,18 +84,25 @@ def output_cell_pixels(cfg):
     return image_side(cfg) * tap_specs(cfg['paths']['features'])[fine]['stride'] // cfg['grid']['input_size']
 
 
-def mosaic_inputs(cfg, mosaics, log):
-    """Per mosaic: normalised class CAMs (K, H, W) and per-cell targets
-    (1 + K, H', W') on the head's output grid, K varying from mosaic to
-    mosaic. The box evidence is drawn once, from its own seed."""
+def mosaic_inputs(cfg, layout, log):
+    """The mosaic split's ids to train on and, per id, normalised class CAMs
+    (K, H, W) and per-cell targets (1 + K, H', W') on the head's output grid,
+    K varying from one to the next; a zoom whose crop holds no class is left
+    out. The box evidence is drawn once, from its own seed."""
     generator = torch.Generator().manual_seed(cfg['seed'] + 1)
     eps, run, stride = cfg['cam']['norm_eps'], cfg['paths']['run'], output_cell_pixels(cfg)
-    rows = []
-    for _, grid, tiles in mosaics:
-        cams, classes, labels = mosaic_sample(run, grid, tiles, generator, eps)
-        rows.append((cams, image_targets(labels, classes, stride).half()))
-    log(f'{len(rows)} mosaics, up to {max(c.shape[0] for c, _ in rows)} classes each')
-    return rows
+    ids, rows = [], []
+    for sid, grid, tiles, crop in layout:
+        sample = zoom_sample(run, tiles[0], crop, generator, eps) if crop else \
+            mosaic_sample(run, grid, tiles, generator, eps)
+        if sample is not None:
+            cams, classes, labels = sample
+            ids.append(sid)
+            rows.append((cams, image_targets(labels, classes, stride).half()))
+    zooms = sum(crop is not None for _, _, _, crop in layout)
+    log(f'{len(rows)} of the split: {len(layout) - zooms} mosaics, {len(rows) - len(layout) + zooms} of {zooms} zooms '
+        f'(the rest hold no class), up to {max(c.shape[0] for c, _ in rows)} classes each')
+    return ids, rows
 
 
 def stack_padded(rows):
@@ -109,13 +118,12 @@ def stack_padded(rows):
     return cams, targets, padding
 
 
-def train_guided(cfg, net, feats, ids, device, log, mosaic_feats=None, mosaics=()):
+def train_guided(cfg, net, feats, ids, device, log, mosaic_feats=None, mosaic_rows=()):
     cams, classes, valid = guided_inputs(cfg, ids)
     targets = torch.stack([image_targets(read_png(pred_path(cfg['paths']['run'], 'train', 'rw', sid)), c.tolist(),
                                          output_cell_pixels(cfg)).half() for sid, c in zip(ids, classes)])
     padding = torch.cat([torch.zeros(len(ids), 1, dtype=torch.bool), ~valid], dim=1)
     generator = torch.Generator().manual_seed(cfg['seed'])
-    mosaic_rows = mosaic_inputs(cfg, mosaics, log) if mosaics else []
 
     jitter = torch.Generator().manual_seed(cfg['seed'] + 2)
 
@@ -167,11 +175,12 @@ def main(cfg):
     net = build_head(cfg, 'seg', in_channels).to(device)
     net.set_input_rms([channel_rms(feats[tap]) for tap in taps])
     if seg_reads_cams(cfg):
-        mosaics = [m for m in read_layout(data) if has_pseudo_labels(run, m[2])] if cfg['seg'].get('mosaics') else []
-        mosaic_feats = load_split(cfg['paths']['features'], MOSAIC_SPLIT, taps, [m[0] for m in mosaics], log) \
-            if mosaics else None
-        summary = train_guided(cfg, net, feats, ids, device, log, mosaic_feats, mosaics)
-        summary['mosaics'] = len(mosaics)
+        layout = [m for m in read_layout(data) if has_pseudo_labels(run, m[2]) and (m[3] is None or cfg['seg'].get('zooms'))] \
+            if cfg['seg'].get('mosaics') else []
+        mosaic_ids, mosaic_rows = mosaic_inputs(cfg, layout, log) if layout else ([], [])
+        mosaic_feats = load_split(cfg['paths']['features'], MOSAIC_SPLIT, taps, mosaic_ids, log) if mosaic_ids else None
+        summary = train_guided(cfg, net, feats, ids, device, log, mosaic_feats, mosaic_rows)
+        summary['mosaics'] = len(mosaic_ids)
     else:
         summary = train_plain(cfg, net, feats, ids, device, log)
     save_head(cfg, 'seg', net, in_channels)

@@ -1,6 +1,7 @@
 """Segmentation-head inputs of the mosaic split (data/build_mosaics.py): each
 tile's class evidence and random-walk pseudo labels are those of its train
-image, shrunk into the tile's place. Nothing here reads a ground-truth mask."""
+image, shrunk into the tile's place, or, for a zoom, cropped and enlarged as
+its image was. Nothing here reads a ground-truth mask."""
 import os
 
 import numpy as np
@@ -15,13 +16,16 @@ SPLIT = 'mosaic'
 
 
 def read_layout(data_dir):
-    """[(mosaic id, grid, [train ids])], or [] when the data set has no mosaics."""
+    """[(mosaic id, grid, [train ids], crop)], crop None for a mosaic and
+    (x, y, side) in the train image's pixels for a zoom; [] when the data set
+    has no mosaics."""
     path = os.path.join(data_dir, SPLIT, 'layout.tsv')
     if not os.path.exists(path):
         return []
     with open(path) as f:
         rows = [line.rstrip('\n').split('\t') for line in f][1:]
-    return [(sid, int(grid), tiles.split(',')) for sid, grid, tiles in rows]
+    return [(sid, int(grid), tiles.split(','), tuple(int(v) for v in crop.split(',')) if crop else None)
+            for sid, grid, tiles, crop in rows]
 
 
 def tile_evidence(run, tile_id, generator, eps):
@@ -55,6 +59,26 @@ def mosaic_sample(run, grid, tiles, generator, eps):
     classes = sorted(per_class)
     cams = torch.stack([per_class[c] for c in classes])
     return cams / (cams.amax(dim=(1, 2), keepdim=True) + eps), classes, labels
+
+
+def zoom_sample(run, tile_id, crop, generator, eps):
+    """As mosaic_sample for a zoom: the tile's evidence and pseudo labels
+    inside crop (x, y, side; on whole cells) enlarged to the full size, asked
+    only about the classes its pseudo labels keep there (as the app asks only
+    about the classes an image is said to hold); None when they keep none."""
+    evidence, ids = tile_evidence(run, tile_id, generator, eps)
+    label = read_png(pred_path(run, 'train', 'rw', tile_id))
+    x, y, side = crop
+    cell = label.shape[0] // evidence.shape[1]
+    part = evidence[:, y // cell:(y + side) // cell, x // cell:(x + side) // cell]
+    enlarged = F.interpolate(part[None], size=evidence.shape[1:], mode='bilinear', align_corners=False)[0]
+    labels = np.asarray(Image.fromarray(label[y:y + side, x:x + side]).resize(label.shape[::-1], Image.NEAREST))
+    present = set(np.unique(labels).tolist())
+    kept = [(channel, c) for channel, c in enumerate(ids.tolist()) if c and c in present]
+    if not kept:
+        return None
+    cams = enlarged[[channel for channel, _ in kept]]
+    return cams / (cams.amax(dim=(1, 2), keepdim=True) + eps), [c for _, c in kept], labels
 
 
 def has_pseudo_labels(run, tiles):
