@@ -91,7 +91,7 @@ def mosaic_inputs(cfg, layout, log):
     out. The box evidence is drawn once, from its own seed."""
     generator = torch.Generator().manual_seed(cfg['seed'] + 1)
     eps, run, stride = cfg['cam']['norm_eps'], cfg['paths']['run'], output_cell_pixels(cfg)
-    ids, rows = [], []
+    ids, rows, kept = [], [], {'mosaics': 0, 'zooms': 0}
     for sid, grid, tiles, crop in layout:
         sample = zoom_sample(run, tiles[0], crop, generator, eps) if crop else \
             mosaic_sample(run, grid, tiles, generator, eps)
@@ -99,8 +99,9 @@ def mosaic_inputs(cfg, layout, log):
             cams, classes, labels = sample
             ids.append(sid)
             rows.append((cams, image_targets(labels, classes, stride).half()))
+            kept['zooms' if crop else 'mosaics'] += 1
     zooms = sum(crop is not None for _, _, _, crop in layout)
-    log(f'{len(rows)} of the split: {len(layout) - zooms} mosaics, {len(rows) - len(layout) + zooms} of {zooms} zooms '
+    log(f'{len(rows)} of the split: {kept["mosaics"]} mosaics, {kept["zooms"]} of {zooms} zooms '
         f'(the rest hold no class), up to {max(c.shape[0] for c, _ in rows)} classes each')
     return ids, rows
 
