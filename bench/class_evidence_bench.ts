@@ -13,14 +13,13 @@
  *
  *   npm run bench:evidence [-- --photos 6] [--baseline /tmp/base/models/default]
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { decodeImage } from '../src/io/node_image_decode';
 import { modelSetFromDir, withoutClassEvidence } from '../src/models/node_model_set';
 import { useNodeWasmBackend } from '../src/models/node_wasm';
 import { keptClasses, stageMasks, type MaskParameters } from '../src/core/masks';
 import { loadPipeline, maskGeometry, resultMasks, resultParameters, type LabPipeline, type PipelineResult } from '../src/models/pipeline';
+import { checkSetPhotos, networksTotal, printMedianRatios, timeAlternately } from './side_by_side';
 
 const ROOT = path.join(import.meta.dirname, '..');
 
@@ -29,11 +28,7 @@ async function main(): Promise<void> {
   await useNodeWasmBackend();
   const withDetector = await loadPipeline(modelSetFromDir(path.join(ROOT, 'models/default')));
   const headOnly = await loadPipeline(withoutClassEvidence(modelSetFromDir(values.baseline ?? path.join(ROOT, 'models/default'))));
-  const files = (JSON.parse(readFileSync(path.join(ROOT, 'eval/real/photos.json'), 'utf8')) as { file: string }[]).slice(0, Number(values.photos));
-  const images = await Promise.all(files.map((f) => decodeImage(readFileSync(path.join(ROOT, 'eval/real', f.file)))));
-  const times = new Map<LabPipeline, Record<string, number[]>>([[withDetector, {}], [headOnly, {}]]);
-  await withDetector.run(images[0]); // warm-up: kernels compile on first use
-  await headOnly.run(images[0]);
+  const images = await checkSetPhotos(Number(values.photos));
   const masks = (pipeline: LabPipeline, result: PipelineResult) => {
     const { defaults } = pipeline.meta;
     const params = resultParameters({ ...defaults, beta: undefined, order: 'psa' } satisfies Omit<MaskParameters, 'beta'> & { beta?: number }, result);
@@ -41,28 +36,16 @@ async function main(): Promise<void> {
     if (pipeline === withDetector) resultMasks(result, pipeline.meta, keep, params);
     else stageMasks(result, maskGeometry(pipeline.meta, result.placement), keep, params);
   };
-  for (let round = 0; round < Number(values.rounds); round++) {
-    for (const image of images) {
-      for (const pipeline of [withDetector, headOnly]) {
-        const result = await pipeline.run(image);
-        const started = performance.now();
-        masks(pipeline, result);
-        const walkAndMasks = performance.now() - started;
-        const networks = Object.values(result.timings).reduce((a, b) => a + b, 0);
-        const record = times.get(pipeline)!;
-        const stages = { ...result.timings, networks, 'walk and masks': walkAndMasks, 'whole run': networks + walkAndMasks };
-        for (const [stage, ms] of Object.entries(stages)) (record[stage] ??= []).push(ms);
-      }
-    }
-  }
-  const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
+  const [detectorTimes, headOnlyTimes] = await timeAlternately([withDetector, headOnly], images, Number(values.rounds), async (pipeline, image) => {
+    const result = await pipeline.run(image);
+    const started = performance.now();
+    masks(pipeline, result);
+    const walkAndMasks = performance.now() - started;
+    const networks = networksTotal(result.timings);
+    return { ...result.timings, networks, 'walk and masks': walkAndMasks, 'whole run': networks + walkAndMasks };
+  });
   console.log(`default set, ${images.length} photos x ${values.rounds} rounds, median ms (tfjs wasm, Node):`);
-  console.log(`| stage | ${values.baseline ? `${values.baseline}, CAM head only` : 'CAM head only'} | with detector evidence | ratio |\n|---|---|---|---|`);
-  for (const stage of Object.keys(times.get(headOnly)!)) {
-    const a = median(times.get(headOnly)![stage]);
-    const b = median(times.get(withDetector)![stage]);
-    console.log(`| ${stage} | ${a.toFixed(0)} | ${b.toFixed(0)} | ${(b / a).toFixed(2)} |`);
-  }
+  printMedianRatios([values.baseline ? `${values.baseline}, CAM head only` : 'CAM head only', 'with detector evidence'], headOnlyTimes, detectorTimes);
   withDetector.dispose();
   headOnly.dispose();
 }
