@@ -31,7 +31,7 @@ import { numberOption } from '../cli/args';
 import { agreementShortfalls } from '../src/core/agreement';
 import { VOC_CLASSES } from '../src/core/constants';
 import { keptClasses, SCORE_ORDERS, type ScoreOrder, type StageMasks } from '../src/core/masks';
-import { addConfusion, confusionMatrix, iouPerClass, meanIoU } from '../src/core/metrics';
+import { addConfusion, classesOnlyPredicted, confusionMatrix, iouPerClass, meanIoU, meanIoUOverTruth } from '../src/core/metrics';
 import { decodeImage } from '../src/io/node_image_decode';
 import { decodeLabelPng } from '../src/io/label_png';
 import { modelSetFromDir, withoutClassEvidence } from '../src/models/node_model_set';
@@ -41,6 +41,8 @@ import { evaluateReal } from './evaluate_real';
 
 const STAGES = ['cam', 'rw', 'final'] as const;
 type Stage = (typeof STAGES)[number];
+/** How the summary names each stage. */
+const STAGE_NAMES: Record<Stage, string> = { cam: 'CAM', rw: 'CAM + RW', final: 'segmentation head' };
 /** PyTorch's folder name for each stage. */
 const TORCH_DIR: Record<Stage, string> = { cam: 'cam', rw: 'rw', final: 'seg' };
 const LABEL_SOURCES = ['gt', 'predicted'] as const;
@@ -221,6 +223,11 @@ async function main(): Promise<void> {
     backend: 'tfjs wasm (Node)',
     miou: Object.fromEntries(LABEL_SOURCES.map((s) => [s, Object.fromEntries(STAGES.map((st) => [st, miou(confusion[s][st])]))])),
     iouPerClass: Object.fromEntries(STAGES.map((st) => [st, perClass(confusion.gt[st])])),
+    // Predicted labels can name classes the set never shows; VOC's mean counts each at IoU 0.
+    predictedOnly: Object.fromEntries(STAGES.map((st) => [st, {
+      classes: classesOnlyPredicted(confusion.predicted[st], NUM_CLASSES).map((c) => VOC_CLASSES[c]),
+      miouOverTruthClasses: meanIoUOverTruth(confusion.predicted[st], NUM_CLASSES),
+    }])),
     predictedLabels: {
       threshold,
       evidenceSources: evidenceCounts,
@@ -260,6 +267,13 @@ async function main(): Promise<void> {
     lines.push(`| pixel agreement TS vs PyTorch${agreeSkipped ? ` (the ${rows.length - agreeSkipped} CAM-head images)` : ''} | ${STAGES.map((st) => agreement(report.pytorch!.pixelAgreement[st])).join(' | ')} |`);
   }
   lines.push('', `Predicted labels: ${percent(report.predictedLabels.exactImages)}% of images exactly right, precision ${percent(report.predictedLabels.precision)}%, recall ${percent(report.predictedLabels.recall)}%.`);
+  const absent = [...new Set(STAGES.flatMap((st) => report.predictedOnly[st].classes))];
+  if (absent.length > 0) {
+    lines.push(
+      `They name classes the ground truth never shows (${absent.join(', ')}), each at IoU 0 in the mean; over the ground truth's classes only: ` +
+        `${STAGES.map((st) => `${STAGE_NAMES[st]} ${percent(report.predictedOnly[st].miouOverTruthClasses)}`).join(', ')}.`,
+    );
+  }
   // The table first: a reader who has not trained has no run folder yet.
   console.log(lines.join('\n'));
   mkdirSync(opt.run, { recursive: true });

@@ -44,3 +44,37 @@ export function meanIoU(confusion: Float64Array, numClasses: number): number {
   for (const v of ious) if (!Number.isNaN(v)) { sum += v; count++; }
   return count > 0 ? sum / count : NaN;
 }
+
+/** Classes the prediction uses that never occur in the ground truth: each enters meanIoU at IoU 0. */
+export function classesOnlyPredicted(confusion: Float64Array, numClasses: number): number[] {
+  const out: number[] = [];
+  for (let c = 0; c < numClasses; c++) {
+    let gtTotal = 0;
+    let predTotal = 0;
+    for (let k = 0; k < numClasses; k++) {
+      gtTotal += confusion[c * numClasses + k];
+      predTotal += confusion[k * numClasses + c];
+    }
+    if (gtTotal === 0 && predTotal > 0) out.push(c);
+  }
+  return out;
+}
+
+/**
+ * Mean IoU over the classes that occur in the ground truth only. On a set
+ * that shows few classes, a class named wrongly somewhere still enters VOC's
+ * mean at IoU 0; this mean leaves such classes out (their pixels still count
+ * against the classes they took).
+ */
+export function meanIoUOverTruth(confusion: Float64Array, numClasses: number): number {
+  const ious = iouPerClass(confusion, numClasses);
+  const onlyPredicted = new Set(classesOnlyPredicted(confusion, numClasses));
+  let sum = 0;
+  let count = 0;
+  ious.forEach((v, c) => {
+    if (Number.isNaN(v) || onlyPredicted.has(c)) return;
+    sum += v;
+    count++;
+  });
+  return count > 0 ? sum / count : NaN;
+}

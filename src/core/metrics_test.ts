@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IGNORE_LABEL } from './constants';
-import { confusionMatrix, iouPerClass, meanIoU } from './metrics';
+import { classesOnlyPredicted, confusionMatrix, iouPerClass, meanIoU, meanIoUOverTruth } from './metrics';
 
 describe('segmentation metrics', () => {
   // gt:   0 0 1 1 2 255      pred: 0 1 1 1 0 2
@@ -22,5 +22,14 @@ describe('segmentation metrics', () => {
     const cm = confusionMatrix(Uint8Array.from([0, 1]), Uint8Array.from([0, 1]), 4);
     expect(Number.isNaN(iouPerClass(cm, 4)[3])).toBe(true);
     expect(meanIoU(cm, 4)).toBe(1);
+  });
+
+  it('leaves classes only the prediction uses out of the mean over the ground truth', () => {
+    // gt: 0 0 1 1    pred: 0 3 1 1 -> class 3 never in gt; class 0: tp 1, gt 2, pred 1 -> 1/2; class 1: 1; class 3: 0
+    const cm = confusionMatrix(Uint8Array.from([0, 3, 1, 1]), Uint8Array.from([0, 0, 1, 1]), 4);
+    expect(classesOnlyPredicted(cm, 4)).toEqual([3]);
+    expect(meanIoU(cm, 4)).toBeCloseTo((1 / 2 + 1 + 0) / 3, 12);
+    expect(meanIoUOverTruth(cm, 4)).toBeCloseTo((1 / 2 + 1) / 2, 12);
+    expect(classesOnlyPredicted(confusionMatrix(pred, gt, 3), 3)).toEqual([]);
   });
 });
