@@ -19,18 +19,26 @@ export function addConfusion(a: Float64Array, b: Float64Array): void {
   for (let i = 0; i < a.length; i++) a[i] += b[i];
 }
 
+/** Pixels per class in the ground truth (row sums) and in the prediction (column sums). */
+function classTotals(confusion: Float64Array, numClasses: number): { gt: Float64Array; pred: Float64Array } {
+  const gt = new Float64Array(numClasses);
+  const pred = new Float64Array(numClasses);
+  for (let g = 0; g < numClasses; g++) {
+    for (let p = 0; p < numClasses; p++) {
+      gt[g] += confusion[g * numClasses + p];
+      pred[p] += confusion[g * numClasses + p];
+    }
+  }
+  return { gt, pred };
+}
+
 /** IoU per class; NaN for a class absent from both prediction and ground truth. */
 export function iouPerClass(confusion: Float64Array, numClasses: number): Float64Array {
+  const { gt, pred } = classTotals(confusion, numClasses);
   const out = new Float64Array(numClasses);
   for (let c = 0; c < numClasses; c++) {
-    let gtTotal = 0;
-    let predTotal = 0;
-    for (let k = 0; k < numClasses; k++) {
-      gtTotal += confusion[c * numClasses + k];
-      predTotal += confusion[k * numClasses + c];
-    }
     const tp = confusion[c * numClasses + c];
-    const union = gtTotal + predTotal - tp;
+    const union = gt[c] + pred[c] - tp;
     out[c] = union > 0 ? tp / union : NaN;
   }
   return out;
@@ -47,17 +55,8 @@ export function meanIoU(confusion: Float64Array, numClasses: number): number {
 
 /** Classes the prediction uses that never occur in the ground truth: each enters meanIoU at IoU 0. */
 export function classesOnlyPredicted(confusion: Float64Array, numClasses: number): number[] {
-  const out: number[] = [];
-  for (let c = 0; c < numClasses; c++) {
-    let gtTotal = 0;
-    let predTotal = 0;
-    for (let k = 0; k < numClasses; k++) {
-      gtTotal += confusion[c * numClasses + k];
-      predTotal += confusion[k * numClasses + c];
-    }
-    if (gtTotal === 0 && predTotal > 0) out.push(c);
-  }
-  return out;
+  const { gt, pred } = classTotals(confusion, numClasses);
+  return Array.from(gt.keys()).filter((c) => gt[c] === 0 && pred[c] > 0);
 }
 
 /**
