@@ -163,7 +163,7 @@ async function main(): Promise<void> {
     const result = await pipeline.run(image);
     for (const [k, v] of Object.entries(result.timings)) timings[k] = (timings[k] ?? 0) + v;
     const gtKeep = channelsOfClasses(meta, classes);
-    const predictedKeep = keptClasses(result.classScores, result.classEvidence.threshold);
+    const predictedKeep = keptClasses(result.classScores, result.classEvidence.threshold, result.classEvidence.named);
     evidenceCounts[result.classEvidence.source] = (evidenceCounts[result.classEvidence.source] ?? 0) + 1;
     const tp = predictedKeep.filter((c) => gtKeep.includes(c)).length;
     labelStats.truePositives += tp;

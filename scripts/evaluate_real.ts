@@ -49,7 +49,7 @@ export async function evaluateReal(pipeline: LabPipeline, dir: string, params: E
     const image = await decodeImage(readFileSync(path.join(dir, photo.file)));
     const result = await pipeline.run(image);
     const { placement } = result;
-    const keep = keptClasses(result.classScores, result.classEvidence.threshold);
+    const keep = keptClasses(result.classScores, result.classEvidence.threshold, result.classEvidence.named);
     sources[result.classEvidence.source] = (sources[result.classEvidence.source] ?? 0) + 1;
     const [masks] = resultMasks(result, meta, [keep], resultParameters(params, result));
     const boxed: BoxedObject[] = photo.objects.map((o) => ({

@@ -141,7 +141,7 @@ async function inferOne(pipeline: LabPipeline, file: string, outStem: string, pa
   if (image.warning) console.error(`affinitylab infer: ${file}: warning: ${image.warning}`);
   const result = await pipeline.run(image);
   const threshold = labels.threshold ?? result.classEvidence.threshold;
-  const keep = labels.given ?? keptClasses(result.classScores, threshold);
+  const keep = labels.given ?? keptClasses(result.classScores, threshold, result.classEvidence.named);
   const maskParams = resultParameters(params, result);
   const [masks] = resultMasks(result, pipeline.meta, [keep], maskParams);
   const { width, height } = result.placement;

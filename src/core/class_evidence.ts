@@ -98,6 +98,61 @@ export function keptBoxRegions(detections: readonly Detection[], channels: numbe
     });
 }
 
+/** How salient regions name classes the image-level threshold leaves out. */
+export interface RegionNaming {
+  /** A salient cell's objectness reaches this share of the image's peak... */
+  share: number;
+  /** ...and its region names the detector's best class there when that class scores at least this. */
+  minScore: number;
+}
+
+/**
+ * Classes named by salient regions (docs/algorithm.md §1b): the 4-connected
+ * regions of cells whose objectness (the CAM head's largest un-normalised CAM)
+ * reaches `share` of its peak each name the class whose detector heat is
+ * largest inside them, when that heat reaches `minScore`. An object the
+ * detector sees out of its usual scene often scores under the image-level
+ * threshold, yet still beats every other class where the object lies.
+ *
+ * @param objectness one channel over the image's grid region
+ * @param heat the detector's class heatmaps on the same grid, one channel per class
+ * @returns class channels, ascending
+ */
+export function regionNamedClasses(objectness: ChannelMaps, heat: ChannelMaps, naming: RegionNaming): number[] {
+  const { height, width } = objectness;
+  if (heat.height !== height || heat.width !== width) throw new Error(`heat is ${heat.height}x${heat.width}, objectness ${height}x${width}`);
+  const n = height * width;
+  let peak = 0;
+  for (let i = 0; i < n; i++) peak = Math.max(peak, objectness.data[i]);
+  if (!(peak > 0)) return [];
+  const salient = (i: number) => objectness.data[i] >= naming.share * peak;
+  const seen = new Uint8Array(n);
+  const named = new Set<number>();
+  const regionHeat = new Float64Array(heat.channels);
+  for (let start = 0; start < n; start++) {
+    if (seen[start] || !salient(start)) continue;
+    regionHeat.fill(0);
+    const stack = [start];
+    seen[start] = 1;
+    while (stack.length > 0) {
+      const i = stack.pop()!;
+      for (let c = 0; c < heat.channels; c++) regionHeat[c] = Math.max(regionHeat[c], heat.data[c * n + i]);
+      const y = Math.floor(i / width);
+      const x = i % width;
+      for (const j of [y > 0 ? i - width : -1, y < height - 1 ? i + width : -1, x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1]) {
+        if (j >= 0 && !seen[j] && salient(j)) {
+          seen[j] = 1;
+          stack.push(j);
+        }
+      }
+    }
+    let best = 0;
+    for (let c = 1; c < heat.channels; c++) if (regionHeat[c] > regionHeat[best]) best = c;
+    if (regionHeat[best] >= naming.minScore) named.add(best);
+  }
+  return [...named].sort((a, b) => a - b);
+}
+
 /**
  * Maps from a head's channel order into the model set's: source channel k
  * goes to channel target[k]; channels no source fills get `fill`.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCenterNet, evidenceSource, keptBoxRegions, placeChannels, placeScores } from './class_evidence';
+import { decodeCenterNet, evidenceSource, keptBoxRegions, placeChannels, placeScores, regionNamedClasses } from './class_evidence';
 import { boxCams, objectness, withFallbackCams } from './testing/box_cams_reference';
 import { mapsFrom } from './maps';
 
@@ -121,5 +121,49 @@ describe('decodeCenterNet', () => {
       { box: [0 - 3, 4 - 7, 0 + 11, 4 + 15], score: 0.5, channel: 1 },
     ]);
     expect(() => decodeCenterNet(peaks, new Float32Array(8), 2, 4, 0.1)).toThrow('box sizes must hold 4 values for each of 3 peaks, got 8');
+  });
+});
+
+describe('regionNamedClasses', () => {
+  // A 3x4 grid. Objectness peak 10: at share 0.5 the salient cells (>= 5) form
+  // two 4-connected regions, {(0,0), (1,0), (1,1)} and {(0,3), (1,3)}; (2,2)
+  // touches (1,1) only diagonally, so it is a third region of its own.
+  const objectness = mapsFrom(Float32Array.from([
+    6, 1, 1, 5,
+    10, 7, 0, 9,
+    0, 0, 8, 0,
+  ]), 1, 3, 4);
+  const heat = (values: number[][]) => mapsFrom(Float32Array.from(values.flat()), values.length, 3, 4);
+
+  it("names each salient region's best class inside it when that reaches the minimum score", () => {
+    const named = regionNamedClasses(objectness, heat([
+      // class 0: strong outside every region (cell (0,1) is not salient)
+      [0, 0.9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+      // class 1: best in the left region (0.25 at (1,1)); in the right one 0.1
+      [0.05, 0, 0, 0.1, 0, 0.25, 0, 0, 0, 0, 0, 0],
+      // class 2: best in the right region (0.3 at (0,3)); in the left one 0.2
+      [0.2, 0, 0, 0.3, 0, 0, 0, 0, 0, 0, 0, 0],
+      // class 3: best at the lone diagonal cell (2,2), but only 0.15
+      [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.15, 0],
+    ]), { share: 0.5, minScore: 0.2 });
+    expect(named).toEqual([1, 2]);
+  });
+
+  it('lets a lower share join the cells into one region, which names one class', () => {
+    const named = regionNamedClasses(objectness, heat([
+      [0, 0, 0, 0.4, 0, 0, 0, 0, 0, 0, 0, 0],
+      [0.3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    ]), { share: 0, minScore: 0.2 });
+    expect(named).toEqual([0]);
+  });
+
+  it('names nothing on an image without objectness, or where the best class is too weak', () => {
+    const flat = mapsFrom(new Float32Array(12), 1, 3, 4);
+    expect(regionNamedClasses(flat, heat([[0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9]]), { share: 0.5, minScore: 0.2 })).toEqual([]);
+    expect(regionNamedClasses(objectness, heat([[0.1, 0, 0, 0.1, 0, 0, 0, 0, 0, 0, 0.1, 0]]), { share: 0.5, minScore: 0.2 })).toEqual([]);
+  });
+
+  it('refuses heat on another grid', () => {
+    expect(() => regionNamedClasses(objectness, mapsFrom(new Float32Array(4), 1, 2, 2), { share: 0.5, minScore: 0.2 })).toThrow('heat is 2x2');
   });
 });

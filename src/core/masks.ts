@@ -25,12 +25,15 @@ export const CLASS_SCORE_THRESHOLD = 0.5;
 /**
  * Predicted labels: channels whose score reaches the threshold, best first.
  * When none does, the best class alone is kept: every image shows a mask,
- * and the UI says the class was below the threshold.
+ * and the UI says the class was below the threshold. Classes the evidence
+ * names otherwise (`named`: salient regions' classes, class_evidence.ts
+ * regionNamedClasses) join them whatever their score.
  */
-export function keptClasses(classScores: Float32Array, threshold: number = CLASS_SCORE_THRESHOLD): number[] {
+export function keptClasses(classScores: Float32Array, threshold: number = CLASS_SCORE_THRESHOLD, named: readonly number[] = []): number[] {
   const order = Array.from(classScores.keys()).sort((a, b) => classScores[b] - classScores[a]);
   const above = order.filter((c) => classScores[c] >= threshold);
-  return above.length > 0 ? above : order.slice(0, 1);
+  const kept = above.length > 0 ? above : order.slice(0, 1);
+  return order.filter((c) => kept.includes(c) || named.includes(c));
 }
 
 /** True when no class reached the threshold and the best one was kept anyway. */

@@ -15,6 +15,13 @@ describe('kept classes', () => {
     expect(keptBelowThreshold(scores, keptClasses(scores, 0.25), 0.25)).toBe(false);
   });
 
+  it('adds the named classes whatever their score, in score order, to those the threshold keeps or to the best alone', () => {
+    const scores = Float32Array.from([0.1, 0.3, 0.2, 0.6]);
+    expect(keptClasses(scores, 0.5, [0, 2])).toEqual([3, 2, 0]);
+    expect(keptClasses(scores, 0.7, [2])).toEqual([3, 2]);
+    expect(keptClasses(scores, 0.5, [3])).toEqual([3]);
+  });
+
   it('keeps nothing for a model without classes', () => {
     expect(keptClasses(new Float32Array(0))).toEqual([]);
   });

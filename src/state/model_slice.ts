@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import { resizeLabelsNearest } from '../core/label_maps';
 import { keptClasses } from '../core/masks';
-import type { LoadProgress, ModelSetMeta, PipelineStage } from '../models/pipeline/types';
+import type { ClassEvidence, LoadProgress, ModelSetMeta, PipelineStage } from '../models/pipeline/types';
 import { networkPixels } from '../io/browser_image';
 import { discoverModelSets, ModelSetOption } from '../models/model_set/discovery';
 import { loadModelCard, type ModelCard } from '../models/model_set/card';
@@ -64,9 +64,9 @@ export function groundTruthClasses(groundTruth: Uint8Array, meta: ModelSetMeta, 
 }
 
 /** The kept classes for a label source; predicted ones (scores against `threshold`) when the ground truth has none of the model's classes. */
-export function chooseKept(source: LabelSource, classScores: Float32Array, threshold: number, groundTruth: Uint8Array | null, meta: ModelSetMeta): Pick<Analysis, 'keep' | 'keepGiven'> {
+export function chooseKept(source: LabelSource, classScores: Float32Array, evidence: Pick<ClassEvidence, 'threshold' | 'named'>, groundTruth: Uint8Array | null, meta: ModelSetMeta): Pick<Analysis, 'keep' | 'keepGiven'> {
   const fromTruth = source === 'ground-truth' && groundTruth ? groundTruthClasses(groundTruth, meta, classScores) : [];
-  return fromTruth.length > 0 ? { keep: fromTruth, keepGiven: true } : { keep: keptClasses(classScores, threshold), keepGiven: false };
+  return fromTruth.length > 0 ? { keep: fromTruth, keepGiven: true } : { keep: keptClasses(classScores, evidence.threshold, evidence.named), keepGiven: false };
 }
 
 /** What to tell people when ?model=`requested` is not the set that opens (null when it is). */
@@ -100,7 +100,7 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
     const { analysis, modelMeta } = get();
     set({ labelSource });
     if (!analysis || !modelMeta) return;
-    set({ analysis: { ...analysis, ...chooseKept(labelSource, analysis.classScores, analysis.classEvidence.threshold, analysis.groundTruth, modelMeta) } });
+    set({ analysis: { ...analysis, ...chooseKept(labelSource, analysis.classScores, analysis.classEvidence, analysis.groundTruth, modelMeta) } });
     get().restartWalk();
   },
 
@@ -177,7 +177,7 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
       const { placement } = result;
       const gt = image.groundTruth;
       const groundTruth = gt ? resizeLabelsNearest(gt.labels, gt.width, gt.height, placement.width, placement.height) : null;
-      const kept = chooseKept(get().labelSource, result.classScores, result.classEvidence.threshold, groundTruth, meta);
+      const kept = chooseKept(get().labelSource, result.classScores, result.classEvidence, groundTruth, meta);
       const analysis: Analysis = { ...result, id: run, imageId: image.id, modelId, ...kept, groundTruth };
       set({ analysis, analysisBusy: false, analysisStage: null });
       get().startWalk(walk);

@@ -14,17 +14,21 @@ describe('groundTruthClasses', () => {
 describe('chooseKept', () => {
   const scores = Float32Array.from([0.9, 0.1, 0.2]);
   it('uses ground truth when asked and available, predictions otherwise, and says which', () => {
-    expect(chooseKept('ground-truth', scores, 0.5, Uint8Array.from([0, 12]), META)).toEqual({ keep: [1], keepGiven: true });
-    expect(chooseKept('ground-truth', scores, 0.5, null, META)).toEqual({ keep: [0], keepGiven: false });
-    expect(chooseKept('predicted', scores, 0.5, Uint8Array.from([0, 12]), META)).toEqual({ keep: [0], keepGiven: false });
+    expect(chooseKept('ground-truth', scores, { threshold: 0.5 }, Uint8Array.from([0, 12]), META)).toEqual({ keep: [1], keepGiven: true });
+    expect(chooseKept('ground-truth', scores, { threshold: 0.5 }, null, META)).toEqual({ keep: [0], keepGiven: false });
+    expect(chooseKept('predicted', scores, { threshold: 0.5 }, Uint8Array.from([0, 12]), META)).toEqual({ keep: [0], keepGiven: false });
   });
 
   it('falls back to predictions, not given, when the ground truth holds none of the classes', () => {
-    expect(chooseKept('ground-truth', scores, 0.5, Uint8Array.from([0, 3]), META)).toEqual({ keep: [0], keepGiven: false });
+    expect(chooseKept('ground-truth', scores, { threshold: 0.5 }, Uint8Array.from([0, 3]), META)).toEqual({ keep: [0], keepGiven: false });
   });
 
   it('predicts with the threshold that goes with the scores', () => {
-    expect(chooseKept('predicted', scores, 0.15, null, META)).toEqual({ keep: [0, 2], keepGiven: false });
+    expect(chooseKept('predicted', scores, { threshold: 0.15 }, null, META)).toEqual({ keep: [0, 2], keepGiven: false });
+  });
+
+  it('also keeps the classes the evidence names below its threshold, best first', () => {
+    expect(chooseKept('predicted', scores, { threshold: 0.5, named: [1, 2] }, null, META)).toEqual({ keep: [0, 2, 1], keepGiven: false });
   });
 });
 

@@ -1,4 +1,5 @@
 import { CAM_NORM_EPS, VOC_CLASSES } from '../../core/constants';
+import type { RegionNaming } from '../../core/class_evidence';
 import type { ClassEvidenceConfig, ModelClass, ModelSetMeta } from '../pipeline/types';
 import { ownBackboneFile } from './backbone_source';
 import { DEFAULT_WALK_PARAMETERS, GRAPH_INPUT_SIZES, OWN_BACKBONE_INPUT_SIZES, SUPPORTED_GRID_STRIDES, SUPPORTED_SEG_GRID_STRIDES } from './constants';
@@ -10,7 +11,7 @@ import { DEFAULT_WALK_PARAMETERS, GRAPH_INPUT_SIZES, OWN_BACKBONE_INPUT_SIZES, S
  * steps, radius, camBgScore, classThreshold, camNormEps, alphaLow, alphaHigh}, and
  * optional headClasses {cam, seg} (VOC indices of each head's channels when
  * they are not `classes`) and classEvidence {detector, gate, threshold,
- * boxes {relative, minScore}}, and provenance (backbone, data, training, eval, ...) that
+ * boxes {relative, minScore}, optional beta and regions {share, minScore}}, and provenance (backbone, data, training, eval, ...) that
  * becomes `summary`.
  */
 const MAPPED_FIELDS = ['name', 'classes', 'inputSize', 'gridStride', 'segGridStride', 'defaults', 'headClasses', 'classEvidence', 'trained'];
@@ -123,7 +124,13 @@ function evidenceConfig(value: unknown, where: string): ClassEvidenceConfig {
     threshold: unitInterval(c.threshold, `${where}.threshold`),
     boxes: { relative: unitInterval(boxes.relative, `${where}.boxes.relative`), minScore: unitInterval(boxes.minScore, `${where}.boxes.minScore`) },
     ...(c.beta === undefined ? {} : { beta: positive(c.beta, `${where}.beta`) }),
+    ...(c.regions === undefined ? {} : { regions: regionNaming(c.regions, `${where}.regions`) }),
   };
+}
+
+function regionNaming(value: unknown, where: string): RegionNaming {
+  const r = object(value, where);
+  return { share: unitInterval(r.share, `${where}.share`), minScore: unitInterval(r.minScore, `${where}.minScore`) };
 }
 
 function unitInterval(value: unknown, where: string): number {

@@ -38,7 +38,7 @@ describe('validateMeta', () => {
   });
 
   it("reads heads that know fewer classes than the set, and the detector's class evidence", () => {
-    const evidence = { detector: 'centernet-coco', gate: 0.4, threshold: 0.3, beta: 32, boxes: { relative: 0.5, minScore: 0.1 } };
+    const evidence = { detector: 'centernet-coco', gate: 0.4, threshold: 0.3, beta: 32, boxes: { relative: 0.5, minScore: 0.1 }, regions: { share: 0.3, minScore: 0.2 } };
     const meta = validateMeta({ ...minimal, headClasses: { cam: [15] }, classEvidence: evidence }, 'default', 'm.json');
     expect(meta.headClasses).toEqual({ cam: [15], seg: [8, 15] });
     expect(meta.classEvidence).toEqual(evidence);
@@ -80,6 +80,10 @@ describe('validateMeta', () => {
     [{ ...minimal, classEvidence: { detector: 'yolo', gate: 0.4, threshold: 0.3, boxes: { relative: 0.5, minScore: 0.1 } } }, 'm.json: classEvidence.detector is "yolo"; supported: "centernet-coco"'],
     [{ ...minimal, classEvidence: { detector: 'centernet-coco', gate: 4, threshold: 0.3, boxes: { relative: 0.5, minScore: 0.1 } } }, 'm.json: classEvidence.gate is 4; allowed: a number in [0, 1]'],
     [{ ...minimal, classEvidence: { detector: 'centernet-coco', gate: 0.4, threshold: 0.3 } }, 'm.json: classEvidence.boxes must be a JSON object'],
+    [
+      { ...minimal, classEvidence: { detector: 'centernet-coco', gate: 0.4, threshold: 0.3, boxes: { relative: 0.5, minScore: 0.1 }, regions: { share: 0.3, minScore: 2 } } },
+      'm.json: classEvidence.regions.minScore is 2; allowed: a number in [0, 1]',
+    ],
     [{ ...minimal, classEvidence: { detector: 'centernet-coco', gate: 0.4, threshold: 0.3, boxes: { relative: 2, minScore: 0 } } }, 'm.json: classEvidence.boxes.relative is 2; allowed: a number in [0, 1]'],
     [{ ...minimal, classEvidence: { detector: 'centernet-coco', gate: 0.4, threshold: 0.3, beta: -1, boxes: { relative: 0.5, minScore: 0.1 } } }, 'm.json: classEvidence.beta is -1; allowed: a positive number'],
     [{ ...minimal, ...ownBackbone, classEvidence: { detector: 'centernet-coco', gate: 0.4, threshold: 0.3, boxes: { relative: 0.5, minScore: 0.1 } } }, 'm.json: classEvidence needs the CenterNet backbone (its detector head); this set has its own backbone'],

@@ -38,10 +38,10 @@ describe('default set: class evidence', () => {
     pipeline.dispose();
     expect(tf.memory().numTensors).toBe(baseline);
 
-    // The detector's box CAMs walk with the set's sharper beta for them (docs/algorithm.md §1b).
+    // The detector's box CAMs walk with the set's sharper beta for them, and the salient region on the dog names the dog too (docs/algorithm.md §1b).
     const { boxes, ...evidence } = result.classEvidence;
-    expect(evidence).toEqual({ source: 'detector', threshold: meta.classEvidence!.threshold, beta: 32 });
-    const keep = keptClasses(result.classScores, result.classEvidence.threshold);
+    expect(evidence).toEqual({ source: 'detector', threshold: meta.classEvidence!.threshold, beta: 32, named: [meta.classes.findIndex((c) => c.name === 'dog')] });
+    const keep = keptClasses(result.classScores, result.classEvidence.threshold, result.classEvidence.named);
     expect(keep.map((c) => meta.classes[c].name)).toEqual(['dog']);
 
     // The one box that became the dog's CAM (shown by the CAM view) matches the hand-drawn box: IoU > 0.7 at the grid's resolution.

@@ -11,8 +11,10 @@ export interface ClassesReport {
   /** 'given': the CLI's --labels or the app's ground truth; 'predicted' otherwise. */
   labels: 'given' | 'predicted';
   threshold: number;
-  /** No score reached the threshold, so the best class alone was kept (predicted labels only). */
+  /** No score reached the threshold, so the best class was kept (with any a salient region named; predicted labels only). */
   belowThreshold: boolean;
+  /** Classes a salient region named whatever their score (docs/algorithm.md §1b); empty when none did or the labels were given. */
+  regionNamed: string[];
   /** The affinity power the walk used. */
   beta: number;
   kept: { voc: number; name: string; score: number }[];
@@ -41,6 +43,7 @@ export function classesReport(result: Pick<PipelineResult, 'classScores' | 'clas
     labels: r.given ? 'given' : 'predicted',
     threshold: r.threshold,
     belowThreshold: !r.given && keptBelowThreshold(result.classScores, r.keep, r.threshold),
+    regionNamed: r.given ? [] : (result.classEvidence.named ?? []).map((c) => classes[c].name),
     beta: r.beta,
     kept: r.keep.map((c) => ({ voc: classes[c].voc, name: classes[c].name, score: result.classScores[c] })),
     scores: Object.fromEntries(classes.map((c, k) => [c.name, result.classScores[k]])),

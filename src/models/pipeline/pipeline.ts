@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { decodeCenterNet, evidenceSource, keptBoxRegions, placeChannels, placeScores } from '../../core/class_evidence';
+import { decodeCenterNet, evidenceSource, keptBoxRegions, placeChannels, placeScores, regionNamedClasses, type RegionNaming } from '../../core/class_evidence';
 import { CAM_NORM_EPS } from '../../core/constants';
 import { mapsFrom, type ChannelMaps } from '../../core/maps';
 import { keptClasses } from '../../core/masks';
@@ -83,14 +83,24 @@ export class ModelSetPipeline implements LabPipeline {
 
       onStage?.('cam');
       let start = performance.now();
-      const { cams: headCams, scores } = tf.tidy(() => {
+      const { cams: headCams, scores, objectness } = tf.tidy(() => {
         const { cams: raw, logits } = heads.cam.classify(taps, valid);
         const normalised = normalizeCams(raw, valid);
-        return { cams: inSetChannels(normalised, this.meta.classes.map((_, c) => this.camChannels.indexOf(c))), scores: tf.sigmoid(logits) };
+        return {
+          cams: inSetChannels(normalised, this.meta.classes.map((_, c) => this.camChannels.indexOf(c))),
+          scores: tf.sigmoid(logits),
+          // Region naming compares cells across the image, so it reads the CAMs before their per-class normalisation.
+          objectness: evidence?.regions ? (tf.max(raw, 3) as tf.Tensor3D) : undefined,
+        };
       });
       deviceCams.push(headCams);
       const headScores = (await scores.data().finally(() => scores.dispose())) as Float32Array;
-      const detected = evidence && detector ? await this.detectorEvidence(detector, headCams, valid, evidence) : null;
+      let detected: DetectorEvidence | null = null;
+      try {
+        if (evidence && detector) detected = await this.detectorEvidence(detector, headCams, objectness, valid, evidence);
+      } finally {
+        objectness?.dispose();
+      }
       if (detected) deviceCams.push(detected.cams);
       const { classScores, classEvidence, cams } = detected ?? { ...this.camHeadScores(headScores), cams: headCams };
       // The set's CAMs stay on the device, where the CAM-guided head and a walk on the device read them; read back once, to be shown (and walked off the device).
@@ -106,7 +116,7 @@ export class ModelSetPipeline implements LabPipeline {
 
       onStage?.('segmentation');
       start = performance.now();
-      const keep = keptClasses(classScores, classEvidence.threshold);
+      const keep = keptClasses(classScores, classEvidence.threshold, classEvidence.named);
       const segLogits = heads.seg.topology.classMap === undefined
         ? this.segInSetChannels(await download(heads.seg.forward(taps), true))
         : await this.guidedSegmentation(detector ? { ...taps, ...detectorTaps(detector) } : taps, tf.tidy(() => tf.transpose(tf.gather(cams, keep, 3), [3, 1, 2, 0])), keep);
@@ -136,14 +146,14 @@ export class ModelSetPipeline implements LabPipeline {
    * objectness, on the device (core/class_evidence.ts, box_cams.ts). Null
    * when it does not.
    */
-  private async detectorEvidence(detector: DetectorOutputs, setCams: tf.Tensor4D, valid: ValidGrid, config: ClassEvidenceConfig): Promise<DetectorEvidence | null> {
+  private async detectorEvidence(detector: DetectorOutputs, setCams: tf.Tensor4D, objectness: tf.Tensor3D | undefined, valid: ValidGrid, config: ClassEvidenceConfig): Promise<DetectorEvidence | null> {
     const { classes, gridStride, inputSize } = this.meta;
     const [, h] = detector.heatmaps.shape;
     const ratio = h / setCams.shape[1];
     // Detector cells inside the image: those of the valid grid, at the detector's finer stride.
     const inside = [1, valid.height * ratio, valid.width * ratio];
     const width = inside[2];
-    const { scores, best, cells, sizes } = tf.tidy(() => {
+    const { scores, best, cells, sizes, regionMaps } = tf.tidy(() => {
       const heat = tf.slice(tf.gather(detector.heatmaps, classes.map((c) => COCO_CHANNEL_OF_VOC[c.voc]), 3), [0, 0, 0, 0], [...inside, classes.length]) as tf.Tensor4D;
       // An object centre is the largest heat of its 3x3 neighbourhood (CenterNet's own peak test).
       const isPeak = tf.equal(heat, tf.maxPool(heat, 3, 1, 'same'));
@@ -153,6 +163,13 @@ export class ModelSetPipeline implements LabPipeline {
       const boxSides = tf.slice(detector.boxSizes, [0, 0, 0, 0], [...inside, 4]);
       return {
         scores: tf.max(heat, [0, 1, 2]),
+        // For region naming: the heat on the CAMs' grid (its largest cell under each grid cell) and the objectness there, channels first.
+        regionMaps: objectness && config.regions
+          ? {
+              heat: tf.transpose(tf.squeeze(tf.maxPool(heat, ratio, ratio, 'valid'), [0]), [2, 0, 1]),
+              objectness: tf.slice(objectness, [0, 0, 0], [1, valid.height, valid.width]),
+            }
+          : undefined,
         best: { values, indices },
         cells: peakCells,
         sizes: tf.gather(tf.reshape(boxSides, [-1, 4]), peakCells),
@@ -161,6 +178,7 @@ export class ModelSetPipeline implements LabPipeline {
     try {
       const classScores = (await scores.data()) as Float32Array;
       if (evidenceSource(classScores, config.gate) !== 'detector') return null;
+      const named = regionMaps && config.regions ? await this.regionNamed(regionMaps, valid, config.regions) : undefined;
       const [values, indices, cellIds, sides] = await Promise.all([best.values.data(), best.indices.data(), cells.data(), sizes.data()]);
       const peaks = Array.from(values, (score, k) => ({ score, cell: cellIds[k], channel: indices[k] % classes.length }));
       const detections = decodeCenterNet(peaks, sides as Float32Array, width, inputSize / h, config.boxes.minScore);
@@ -168,11 +186,18 @@ export class ModelSetPipeline implements LabPipeline {
       return {
         classScores,
         cams: boxCamsOnDevice(regions, setCams),
-        classEvidence: { source: 'detector', threshold: config.threshold, beta: config.beta ?? this.meta.defaults.beta, boxes: regions },
+        classEvidence: { source: 'detector', threshold: config.threshold, beta: config.beta ?? this.meta.defaults.beta, boxes: regions, ...(named ? { named } : {}) },
       };
     } finally {
-      tf.dispose([scores, best.values, best.indices, cells, sizes]);
+      tf.dispose([scores, best.values, best.indices, cells, sizes, ...(regionMaps ? [regionMaps.heat, regionMaps.objectness] : [])]);
     }
+  }
+
+  /** The classes salient regions name (core/class_evidence.ts regionNamedClasses), from maps on the image's grid region. */
+  private async regionNamed(maps: { heat: tf.Tensor; objectness: tf.Tensor }, valid: ValidGrid, naming: RegionNaming): Promise<number[]> {
+    const [heat, objectness] = (await Promise.all([maps.heat.data(), maps.objectness.data()])) as Float32Array[];
+    const { height, width } = valid;
+    return regionNamedClasses(mapsFrom(objectness, 1, height, width), mapsFrom(heat, this.meta.classes.length, height, width), naming);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { NeighbourAffinities } from '../../core/affinity';
-import type { BoxRegion, BoxSelection, EvidenceSource } from '../../core/class_evidence';
+import type { BoxRegion, BoxSelection, EvidenceSource, RegionNaming } from '../../core/class_evidence';
 import type { ChannelMaps } from '../../core/maps';
 import type { DeviceWalk } from '../device_walk/device_walk';
 
@@ -53,6 +53,8 @@ export interface ClassEvidenceConfig {
   boxes: BoxSelection;
   /** The walk's beta on the images it speaks for (defaults.beta when absent): its box CAMs already have the object's extent, so the walk sharpens rather than spreads. */
   beta?: number;
+  /** Salient regions also name their best class (core/class_evidence.ts regionNamedClasses); absent: the threshold alone names. */
+  regions?: RegionNaming;
 }
 
 /** Which source named an image's classes, the score threshold that goes with its scores, and the walk's beta that goes with its CAMs. */
@@ -62,6 +64,8 @@ export interface ClassEvidence {
   beta: number;
   /** When the detector speaks: its boxes that became CAMs, in grid cells, for the views to draw. */
   boxes?: readonly BoxRegion[];
+  /** Classes a salient region names whatever their score (ClassEvidenceConfig.regions), ascending; keptClasses keeps them. */
+  named?: readonly number[];
 }
 
 /** How the original image was placed into the square network input. */

@@ -42,6 +42,8 @@ export function CamView({ result }: { result: LabResult }) {
             .map((b) => ({ ...b, color: paletteCss(meta.classes[shown].voc), title: `detector box of ${meta.classes[shown].name}, scoring ${Math.round(b.weight * 100)}% of its best box` })),
     [analysis, meta, shown],
   );
+  // Classes kept below the threshold because a salient region named them (docs/algorithm.md §1b).
+  const regionNamed = analysis.keepGiven ? [] : (analysis.classEvidence.named ?? []).filter((c) => analysis.classScores[c] < threshold);
   const overlayRef = useGridOverlay(heat, geometry.gridWidth, geometry.gridHeight, { opacity: Math.min(1, opacity + 0.2), alphaByValue: true });
 
   return (
@@ -106,6 +108,12 @@ export function CamView({ result }: { result: LabResult }) {
                 keptBelowThreshold(analysis.classScores, analysis.keep, threshold) ? ` (none does here)` : ''
               }.`}
         </p>
+        {regionNamed.length > 0 && (
+          <p className="muted" data-testid="region-caption" data-classes={regionNamed.map((c) => meta.classes[c].name).join(',')}>
+            Also kept below {percent}: {regionNamed.map((c) => meta.classes[c].name).join(', ')}, the class the detector scores highest inside an object the CAM head
+            finds ({regionNamed.length === 1 ? 'a salient region' : 'salient regions'} of its evidence).
+          </p>
+        )}
       </GridStage>
     </div>
   );
