@@ -41,7 +41,8 @@ describe('npm run eval against the PyTorch pipeline', () => {
     copyFileSync(path.join(ROOT, reference.image.replace(/\.jpg$/, '.png')), path.join(data, 'val', 'masks', `${ID}.png`));
     writeFileSync(path.join(data, 'val', 'labels.tsv'), `id\tclasses\n${ID}\t${reference.classes.join(',')}\n`);
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // When beforeAll failed there is no folder: its own error is the one to read.
+  afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
 
   it('passes when TS and PyTorch agree on every stage, as on the reference', () => {
     const run = path.join(dir, 'agree');
