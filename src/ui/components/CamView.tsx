@@ -43,7 +43,7 @@ export function CamView({ result }: { result: LabResult }) {
     [analysis, meta, shown],
   );
   // Classes kept below the threshold because a salient region named them (docs/algorithm.md §1b).
-  const regionNamed = analysis.keepGiven ? [] : (analysis.classEvidence.named ?? []).filter((c) => analysis.classScores[c] < threshold);
+  const regionNamed = (analysis.keepGiven ? [] : (analysis.classEvidence.named ?? []).filter((c) => analysis.classScores[c] < threshold)).map((c) => meta.classes[c].name);
   const overlayRef = useGridOverlay(heat, geometry.gridWidth, geometry.gridHeight, { opacity: Math.min(1, opacity + 0.2), alphaByValue: true });
 
   return (
@@ -109,8 +109,8 @@ export function CamView({ result }: { result: LabResult }) {
               }.`}
         </p>
         {regionNamed.length > 0 && (
-          <p className="muted" data-testid="region-caption" data-classes={regionNamed.map((c) => meta.classes[c].name).join(',')}>
-            Also kept below {percent}: {regionNamed.map((c) => meta.classes[c].name).join(', ')}, the class the detector scores highest inside an object the CAM head
+          <p className="muted" data-testid="region-caption" data-classes={regionNamed.join(',')}>
+            Also kept below {percent}: {regionNamed.join(', ')}, the class the detector scores highest inside an object the CAM head
             finds ({regionNamed.length === 1 ? 'a salient region' : 'salient regions'} of its evidence).
           </p>
         )}
