@@ -30,7 +30,7 @@ import { parseArgs } from 'node:util';
 import { numberOption } from '../cli/args';
 import { agreementShortfalls } from '../src/core/agreement';
 import { VOC_CLASSES } from '../src/core/constants';
-import { keptClasses, SCORE_ORDERS, type ScoreOrder, type StageMasks } from '../src/core/masks';
+import { keptByEvidence, SCORE_ORDERS, type ScoreOrder, type StageMasks } from '../src/core/masks';
 import { addConfusion, classesOnlyPredicted, confusionMatrix, iouPerClass, meanIoU, meanIoUOverTruth } from '../src/core/metrics';
 import { decodeImage } from '../src/io/node_image_decode';
 import { decodeLabelPng } from '../src/io/label_png';
@@ -163,7 +163,7 @@ async function main(): Promise<void> {
     const result = await pipeline.run(image);
     for (const [k, v] of Object.entries(result.timings)) timings[k] = (timings[k] ?? 0) + v;
     const gtKeep = channelsOfClasses(meta, classes);
-    const predictedKeep = keptClasses(result.classScores, result.classEvidence.threshold, result.classEvidence.named);
+    const predictedKeep = keptByEvidence(result.classScores, result.classEvidence);
     evidenceCounts[result.classEvidence.source] = (evidenceCounts[result.classEvidence.source] ?? 0) + 1;
     const tp = predictedKeep.filter((c) => gtKeep.includes(c)).length;
     labelStats.truePositives += tp;

@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { scaleBox, scoreObjects, type Box, type BoxedObject } from '../src/core/box_localisation';
 import { VOC_CLASSES } from '../src/core/constants';
-import { keptClasses, type StageMasks } from '../src/core/masks';
+import { keptByEvidence, type StageMasks } from '../src/core/masks';
 import { decodeImage } from '../src/io/node_image_decode';
 import type { LabPipeline } from '../src/models/pipeline';
 import { reportedParameters, resultMasks, resultParameters, type EvidenceMaskParameters } from '../src/models/pipeline';
@@ -49,7 +49,7 @@ export async function evaluateReal(pipeline: LabPipeline, dir: string, params: E
     const image = await decodeImage(readFileSync(path.join(dir, photo.file)));
     const result = await pipeline.run(image);
     const { placement } = result;
-    const keep = keptClasses(result.classScores, result.classEvidence.threshold, result.classEvidence.named);
+    const keep = keptByEvidence(result.classScores, result.classEvidence);
     sources[result.classEvidence.source] = (sources[result.classEvidence.source] ?? 0) + 1;
     const [masks] = resultMasks(result, meta, [keep], resultParameters(params, result));
     const boxed: BoxedObject[] = photo.objects.map((o) => ({

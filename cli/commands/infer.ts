@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resizeLabelsNearest } from '../../src/core/label_maps';
-import { keptClasses, SCORE_ORDERS, type ScoreOrder } from '../../src/core/masks';
+import { keptByEvidence, SCORE_ORDERS, type ScoreOrder } from '../../src/core/masks';
 import { decodeImage, ImageDecodeError, MAX_DECODE_SIDE } from '../../src/io/node_image_decode';
 import { encodeLabelPng } from '../../src/io/label_png';
 import { modelSetFromDir } from '../../src/models/node_model_set';
@@ -141,7 +141,7 @@ async function inferOne(pipeline: LabPipeline, file: string, outStem: string, pa
   if (image.warning) console.error(`affinitylab infer: ${file}: warning: ${image.warning}`);
   const result = await pipeline.run(image);
   const threshold = labels.threshold ?? result.classEvidence.threshold;
-  const keep = labels.given ?? keptClasses(result.classScores, threshold, result.classEvidence.named);
+  const keep = labels.given ?? keptByEvidence(result.classScores, { ...result.classEvidence, threshold });
   const maskParams = resultParameters(params, result);
   const [masks] = resultMasks(result, pipeline.meta, [keep], maskParams);
   const { width, height } = result.placement;

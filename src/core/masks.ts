@@ -36,6 +36,11 @@ export function keptClasses(classScores: Float32Array, threshold: number = CLASS
   return order.filter((c) => kept.includes(c) || named.includes(c));
 }
 
+/** Predicted labels from an image's class evidence: its threshold and the classes it names otherwise. */
+export function keptByEvidence(classScores: Float32Array, evidence: { threshold: number; named?: readonly number[] }): number[] {
+  return keptClasses(classScores, evidence.threshold, evidence.named);
+}
+
 /** True when no class reached the threshold and the best one was kept anyway. */
 export function keptBelowThreshold(classScores: Float32Array, keep: readonly number[], threshold: number = CLASS_SCORE_THRESHOLD): boolean {
   return keep.length > 0 && keep.every((c) => classScores[c] < threshold);

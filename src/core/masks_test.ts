@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mapsFrom } from './maps';
-import { camMask, channelLabelsToClassIds, keptBelowThreshold, keptClasses, maskMiou, segmentationMask, stageMasks, walkMask, type MaskParameters, type Walker } from './masks';
+import { camMask, channelLabelsToClassIds, keptBelowThreshold, keptByEvidence, keptClasses, maskMiou, segmentationMask, stageMasks, walkMask, type MaskParameters, type Walker } from './masks';
 
 describe('kept classes', () => {
   it('keeps every class at or above the threshold, best first', () => {
@@ -20,6 +20,12 @@ describe('kept classes', () => {
     expect(keptClasses(scores, 0.5, [0, 2])).toEqual([3, 2, 0]);
     expect(keptClasses(scores, 0.7, [2])).toEqual([3, 2]);
     expect(keptClasses(scores, 0.5, [3])).toEqual([3]);
+  });
+
+  it("keeps by an image's evidence: its threshold, and its named classes when it has any", () => {
+    const scores = Float32Array.from([0.1, 0.3, 0.2, 0.6]);
+    expect(keptByEvidence(scores, { threshold: 0.5 })).toEqual([3]);
+    expect(keptByEvidence(scores, { threshold: 0.25, named: [0] })).toEqual([3, 1, 0]);
   });
 
   it('keeps nothing for a model without classes', () => {

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import { resizeLabelsNearest } from '../core/label_maps';
-import { keptClasses } from '../core/masks';
+import { keptByEvidence } from '../core/masks';
 import type { ClassEvidence, LoadProgress, ModelSetMeta, PipelineStage } from '../models/pipeline/types';
 import { networkPixels } from '../io/browser_image';
 import { discoverModelSets, ModelSetOption } from '../models/model_set/discovery';
@@ -66,7 +66,7 @@ export function groundTruthClasses(groundTruth: Uint8Array, meta: ModelSetMeta, 
 /** The kept classes for a label source; predicted ones (scores against `threshold`) when the ground truth has none of the model's classes. */
 export function chooseKept(source: LabelSource, classScores: Float32Array, evidence: Pick<ClassEvidence, 'threshold' | 'named'>, groundTruth: Uint8Array | null, meta: ModelSetMeta): Pick<Analysis, 'keep' | 'keepGiven'> {
   const fromTruth = source === 'ground-truth' && groundTruth ? groundTruthClasses(groundTruth, meta, classScores) : [];
-  return fromTruth.length > 0 ? { keep: fromTruth, keepGiven: true } : { keep: keptClasses(classScores, evidence.threshold, evidence.named), keepGiven: false };
+  return fromTruth.length > 0 ? { keep: fromTruth, keepGiven: true } : { keep: keptByEvidence(classScores, evidence), keepGiven: false };
 }
 
 /** What to tell people when ?model=`requested` is not the set that opens (null when it is). */

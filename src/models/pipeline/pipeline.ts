@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { decodeCenterNet, evidenceSource, keptBoxRegions, placeChannels, placeScores, regionNamedClasses, type RegionNaming } from '../../core/class_evidence';
 import { CAM_NORM_EPS } from '../../core/constants';
 import { mapsFrom, type ChannelMaps } from '../../core/maps';
-import { keptClasses } from '../../core/masks';
+import { keptByEvidence } from '../../core/masks';
 import { COCO_CHANNEL_OF_VOC } from '../backbone/coco_classes';
 import { detectorTaps, isDetectorTap, type DetectorOutputs, type FeatureBackbone, type TapName } from '../backbone';
 import { deviceWalkGeometry, keepWalkOnDevice } from '../device_walk/device_walk';
@@ -116,7 +116,7 @@ export class ModelSetPipeline implements LabPipeline {
 
       onStage?.('segmentation');
       start = performance.now();
-      const keep = keptClasses(classScores, classEvidence.threshold, classEvidence.named);
+      const keep = keptByEvidence(classScores, classEvidence);
       const segLogits = heads.seg.topology.classMap === undefined
         ? this.segInSetChannels(await download(heads.seg.forward(taps), true))
         : await this.guidedSegmentation(detector ? { ...taps, ...detectorTaps(detector) } : taps, tf.tidy(() => tf.transpose(tf.gather(cams, keep, 3), [3, 1, 2, 0])), keep);
