@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { scaleBox, scoreObjects } from '../../core/box_localisation';
 import { VOC_CLASSES } from '../../core/constants';
 import { boxIou } from '../../core/testing/box_iou';
-import { keptClasses, stageMasks } from '../../core/masks';
+import { keptByEvidence, stageMasks } from '../../core/masks';
 import { resizeLabelsNearest } from '../../core/label_maps';
 import { decodeImage } from '../../io/node_image_decode';
 import { decodeLabelPng } from '../../io/label_png';
@@ -41,7 +41,7 @@ describe('default set: class evidence', () => {
     // The detector's box CAMs walk with the set's sharper beta for them, and the salient region on the dog names the dog too (docs/algorithm.md §1b).
     const { boxes, ...evidence } = result.classEvidence;
     expect(evidence).toEqual({ source: 'detector', threshold: meta.classEvidence!.threshold, beta: 32, named: [meta.classes.findIndex((c) => c.name === 'dog')] });
-    const keep = keptClasses(result.classScores, result.classEvidence.threshold, result.classEvidence.named);
+    const keep = keptByEvidence(result.classScores, result.classEvidence);
     expect(keep.map((c) => meta.classes[c].name)).toEqual(['dog']);
 
     // The one box that became the dog's CAM (shown by the CAM view) matches the hand-drawn box: IoU > 0.7 at the grid's resolution.
@@ -85,7 +85,7 @@ describe('default set: class evidence', () => {
     // The composites hold all 20 classes, so both heads know every class of the set.
     expect(meta.headClasses.cam).toEqual(meta.classes.map((c) => c.voc));
     // No score reaches 0.5 here, so the best class alone is kept: the cow.
-    const keep = keptClasses(result.classScores, result.classEvidence.threshold);
+    const keep = keptByEvidence(result.classScores, result.classEvidence);
     expect(keep.map((c) => meta.classes[c].name)).toEqual(['cow']);
     // The CAM-guided head has logits for the kept class only; every other class sits below it.
     const n = result.segLogits.height * result.segLogits.width;
